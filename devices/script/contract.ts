@@ -1,0 +1,32 @@
+/**
+ * The contract between a script runtime (MicroPython VM in a worker, or a
+ * TypeScript async function) and its device's OS.
+ *
+ * A script runs until it makes a syscall; the kernel then answers it, possibly
+ * much later in virtual time, and resumes the script with the result. Exactly
+ * one script runs at a time, so the interleaving never depends on threads.
+ */
+export type SysValue = number | string | boolean | null | Uint8Array | SysValue[] | { [k: string]: SysValue };
+
+export interface Syscall {
+  /** e.g. "sleep", "print", "socket.recv", "wlan.status", "pin.write"; "exit" ends the script. */
+  op: string;
+  args: SysValue[];
+}
+
+export type SysResult = { ok: true; value: SysValue } | { ok: false; errno: number; message?: string };
+
+/** The script ended: code 0 = returned normally; traceback text when it crashed. */
+export interface ScriptExit {
+  op: 'exit';
+  args: [code: number, reason: string];
+}
+
+export interface ScriptRuntime {
+  /** Starts the script and runs it until its first syscall (or exit). */
+  start(): Syscall | Promise<Syscall>;
+  /** Answers the pending syscall and runs the script until the next one. */
+  resume(result: SysResult): Syscall | Promise<Syscall>;
+  /** Stops the script for good (power off, reset, end of run). */
+  kill(): void;
+}

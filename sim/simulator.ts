@@ -1,0 +1,187 @@
+/**
+ * The discrete-event kernel: an integer-microsecond virtual clock and an event
+ * heap ordered by (time, insertion seq). One instance per simulation, never a
+ * singleton. Events are plain callbacks; a callback that returns a promise (a
+ * TypeScript script being resumed) is awaited before the next event runs, so
+ * exactly one thing happens at a time.
+ */
+import { EventHeap } from './heap';
+import { Rng, RngStreams } from './rng';
+import { Trace } from './trace';
+
+export type Micros = number;
+export type TimerId = number;
+
+export const US_PER_MS = 1000;
+export const US_PER_S = 1_000_000;
+
+type EventFn = () => void | Promise<void>;
+
+interface Event {
+  time: number;
+  seq: number;
+  id: TimerId;
+  fn: EventFn;
+}
+
+export interface RunOptions {
+  /** Stop before any event later than this absolute virtual time (µs); the clock is advanced to it. */
+  until?: Micros;
+  /** Same as `until: now + for`. */
+  for?: Micros;
+  /** Checked after every event; the run stops as soon as it returns true. */
+  stopWhen?: () => boolean;
+}
+
+export type RunOutcome = 'condition' | 'until' | 'idle' | 'stopped';
+
+/** xstate v5 `clock`: setTimeout/clearTimeout in milliseconds, backed by virtual time. */
+export interface XstateClock {
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): TimerId;
+  clearTimeout(id: unknown): void;
+}
+
+export class Simulator {
+  private heap = new EventHeap<Event>();
+  private live = new Map<TimerId, Event>();
+  private seq = 0;
+  private nextId = 1;
+  private _now: Micros = 0;
+  private stopRequested = false;
+  private running = false;
+  readonly rngs: RngStreams;
+  readonly trace: Trace;
+  readonly clock: XstateClock;
+  eventsRun = 0;
+
+  constructor(readonly seed = 1) {
+    this.rngs = new RngStreams(seed);
+    this.trace = new Trace(() => this._now);
+    this.clock = {
+      setTimeout: (fn, ms) => this.schedule(Math.round(ms * US_PER_MS), () => fn()),
+      clearTimeout: (id) => {
+        this.cancel(id as TimerId);
+      },
+    };
+  }
+
+  get now(): Micros {
+    return this._now;
+  }
+
+  get pending(): number {
+    return this.live.size;
+  }
+
+  rng(name: string): Rng {
+    return this.rngs.stream(name);
+  }
+
+  /** Runs `fn` after `delay` µs of virtual time (0 = after everything already due now). */
+  schedule(delay: Micros, fn: EventFn): TimerId {
+    if (!(delay >= 0) || !Number.isFinite(delay)) throw new RangeError(`bad delay ${delay}`);
+    return this.at(this._now + Math.round(delay), fn);
+  }
+
+  /** Runs `fn` at absolute virtual time `time` µs (clamped to now). */
+  at(time: Micros, fn: EventFn): TimerId {
+    const ev: Event = { time: Math.max(Math.round(time), this._now), seq: this.seq++, id: this.nextId++, fn };
+    this.heap.push(ev);
+    this.live.set(ev.id, ev);
+    return ev.id;
+  }
+
+  /** Cancels a pending event; returns false if it already ran or was cancelled. */
+  cancel(id: TimerId | undefined): boolean {
+    if (id === undefined) return false;
+    return this.live.delete(id);
+  }
+
+  isPending(id: TimerId | undefined): boolean {
+    return id !== undefined && this.live.has(id);
+  }
+
+  /** Makes the current run() return after the event in progress. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Runs events in order until the queue is empty, `until` is reached, `stopWhen`
+   * holds or stop() is called. Returns why it stopped.
+   */
+  async run(opts: RunOptions = {}): Promise<RunOutcome> {
+    const until = this.begin(opts);
+    try {
+      if (opts.stopWhen?.()) return 'condition';
+      for (;;) {
+        const r = this.step(until);
+        if (typeof r === 'string') return r;
+        if (r) await r;
+        if (opts.stopWhen?.()) return 'condition';
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Synchronous variant for pure-network runs (throws if an event returns a promise). */
+  runSync(opts: RunOptions = {}): RunOutcome {
+    const until = this.begin(opts);
+    try {
+      if (opts.stopWhen?.()) return 'condition';
+      for (;;) {
+        const r = this.step(until);
+        if (typeof r === 'string') return r;
+        if (r) throw new Error('runSync(): an event returned a promise; use run()');
+        if (opts.stopWhen?.()) return 'condition';
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private begin(opts: RunOptions): Micros | undefined {
+    if (this.running) throw new Error('Simulator.run() is already running');
+    this.running = true;
+    this.stopRequested = false;
+    return opts.for !== undefined ? this._now + opts.for : opts.until;
+  }
+
+  /** Runs the next due event; returns why the run must end, or the event's promise if it returned one. */
+  private step(until: Micros | undefined): RunOutcome | Promise<void> | undefined {
+    for (;;) {
+      if (this.stopRequested) return 'stopped';
+      const ev = this.heap.peek();
+      if (!ev) return 'idle';
+      if (!this.live.has(ev.id)) {
+        this.heap.pop();
+        continue;
+      }
+      if (until !== undefined && ev.time > until) {
+        this._now = Math.max(this._now, until);
+        return 'until';
+      }
+      this.heap.pop();
+      this.live.delete(ev.id);
+      this._now = ev.time;
+      this.eventsRun++;
+      const r = ev.fn();
+      return r && typeof (r as Promise<void>).then === 'function' ? (r as Promise<void>) : undefined;
+    }
+  }
+}
+
+/** Parses "1.5s", "250ms", "40us", "2m", or a bare number of seconds into µs. */
+export function parseDuration(text: string | number): Micros {
+  if (typeof text === 'number') {
+    if (!Number.isFinite(text) || text < 0) throw new Error(`bad duration ${text}`);
+    return Math.round(text * US_PER_S);
+  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|min|h)?\s*$/.exec(text);
+  if (!m) throw new Error(`bad duration "${text}" (use e.g. 500ms, 1.5s, 2m)`);
+  const v = parseFloat(m[1]);
+  const unit = m[2] ?? 's';
+  const mult: Record<string, number> = { us: 1, 'µs': 1, ms: 1e3, s: 1e6, m: 60e6, min: 60e6, h: 3600e6 };
+  return Math.round(v * mult[unit]);
+}

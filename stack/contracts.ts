@@ -1,0 +1,58 @@
+/**
+ * Layer contracts inside one device's stack (gVisor-style small interfaces).
+ * The IPv4 layer is implemented in stack/ipv4; TCP and UDP sit on top of it.
+ */
+import type { Simulator } from '../sim/simulator';
+import type { Ipv4Addr } from './wire/types';
+
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+
+/** One received IPv4 datagram, already validated (header checksum, lengths). */
+export interface IpDatagram {
+  src: Ipv4Addr;
+  dst: Ipv4Addr;
+  proto: number;
+  ttl: number;
+  /** The IPv4 payload (transport header + data), a view into the frame. */
+  payload: Uint8Array;
+  /** The whole IPv4 packet, for ICMP error quoting. */
+  packet: Uint8Array;
+}
+
+/** Why an IP send did not go out immediately. 'queued' = waiting for ARP. */
+export type IpSendResult = 'sent' | 'queued' | 'no-route' | 'no-address' | 'too-big' | 'link-down';
+
+export interface IpSendOptions {
+  /** Source address; defaults to the interface address. */
+  src?: Ipv4Addr;
+  ttl?: number;
+  /** Don't Fragment (TCP sets it, as lwIP does). */
+  df?: boolean;
+}
+
+export interface IpLayer {
+  /** Device id, for traces. */
+  readonly device: string;
+  readonly sim: Simulator;
+  /** Current interface address, 0 when there is none (before DHCP). */
+  address(): Ipv4Addr;
+  /** True when the interface is up and has an address. */
+  isUp(): boolean;
+  /** MTU of the outgoing interface (1500 on WiFi/Ethernet). */
+  readonly mtu: number;
+  /** Sends one datagram; fills in ID, checksum, routing (on-link vs gateway) and ARP. */
+  send(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts?: IpSendOptions): IpSendResult;
+  /** Registers the input handler of a transport protocol. */
+  onProtocol(proto: number, handler: (d: IpDatagram) => void): void;
+  /** Sends ICMP destination unreachable (code 3 = port) quoting `d`. */
+  sendUnreachable(code: number, d: IpDatagram): void;
+}
+
+/** Counters every layer keeps: drops are counted, never thrown. */
+export type Counters = Record<string, number>;
+
+export function bump(c: Counters, key: string, by = 1): void {
+  c[key] = (c[key] ?? 0) + by;
+}
