@@ -1,0 +1,102 @@
+/**
+ * What a board offers its script's OS (devices/script/os.ts), and what the
+ * library API offers a test. Implemented by devices/esp32 and devices/pc;
+ * consumed by the script runtimes and the scenario runner.
+ */
+import type { Simulator } from '../sim/simulator';
+import type { SocketApi } from '../stack/socket/api';
+
+/** MicroPython network.STAT_* codes (ESP32 port). */
+export const STAT_IDLE = 1000;
+export const STAT_CONNECTING = 1001;
+export const STAT_GOT_IP = 1010;
+export const STAT_BEACON_TIMEOUT = 200;
+export const STAT_NO_AP_FOUND = 201;
+export const STAT_WRONG_PASSWORD = 202;
+export const STAT_ASSOC_FAIL = 203;
+export const STAT_HANDSHAKE_TIMEOUT = 204;
+
+/** (ip, netmask, gateway, dns) as dotted strings, like WLAN.ifconfig(). */
+export type IfConfig = [string, string, string, string];
+
+export interface ScanResult {
+  ssid: string;
+  bssid: Uint8Array;
+  channel: number;
+  rssi: number;
+  security: number; // 3 = WPA2-PSK
+  hidden: boolean;
+}
+
+/** network.WLAN(STA_IF) / WLAN(AP_IF) of one board. */
+export interface WlanApi {
+  readonly mode: 'sta' | 'ap';
+  active(on?: boolean): boolean;
+  /** Starts joining; progress is visible through status(). */
+  connect(ssid: string, password: string, bssid?: string): void;
+  disconnect(): void;
+  status(): number;
+  isconnected(): boolean;
+  ifconfig(): IfConfig;
+  /** Static config, or 'dhcp' to go back to DHCP. */
+  setIfconfig(cfg: IfConfig | 'dhcp'): void;
+  /** config('mac' | 'ssid' | 'essid' | 'channel' | 'hostname' | 'password' ...). undefined = unknown key. */
+  config(key: string): string | number | Uint8Array | undefined;
+  setConfig(values: Record<string, string | number>): void;
+  scan(cb: (results: ScanResult[]) => void): void;
+  rssi(): number;
+  /** AP mode: MACs of associated stations. */
+  stations(): Uint8Array[];
+}
+
+export interface GpioApi {
+  read(pin: number): number;
+  write(pin: number, value: number): void;
+  mode(pin: number, mode: 'in' | 'out', pull?: 'up' | 'down' | null): void;
+  /** PWM on a pin: freq in Hz, duty 0..1023 (MicroPython ESP32 duty()), or null to stop. */
+  pwm(pin: number, freq: number | null, duty: number | null): void;
+  /** Level history of a pin: [time µs, level] (PWM is recorded as its duty fraction 0..1). */
+  history(pin: number): [number, number][];
+}
+
+export interface ConsoleLine {
+  t: number;
+  text: string;
+}
+
+export interface ConsoleApi {
+  /** Raw text as printed (print() adds "\n"); lines are split on "\n". */
+  write(text: string): void;
+  readonly lines: readonly ConsoleLine[];
+  /** Everything printed so far, as one string. */
+  text(): string;
+}
+
+export interface StdinApi {
+  /** Answers the next line (without "\n") when one is available; waits otherwise (a user who stops typing). */
+  readLine(cb: (line: string) => void): void;
+  /** Adds a line as if typed (scenario write-serial / stdin list). */
+  push(line: string): void;
+}
+
+export interface BoardApi {
+  readonly id: string;
+  readonly kind: 'esp32' | 'pc';
+  readonly sim: Simulator;
+  readonly sockets: SocketApi;
+  readonly console: ConsoleApi;
+  readonly stdin: StdinApi;
+  /** ESP32 only. */
+  readonly gpio?: GpioApi;
+  /** ESP32: STA_IF = 0, AP_IF = 1. PCs have none. */
+  wlan(iface: number): WlanApi | undefined;
+  /** DNS lookup through the device's resolver (IP literals answer at once). undefined = not found. */
+  resolve(host: string, cb: (ip: string | undefined) => void): void;
+  /** The device's own address (station IP), '0.0.0.0' when none. */
+  ipAddress(): string;
+  /** Virtual CPU time each kernel call costs (ESP32 tens of µs, PC far less). */
+  readonly syscallCostUs: number;
+  /** machine.reset(): reboot (sockets gone, script restarts). */
+  reset(): void;
+  uniqueId(): Uint8Array;
+}

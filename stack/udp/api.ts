@@ -1,0 +1,19 @@
+/** UDP layer of one device (implemented in stack/udp, consumed by the socket layer and DHCP/DNS). */
+import type { IpSendResult } from '../contracts';
+import type { Ipv4Addr } from '../wire/types';
+
+export interface UdpDatagram {
+  src: Ipv4Addr;
+  srcPort: number;
+  dst: Ipv4Addr;
+  dstPort: number;
+  data: Uint8Array;
+}
+
+export interface UdpLayerApi {
+  /** Binds a port (0 = pick an ephemeral one); answers the port or 'in-use'. */
+  bind(port: number, handler: (d: UdpDatagram) => void, opts?: { reuseAddr?: boolean }): number | 'in-use';
+  unbind(port: number, handler?: (d: UdpDatagram) => void): void;
+  sendto(srcPort: number, dst: Ipv4Addr, dstPort: number, data: Uint8Array, opts?: { src?: Ipv4Addr }): IpSendResult;
+  readonly counters: Record<string, number>;
+}
