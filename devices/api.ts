@@ -1,0 +1,114 @@
+/**
+ * The library API (the package's main export builds on it): what a jest test or
+ * the scenario runner uses to build and drive a simulation. Implemented by
+ * devices/simulation.ts. Times are virtual microseconds.
+ */
+import type { PcapWriter } from '../sim/pcap';
+import type { RunOutcome, Simulator } from '../sim/simulator';
+import type { BoardApi, ConsoleApi } from './contracts';
+
+export interface LinkSpec {
+  latencyUs?: number;
+  jitterUs?: number;
+  /** Probabilities 0..1, drawn from the station's RNG stream. */
+  loss?: number;
+  duplicate?: number;
+  reorder?: number;
+  /** Bit rate for airtime (serialisation delay), bits per second. */
+  rateBps?: number;
+  /** true = link down (frames to/from this station are lost, the station stays associated). */
+  down?: boolean;
+}
+
+export type InternetService = 'starwars' | 'echo' | 'discard' | 'http' | 'daytime';
+
+export interface InternetHostSpec {
+  name: string;
+  ip: string;
+  service: InternetService;
+  port: number;
+  /** One-way WAN latency between the router and this host. */
+  latencyUs?: number;
+}
+
+export interface NetworkSpec {
+  ssid?: string; // default "esp32-lab"
+  password?: string; // default "micropython"
+  /** e.g. "192.168.1.0/24": router at .1, DHCP pool from .100. Reservations may lie outside it (the tutorial's 192.168.2.231). */
+  subnet?: string;
+  wifi?: LinkSpec;
+  internet?: InternetHostSpec[];
+}
+
+export interface ScriptSpec {
+  /** Shown in tracebacks, e.g. "main.py" or "esp32_server.py". */
+  filename: string;
+  source: string;
+  language: 'micropython' | 'typescript';
+  /** For TypeScript/JavaScript scripts: absolute path of the module to load (default export: async (env) => {}). */
+  modulePath?: string;
+}
+
+export interface DeviceSpec {
+  id: string;
+  board: 'esp32' | 'pc';
+  script?: ScriptSpec;
+  /** ESP32/PC on DHCP: reservation. PC with `static: true`: static address. */
+  ip?: string;
+  static?: boolean;
+  /** ESP32: 'auto' joins `network` at boot before main.py (tutorial firmware), 'none' leaves it to the script. PCs always join. */
+  wifi?: 'auto' | 'none';
+  /** Power-on time. */
+  startUs?: number;
+  /** Lines for input()/raw_input(). */
+  stdin?: string[];
+  link?: LinkSpec;
+}
+
+export interface SimulationOptions {
+  seed?: number;
+  network?: NetworkSpec;
+  /** Wall-clock budget for a script to reach its next kernel call (runaway loop watchdog), ms. Default 5000. */
+  watchdogMs?: number;
+  /** Per-VM memory cap in bytes. Default 64 MiB. */
+  memoryCapBytes?: number;
+}
+
+export type ScriptState = 'none' | 'not-started' | 'running' | 'exited' | 'crashed' | 'killed';
+
+export interface DeviceHandle {
+  readonly id: string;
+  readonly kind: 'esp32' | 'pc';
+  readonly board: BoardApi;
+  readonly console: ConsoleApi;
+  /** Current level of a GPIO pin (ESP32). */
+  pin(n: number): number;
+  pinHistory(n: number): [number, number][];
+  /** Drive an input pin from outside (e.g. the BOOT button on GPIO 0). */
+  setPin(n: number, value: number): void;
+  scriptState(): ScriptState;
+  /** Exit code: 0 normal, 1 crashed (uncaught exception), 130 KeyboardInterrupt; undefined while running. */
+  exitCode(): number | undefined;
+  /** Traceback / reason text when crashed or killed. */
+  failure(): string | undefined;
+  writeStdin(line: string): void;
+  /** Ctrl-C: raises KeyboardInterrupt in the script at its next kernel call; the OS then closes its sockets. */
+  interrupt(): void;
+  reset(): void;
+  setLink(spec: LinkSpec): void;
+  ip(): string;
+  counters(): Record<string, number>;
+}
+
+export interface SimulationApi {
+  readonly sim: Simulator;
+  addDevice(spec: DeviceSpec): DeviceHandle;
+  device(id: string): DeviceHandle;
+  devices(): DeviceHandle[];
+  /** Runs for a virtual duration / until an absolute time / until a condition. */
+  run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<RunOutcome>;
+  /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once). */
+  attachPcap(): PcapWriter;
+  /** Terminates worker threads; call at the end of every test. */
+  close(): Promise<void>;
+}
