@@ -37,7 +37,7 @@ export type RunOutcome = 'condition' | 'until' | 'idle' | 'stopped';
 
 /** xstate v5 `clock`: setTimeout/clearTimeout in milliseconds, backed by virtual time. */
 export interface XstateClock {
-  setTimeout(fn: (...args: unknown[]) => void, ms: number): TimerId;
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): TimerId; // wall-clock-ok: the virtual clock's own signature
   clearTimeout(id: unknown): void;
 }
 

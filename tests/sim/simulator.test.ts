@@ -1,0 +1,158 @@
+import { Simulator, parseDuration } from '../../sim/simulator';
+import { EventHeap } from '../../sim/heap';
+import { Rng, RngStreams } from '../../sim/rng';
+import { PcapWriter } from '../../sim/pcap';
+import { formatTime } from '../../sim/trace';
+import { createActor, createMachine } from 'xstate';
+
+describe('Simulator', () => {
+  test('events run in (time, insertion) order and the clock jumps to each', () => {
+    const sim = new Simulator(1);
+    const seen: string[] = [];
+    sim.schedule(500, () => void seen.push(`b@${sim.now}`));
+    sim.schedule(100, () => void seen.push(`a@${sim.now}`));
+    sim.schedule(500, () => void seen.push(`c@${sim.now}`));
+    sim.schedule(0, () => void seen.push(`z@${sim.now}`));
+    expect(sim.runSync()).toBe('idle');
+    expect(seen).toEqual(['z@0', 'a@100', 'b@500', 'c@500']);
+  });
+
+  test('cancelled timers never fire and cancel reports whether it was pending', () => {
+    const sim = new Simulator();
+    let fired = 0;
+    const id = sim.schedule(10, () => void fired++);
+    expect(sim.isPending(id)).toBe(true);
+    expect(sim.cancel(id)).toBe(true);
+    expect(sim.cancel(id)).toBe(false);
+    sim.runSync();
+    expect(fired).toBe(0);
+  });
+
+  test('run stops at until and advances the clock to it', () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    for (const t of [10, 20, 30]) sim.at(t, () => void seen.push(t));
+    expect(sim.runSync({ until: 25 })).toBe('until');
+    expect(sim.now).toBe(25);
+    expect(seen).toEqual([10, 20]);
+    expect(sim.runSync({ for: 100 })).toBe('idle');
+    expect(seen).toEqual([10, 20, 30]);
+  });
+
+  test('stopWhen ends the run right after the event that satisfied it', () => {
+    const sim = new Simulator();
+    let n = 0;
+    const tick = () => {
+      n++;
+      sim.schedule(1000, tick);
+    };
+    sim.schedule(0, tick);
+    expect(sim.runSync({ stopWhen: () => n === 5 })).toBe('condition');
+    expect(sim.now).toBe(4000);
+  });
+
+  test('async events are awaited one at a time by run()', async () => {
+    const sim = new Simulator();
+    const log: string[] = [];
+    sim.schedule(1, async () => {
+      log.push('start');
+      await Promise.resolve();
+      log.push('end');
+    });
+    sim.schedule(1, () => void log.push('next'));
+    await sim.run();
+    expect(log).toEqual(['start', 'end', 'next']);
+    const sim2 = new Simulator();
+    sim2.schedule(1, async () => undefined);
+    expect(() => sim2.runSync()).toThrow(/use run/);
+  });
+
+  test('xstate after-delays run on the virtual clock', () => {
+    const sim = new Simulator();
+    const machine = createMachine({ initial: 'a', states: { a: { after: { 1500: 'b' } }, b: {} } });
+    const actor = createActor(machine, { clock: sim.clock }).start();
+    sim.runSync({ until: 1_499_999 });
+    expect(actor.getSnapshot().value).toBe('a');
+    sim.runSync();
+    expect(actor.getSnapshot().value).toBe('b');
+    expect(sim.now).toBe(1_500_000);
+  });
+
+  test('parseDuration understands units and rejects junk', () => {
+    expect(parseDuration('1.5s')).toBe(1_500_000);
+    expect(parseDuration('250ms')).toBe(250_000);
+    expect(parseDuration('40us')).toBe(40);
+    expect(parseDuration('2m')).toBe(120_000_000);
+    expect(parseDuration(3)).toBe(3_000_000);
+    expect(() => parseDuration('soon')).toThrow(/bad duration/);
+    expect(formatTime(10_512_000)).toBe('10.512000s');
+  });
+});
+
+describe('EventHeap', () => {
+  test('pops many random entries in (time, seq) order', () => {
+    const h = new EventHeap<{ time: number; seq: number }>();
+    const rng = new Rng(7, 'heap');
+    for (let i = 0; i < 2000; i++) h.push({ time: rng.int(50), seq: i });
+    let prev = { time: -1, seq: -1 };
+    while (h.size) {
+      const e = h.pop()!;
+      expect(e.time > prev.time || (e.time === prev.time && e.seq > prev.seq)).toBe(true);
+      prev = e;
+    }
+  });
+});
+
+describe('RNG streams', () => {
+  test('same seed and name give the same draws; other streams do not shift them', () => {
+    const a = new RngStreams(42);
+    const b = new RngStreams(42);
+    b.stream('wifi/pc').u32(); // another consumer draws first
+    const xs = Array.from({ length: 5 }, () => a.stream('wifi/esp32').u32());
+    const ys = Array.from({ length: 5 }, () => b.stream('wifi/esp32').u32());
+    expect(ys).toEqual(xs);
+    const zs = Array.from({ length: 5 }, () => new RngStreams(43).stream('wifi/esp32').u32());
+    expect(zs).not.toEqual(xs);
+  });
+
+  test('floats are uniform enough and chance(0) draws nothing', () => {
+    const r = new Rng(1, 'u');
+    let sum = 0;
+    for (let i = 0; i < 10000; i++) sum += r.float();
+    expect(sum / 10000).toBeGreaterThan(0.48);
+    expect(sum / 10000).toBeLessThan(0.52);
+    const r2 = new Rng(1, 'c');
+    const before = new Rng(1, 'c').u32();
+    expect(r2.chance(0)).toBe(false);
+    expect(r2.u32()).toBe(before);
+  });
+});
+
+describe('PcapWriter', () => {
+  test('writes a classic little-endian pcap header and virtual-time records', () => {
+    const w = new PcapWriter();
+    w.add(2_000_123, new Uint8Array([1, 2, 3]));
+    const b = Buffer.from(w.bytes());
+    expect(b.readUInt32LE(0)).toBe(0xa1b2c3d4);
+    expect(b.readUInt16LE(4)).toBe(2);
+    expect(b.readUInt16LE(6)).toBe(4);
+    expect(b.readUInt32LE(20)).toBe(1); // LINKTYPE_ETHERNET
+    expect(b.readUInt32LE(24)).toBe(2); // seconds
+    expect(b.readUInt32LE(28)).toBe(123); // microseconds
+    expect(b.readUInt32LE(32)).toBe(3);
+    expect(b.readUInt32LE(36)).toBe(3);
+    expect([...b.subarray(40)]).toEqual([1, 2, 3]);
+  });
+});
+
+describe('Trace', () => {
+  test('records are JSON lines with t, dev, layer, kind first; bytes as hex', () => {
+    const sim = new Simulator();
+    sim.schedule(5, () => sim.trace.emit('esp32', 'console', 'line', { text: 'hi', raw: new Uint8Array([0xab]) }));
+    sim.runSync();
+    expect(sim.trace.text()).toBe('{"t":5,"dev":"esp32","layer":"console","kind":"line","text":"hi","raw":"ab"}\n');
+    sim.trace.muted.add('console');
+    sim.trace.emit('esp32', 'console', 'line', {});
+    expect(sim.trace.count).toBe(1);
+  });
+});
