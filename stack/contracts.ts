@@ -19,6 +19,8 @@ export interface IpDatagram {
   payload: Uint8Array;
   /** The whole IPv4 packet, for ICMP error quoting. */
   packet: Uint8Array;
+  /** Index of the interface it arrived on (multi-interface devices: ESP32 STA/AP, router LAN/WAN). */
+  ifIndex?: number;
 }
 
 /** Why an IP send did not go out immediately. 'queued' = waiting for ARP. */
@@ -30,6 +32,24 @@ export interface IpSendOptions {
   ttl?: number;
   /** Don't Fragment (TCP sets it, as lwIP does). */
   df?: boolean;
+  /** Send out of this interface (broadcasts, DHCP before an address exists). */
+  ifIndex?: number;
+  /** Link-layer destination, bypassing ARP (a DHCP server answering a client that has no address yet). */
+  dstMac?: number;
+}
+
+/** A received ICMP destination unreachable, decoded for the transport that sent the quoted datagram. */
+export interface IcmpErrorInfo {
+  /** ICMP code (3 = port unreachable). */
+  code: number;
+  /** Who reported it (the ICMP message's source). */
+  reporter: Ipv4Addr;
+  /** The quoted datagram's addresses and ports (ports 0 when not quoted). */
+  src: Ipv4Addr;
+  dst: Ipv4Addr;
+  proto: number;
+  srcPort: number;
+  dstPort: number;
 }
 
 export interface IpLayer {
@@ -48,6 +68,10 @@ export interface IpLayer {
   onProtocol(proto: number, handler: (d: IpDatagram) => void): void;
   /** Sends ICMP destination unreachable (code 3 = port) quoting `d`. */
   sendUnreachable(code: number, d: IpDatagram): void;
+  /** Source address the stack would use towards `dst` (undefined = no route / no address). */
+  sourceFor?(dst: Ipv4Addr, opts?: { ifIndex?: number }): Ipv4Addr | undefined;
+  /** Registers a listener for ICMP destination-unreachable messages quoting protocol `proto`. */
+  onIcmpError?(proto: number, handler: (e: IcmpErrorInfo) => void): void;
 }
 
 /** Counters every layer keeps: drops are counted, never thrown. */
