@@ -1,0 +1,124 @@
+/**
+ * ESP32 GPIO pins: levels, modes, pulls, PWM (recorded as its duty fraction),
+ * and a level history with virtual timestamps per pin. GPIO 2 is the on-board
+ * LED; GPIO 0 is the BOOT button (input, pulled up: reads 1 until pressed).
+ */
+import type { Simulator } from '../sim/simulator';
+import type { GpioApi } from './contracts';
+
+export const LED_PIN = 2;
+export const BOOT_PIN = 0;
+/** ESP32 GPIOs 0-39 (34-39 input only). */
+export const PIN_COUNT = 40;
+
+interface PinState {
+  mode: 'in' | 'out';
+  pull: 'up' | 'down' | null;
+  /** Level driven by the script (output) or from outside (input). */
+  level: number;
+  external: number | undefined;
+  pwm: { freq: number; duty: number } | undefined;
+  history: [number, number][];
+}
+
+export class Gpio implements GpioApi {
+  private pins = new Map<number, PinState>();
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly device: string,
+  ) {
+    this.reset();
+  }
+
+  /** Power-on state: every pin an input; GPIO 0 pulled up (BOOT button released). */
+  reset(): void {
+    const keep = new Map<number, number | undefined>();
+    for (const [n, p] of this.pins) keep.set(n, p.external);
+    this.pins.clear();
+    const boot = this.pin(BOOT_PIN);
+    boot.pull = 'up';
+    this.record(BOOT_PIN, boot, this.effective(boot));
+    for (const [n, ext] of keep) if (ext !== undefined) this.drive(n, ext);
+  }
+
+  private pin(n: number): PinState {
+    let p = this.pins.get(n);
+    if (!p) {
+      p = { mode: 'in', pull: null, level: 0, external: undefined, pwm: undefined, history: [] };
+      this.pins.set(n, p);
+    }
+    return p;
+  }
+
+  private effective(p: PinState): number {
+    if (p.mode === 'out') return p.pwm ? p.pwm.duty / 1023 : p.level;
+    if (p.external !== undefined) return p.external;
+    return p.pull === 'up' ? 1 : 0;
+  }
+
+  private record(n: number, p: PinState, value: number): void {
+    const last = p.history[p.history.length - 1];
+    if (last && last[1] === value) return;
+    if (last && last[0] === this.sim.now) p.history.pop();
+    p.history.push([this.sim.now, value]);
+    this.sim.trace.emit(this.device, 'gpio', 'level', { pin: n, value });
+  }
+
+  private update(n: number, p: PinState): void {
+    this.record(n, p, this.effective(p));
+  }
+
+  read(n: number): number {
+    const p = this.pin(n);
+    const v = this.effective(p);
+    return p.mode === 'out' && p.pwm ? (v > 0 ? 1 : 0) : v;
+  }
+
+  write(n: number, value: number): void {
+    const p = this.pin(n);
+    p.level = value ? 1 : 0;
+    // MicroPython: Pin.value(x) on an input pin just stores the output latch.
+    this.update(n, p);
+  }
+
+  mode(n: number, mode: 'in' | 'out', pull: 'up' | 'down' | null = null): void {
+    const p = this.pin(n);
+    p.mode = mode;
+    p.pull = pull;
+    if (mode === 'in') p.pwm = undefined;
+    this.update(n, p);
+  }
+
+  pwm(n: number, freq: number | null, duty: number | null): void {
+    const p = this.pin(n);
+    if (freq === null && duty === null) {
+      p.pwm = undefined;
+    } else {
+      p.mode = 'out';
+      const cur = p.pwm ?? { freq: 5000, duty: 512 };
+      p.pwm = { freq: freq ?? cur.freq, duty: Math.max(0, Math.min(1023, duty ?? cur.duty)) };
+    }
+    this.update(n, p);
+  }
+
+  pwmState(n: number): { freq: number; duty: number } | undefined {
+    return this.pins.get(n)?.pwm;
+  }
+
+  /** Drives an input pin from outside (a button); undefined releases it. */
+  drive(n: number, value: number | undefined): void {
+    const p = this.pin(n);
+    p.external = value === undefined ? undefined : value ? 1 : 0;
+    this.update(n, p);
+  }
+
+  /** Current level (PWM: its duty fraction). */
+  level(n: number): number {
+    return this.effective(this.pin(n));
+  }
+
+  history(n: number): [number, number][] {
+    return this.pin(n).history.map(([t, v]) => [t, v]);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * One direction of one radio/wire hop: a transmit queue (airtime at rateBps),
+ * then latency + jitter, with loss / duplication / reordering drawn from the
+ * station's RNG stream. Each receiver gets its own copy as its own sim event
+ * (ns-3 style). Parameters may change while running.
+ */
+import type { Rng } from '../../sim/rng';
+import type { Simulator } from '../../sim/simulator';
+import { bump, type Counters } from '../../stack/contracts';
+import type { LinkSpec } from '../api';
+
+export interface LinkParams {
+  latencyUs: number;
+  jitterUs: number;
+  loss: number;
+  duplicate: number;
+  reorder: number;
+  rateBps: number;
+  down: boolean;
+}
+
+/** NetworkSpec default WiFi link: 2 ms latency, 1 ms jitter, no loss, 20 Mbit/s. */
+export const DEFAULT_WIFI_LINK: LinkParams = {
+  latencyUs: 2000,
+  jitterUs: 1000,
+  loss: 0,
+  duplicate: 0,
+  reorder: 0,
+  rateBps: 20_000_000,
+  down: false,
+};
+
+/** Fills the missing fields of `spec` from `base`. */
+export function mergeLink(base: LinkParams, spec: LinkSpec | undefined): LinkParams {
+  const out = { ...base };
+  if (!spec) return out;
+  for (const k of Object.keys(spec) as (keyof LinkSpec)[]) {
+    const v = spec[k];
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** 802.11 MAC/PHY overhead per frame (header, FCS, preamble as bytes), for airtime. */
+const AIR_OVERHEAD_BYTES = 36;
+
+/** Transmit queue + propagation of one hop direction. */
+export class HopQueue {
+  /** When the radio finishes sending what it already has queued. */
+  private busyUntil = 0;
+  /** Latest arrival scheduled so far (keeps FIFO order unless a reorder is drawn). */
+  private lastArrival = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly rng: Rng,
+    private readonly counters: Counters,
+  ) {}
+
+  /**
+   * Sends `frame` over this hop with `p`; `deliver` runs once per copy that
+   * arrives (0, 1 or 2 times). Returns false when the frame was lost.
+   */
+  send(p: LinkParams, frame: Uint8Array, deliver: (copy: Uint8Array, at: number) => void): boolean {
+    const now = this.sim.now;
+    const airUs = p.rateBps > 0 ? Math.ceil(((frame.length + AIR_OVERHEAD_BYTES) * 8 * 1_000_000) / p.rateBps) : 0;
+    const start = Math.max(now, this.busyUntil);
+    const txEnd = start + airUs;
+    this.busyUntil = txEnd;
+    if (p.down) {
+      bump(this.counters, 'dropDown');
+      return false;
+    }
+    if (this.rng.chance(p.loss)) {
+      bump(this.counters, 'dropLoss');
+      return false;
+    }
+    let arrival = txEnd + p.latencyUs + (p.jitterUs > 0 ? this.rng.int(p.jitterUs + 1) : 0);
+    if (this.rng.chance(p.reorder)) {
+      // Held back long enough for the next frames to overtake it.
+      arrival += p.latencyUs + p.jitterUs + 1000;
+      bump(this.counters, 'reordered');
+    } else {
+      arrival = Math.max(arrival, this.lastArrival);
+      this.lastArrival = arrival;
+    }
+    const first = frame.slice();
+    this.sim.at(arrival, () => deliver(first, arrival));
+    if (this.rng.chance(p.duplicate)) {
+      bump(this.counters, 'duplicated');
+      const dupAt = arrival + airUs + 1;
+      const second = frame.slice();
+      this.sim.at(dupAt, () => deliver(second, dupAt));
+    }
+    return true;
+  }
+}
