@@ -1,0 +1,100 @@
+/**
+ * IPv4 header (RFC 791). Options are skipped on input and never emitted;
+ * fragments are not supported (lwIP on the ESP32 reassembles, but nothing in
+ * the simulated LAN fragments: every sender honours the 1500-byte MTU).
+ */
+import { checksumOk, internetChecksum } from './checksum';
+import { fail, ok, readU16, readU32, writeU16, writeU32, type Ipv4Addr, type ParseResult } from './types';
+
+/** Field offsets. */
+export const IPV4_VER_IHL = 0;
+export const IPV4_TOS = 1;
+export const IPV4_TOTAL_LEN = 2;
+export const IPV4_IDENT = 4;
+export const IPV4_FLAGS_FRAG = 6;
+export const IPV4_TTL = 8;
+export const IPV4_PROTO = 9;
+export const IPV4_CHECKSUM = 10;
+export const IPV4_SRC = 12;
+export const IPV4_DST = 16;
+export const IPV4_HEADER_LEN = 20;
+export const IPV4_MTU = 1500;
+export const IPV4_MAX_TOTAL_LEN = 0xffff;
+
+export const IPV4_FLAG_DF = 0x4000;
+export const IPV4_FLAG_MF = 0x2000;
+export const IPV4_FRAG_OFFSET_MASK = 0x1fff;
+export const IPV4_DEFAULT_TTL = 64;
+
+export interface Ipv4Repr {
+  src: Ipv4Addr;
+  dst: Ipv4Addr;
+  proto: number;
+  ttl: number;
+  id: number;
+  df: boolean;
+  /** DSCP+ECN byte; 0 when absent. */
+  tos?: number;
+  /** A view into the packet, trimmed to the total length (link padding removed). */
+  payload: Uint8Array;
+}
+
+/** Header fields for zero-copy emission: a Repr whose payload is given by its length. */
+export type Ipv4HeaderRepr = Omit<Ipv4Repr, 'payload'> & { payload?: Uint8Array; payloadLength?: number };
+
+export function parseIpv4(b: Uint8Array): ParseResult<Ipv4Repr> {
+  if (b.length < IPV4_HEADER_LEN) return fail('ipv4', 'truncated', `packet of ${b.length} bytes`);
+  const version = b[IPV4_VER_IHL] >> 4;
+  if (version !== 4) return fail('ipv4', 'version', `version ${version}`);
+  const headerLen = (b[IPV4_VER_IHL] & 0x0f) * 4;
+  if (headerLen < IPV4_HEADER_LEN) return fail('ipv4', 'malformed', `header length ${headerLen}`);
+  if (headerLen > b.length) return fail('ipv4', 'truncated', `header of ${headerLen} bytes in ${b.length}`);
+  const totalLen = readU16(b, IPV4_TOTAL_LEN);
+  if (totalLen < headerLen) return fail('ipv4', 'length', `total length ${totalLen} < header ${headerLen}`);
+  if (totalLen > b.length) return fail('ipv4', 'truncated', `total length ${totalLen} > ${b.length} bytes`);
+  if (!checksumOk(b.subarray(0, headerLen))) return fail('ipv4', 'checksum', `header checksum 0x${readU16(b, IPV4_CHECKSUM).toString(16)}`);
+  const flagsFrag = readU16(b, IPV4_FLAGS_FRAG);
+  if (flagsFrag & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET_MASK)) {
+    return fail('ipv4', 'unsupported', `fragment (mf=${(flagsFrag & IPV4_FLAG_MF) !== 0} offset=${(flagsFrag & IPV4_FRAG_OFFSET_MASK) * 8})`);
+  }
+  return ok({
+    src: readU32(b, IPV4_SRC),
+    dst: readU32(b, IPV4_DST),
+    proto: b[IPV4_PROTO],
+    ttl: b[IPV4_TTL],
+    id: readU16(b, IPV4_IDENT),
+    df: (flagsFrag & IPV4_FLAG_DF) !== 0,
+    tos: b[IPV4_TOS],
+    payload: b.subarray(headerLen, totalLen),
+  });
+}
+
+/**
+ * Writes a 20-byte header (checksum filled) at `off` of `buf`. The payload
+ * length is `payloadLength` (argument), else `repr.payloadLength`, else
+ * `repr.payload.length`. Throws RangeError for a total length over 65535
+ * (a programming error: emitters take trusted values).
+ */
+export function emitIpv4Header(buf: Uint8Array, off: number, repr: Ipv4HeaderRepr, payloadLength?: number): void {
+  const len = payloadLength ?? repr.payloadLength ?? repr.payload?.length ?? 0;
+  const total = IPV4_HEADER_LEN + len;
+  if (total > IPV4_MAX_TOTAL_LEN) throw new RangeError(`IPv4 total length ${total} > 65535`);
+  buf[off + IPV4_VER_IHL] = 0x45;
+  buf[off + IPV4_TOS] = (repr.tos ?? 0) & 0xff;
+  writeU16(buf, off + IPV4_TOTAL_LEN, total);
+  writeU16(buf, off + IPV4_IDENT, repr.id & 0xffff);
+  writeU16(buf, off + IPV4_FLAGS_FRAG, repr.df ? IPV4_FLAG_DF : 0);
+  buf[off + IPV4_TTL] = repr.ttl & 0xff;
+  buf[off + IPV4_PROTO] = repr.proto & 0xff;
+  writeU16(buf, off + IPV4_CHECKSUM, 0);
+  writeU32(buf, off + IPV4_SRC, repr.src);
+  writeU32(buf, off + IPV4_DST, repr.dst);
+  writeU16(buf, off + IPV4_CHECKSUM, internetChecksum(buf.subarray(off, off + IPV4_HEADER_LEN)));
+}
+
+export function emitIpv4(repr: Ipv4Repr): Uint8Array {
+  const out = new Uint8Array(IPV4_HEADER_LEN + repr.payload.length);
+  emitIpv4Header(out, 0, repr);
+  out.set(repr.payload, IPV4_HEADER_LEN);
+  return out;
+}
