@@ -15,6 +15,11 @@ export interface SockAddr {
 
 export type SockResult<T = undefined> = { ok: true; value: T } | { ok: false; errno: number };
 export type SockCallback<T = undefined> = (r: SockResult<T>) => void;
+/**
+ * setsockopt's answer. `warning` is text the runtime prints to the console
+ * (MicroPython ESP32: "Warning: lwip.setsockopt() option not implemented").
+ */
+export type SockOptResult = SockResult & { warning?: string };
 
 export const AF_INET = 2;
 export const AF_INET6 = 10;
@@ -46,7 +51,7 @@ export interface SocketApi {
   /** Resolves with b"" at EOF. */
   recv(fd: Fd, max: number, flags: number, cb: SockCallback<Uint8Array>): void;
   recvfrom(fd: Fd, max: number, flags: number, cb: SockCallback<{ data: Uint8Array; addr: SockAddr }>): void;
-  setsockopt(fd: Fd, level: number, opt: number, value: number): SockResult;
+  setsockopt(fd: Fd, level: number, opt: number, value: number): SockOptResult;
   /** null = blocking forever, 0 = non-blocking, else seconds. */
   settimeout(fd: Fd, seconds: number | null): SockResult;
   setblocking(fd: Fd, flag: boolean): SockResult;
