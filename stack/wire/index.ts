@@ -9,3 +9,4 @@ export * from './udp';
 export * from './dhcp';
 export * from './dns';
 export * from './summary';
+export * from './tcp';

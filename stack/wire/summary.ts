@@ -9,7 +9,7 @@ import { DNS_PORT, RCODE_NOERROR, RCODE_NXDOMAIN, TYPE_A, parseDns, type DnsRepr
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, parseEthernet } from './ethernet';
 import { parseIcmp, type IcmpRepr } from './icmp';
 import { parseIpv4, type Ipv4Repr } from './ipv4';
-import { summarizeTcp } from './summary-tcp';
+import { formatSegment, parseTcp } from './tcp';
 import { ipToString, macToString, type Ipv4Addr, type ParseResult, type WireError } from './types';
 import { parseUdp } from './udp';
 
@@ -81,6 +81,11 @@ function summarizeIcmp(r: ParseResult<IcmpRepr>): string {
   const m = r.value;
   if (m.type === 'dest-unreachable') return `ICMP dest-unreachable ${UNREACH_NAMES[m.code] ?? `code=${m.code}`} len=${m.quoted.length}`;
   return `ICMP echo ${m.type === 'echo-request' ? 'request' : 'reply'} id=${m.ident} seq=${m.seq} len=${m.data.length}`;
+}
+
+function summarizeTcp(ip: Ipv4Repr): string {
+  const t = parseTcp(ip.payload, ip.src, ip.dst);
+  return t.ok ? `TCP ${formatSegment(t.value)}` : malformed(t.error);
 }
 
 function summarizeIpv4(payload: Uint8Array, nameOf?: NameOf): string {
