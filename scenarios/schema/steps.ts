@@ -1,0 +1,170 @@
+/**
+ * Step forms. Wokwi's (`wait-serial: 'text'` = first esp32, `expect-pin:
+ * { part-id, name|pin, value }`) and ours (`device`, `pin`, `timeout`). Each
+ * step is a map with exactly one action key and an optional `name`.
+ */
+import { z } from 'zod';
+import type { LinkSpec } from '../../devices/api';
+import type { Step, StepAction, StepKind } from '../model';
+import { duration, fraction, rate } from './values';
+
+export type PathIssue = { path: (string | number)[]; message: string };
+
+const dev = { device: z.string().optional(), 'part-id': z.string().optional() };
+const pinKeys = { pin: z.number().int().min(0).max(48).optional(), name: z.union([z.number(), z.string()]).optional() };
+const level = z.number().min(0);
+
+const serialObj = z.strictObject({ ...dev, text: z.string(), timeout: duration.optional() });
+const pinObj = z.strictObject({ ...dev, ...pinKeys, value: level, timeout: duration.optional() });
+const devObj = z.strictObject({ ...dev, timeout: duration.optional() });
+const exitObj = z.strictObject({ ...dev, code: z.number().int(), timeout: duration.optional() });
+const linkObj = z.strictObject({
+  ...dev,
+  loss: fraction.optional(),
+  duplicate: fraction.optional(),
+  reorder: fraction.optional(),
+  latency: duration.optional(),
+  jitter: duration.optional(),
+  rate: rate.optional(),
+  down: z.boolean().optional(),
+  up: z.boolean().optional(),
+});
+
+export const STEP_KINDS: readonly StepKind[] = [
+  'wait-serial',
+  'expect-serial',
+  'write-serial',
+  'delay',
+  'expect-pin',
+  'wait-pin',
+  'set-pin',
+  'link',
+  'reset',
+  'stop',
+  'expect-exit',
+];
+
+type Ctx = { defaultDevice: string | undefined; devices: Set<string> };
+
+/**
+ * Parses one step value (already JS data). Returns the step (without `line`)
+ * or issues with paths relative to the step.
+ */
+export function parseStep(raw: unknown, ctx: Ctx): { step?: Omit<Step, 'line'>; issues: PathIssue[] } {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { issues: [{ path: [], message: `a step is a map like { wait-serial: "text" }, got ${JSON.stringify(raw)}` }] };
+  }
+  const obj = raw as Record<string, unknown>;
+  const actions = Object.keys(obj).filter((k) => k !== 'name');
+  const issues: PathIssue[] = [];
+  for (const k of actions) {
+    if (!STEP_KINDS.includes(k as StepKind)) issues.push({ path: [k], message: `unknown step "${k}" (one of ${STEP_KINDS.join(', ')})` });
+  }
+  if (issues.length) return { issues };
+  if (actions.length !== 1) {
+    return { issues: [{ path: [], message: actions.length ? `one action per step, got ${actions.join(' and ')}` : 'a step needs an action' }] };
+  }
+  if (obj.name !== undefined && typeof obj.name !== 'string') return { issues: [{ path: ['name'], message: 'must be a string' }] };
+  const kind = actions[0] as StepKind;
+  const r = parseAction(kind, obj[kind], ctx);
+  if ('issues' in r) return { issues: r.issues.map((i) => ({ ...i, path: [kind, ...i.path] })) };
+  const step = { ...r.step, ...(obj.name ? { name: obj.name as string } : {}) } as Omit<Step, 'line'>;
+  return { step, issues: [] };
+}
+
+type ActionResult = { step: StepAction } | { issues: PathIssue[] };
+
+function zodIssues(e: z.ZodError): PathIssue[] {
+  return e.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') return { path: [...(i.path as (string | number)[]), i.keys[0]], message: 'unknown key' };
+    return { path: i.path as (string | number)[], message: i.message };
+  });
+}
+
+function pick<T>(schema: z.ZodType<T>, v: unknown): { ok: true; value: T } | { ok: false; issues: PathIssue[] } {
+  const r = schema.safeParse(v);
+  return r.success ? { ok: true, value: r.data } : { ok: false, issues: zodIssues(r.error) };
+}
+
+function deviceOf(o: { device?: string; 'part-id'?: string }, ctx: Ctx): { device: string } | { issues: PathIssue[] } {
+  const id = o.device ?? o['part-id'] ?? ctx.defaultDevice;
+  const key = o.device !== undefined ? 'device' : 'part-id';
+  if (id === undefined) return { issues: [{ path: [], message: 'no device given and the scenario has no esp32' }] };
+  if (!ctx.devices.has(id)) return { issues: [{ path: [key], message: `no device "${id}" (devices: ${[...ctx.devices].join(', ')})` }] };
+  return { device: id };
+}
+
+function parseAction(kind: StepKind, v: unknown, ctx: Ctx): ActionResult {
+  // Short forms: a scalar value.
+  if (kind === 'delay') {
+    const r = pick(duration, v);
+    return r.ok ? { step: { kind, us: r.value } } : { issues: r.issues };
+  }
+  if (typeof v === 'string' && (kind === 'wait-serial' || kind === 'expect-serial' || kind === 'write-serial')) {
+    v = { text: v };
+  } else if (typeof v === 'string' && (kind === 'reset' || kind === 'stop')) {
+    v = { device: v };
+  }
+  switch (kind) {
+    case 'wait-serial':
+    case 'expect-serial':
+    case 'write-serial': {
+      const r = pick(serialObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const d = deviceOf(r.value, ctx);
+      if ('issues' in d) return d;
+      if (kind === 'wait-serial') return { step: { kind, device: d.device, text: r.value.text, timeoutUs: r.value.timeout } };
+      if (r.value.timeout !== undefined) return { issues: [{ path: ['timeout'], message: `${kind} takes no timeout` }] };
+      return { step: { kind, device: d.device, text: r.value.text } };
+    }
+    case 'expect-pin':
+    case 'wait-pin':
+    case 'set-pin': {
+      const r = pick(pinObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const d = deviceOf(r.value, ctx);
+      if ('issues' in d) return d;
+      const pin = r.value.pin ?? (r.value.name !== undefined ? Number(String(r.value.name).replace(/^(GPIO|D)/i, '')) : NaN);
+      if (!Number.isInteger(pin) || pin < 0) return { issues: [{ path: [], message: 'needs a pin number (`pin: 2`)' }] };
+      const { value } = r.value;
+      if (kind === 'wait-pin') return { step: { kind, device: d.device, pin, value, timeoutUs: r.value.timeout } };
+      if (r.value.timeout !== undefined) return { issues: [{ path: ['timeout'], message: `${kind} takes no timeout` }] };
+      return { step: { kind, device: d.device, pin, value } };
+    }
+    case 'link': {
+      const r = pick(linkObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const d = deviceOf(r.value, ctx);
+      if ('issues' in d) return d;
+      const o = r.value;
+      const link: LinkSpec = {};
+      if (o.latency !== undefined) link.latencyUs = o.latency;
+      if (o.jitter !== undefined) link.jitterUs = o.jitter;
+      if (o.loss !== undefined) link.loss = o.loss;
+      if (o.duplicate !== undefined) link.duplicate = o.duplicate;
+      if (o.reorder !== undefined) link.reorder = o.reorder;
+      if (o.rate !== undefined) link.rateBps = o.rate;
+      if (o.down !== undefined) link.down = o.down;
+      if (o.up !== undefined) link.down = !o.up;
+      if (!Object.keys(link).length) return { issues: [{ path: [], message: 'link needs loss, latency, jitter, rate, down or up' }] };
+      return { step: { kind, device: d.device, link } };
+    }
+    case 'reset':
+    case 'stop': {
+      const r = pick(devObj, v ?? {});
+      if (!r.ok) return { issues: r.issues };
+      const d = deviceOf(r.value, ctx);
+      if ('issues' in d) return d;
+      if (kind === 'stop') return { step: { kind, device: d.device, timeoutUs: r.value.timeout } };
+      return { step: { kind, device: d.device } };
+    }
+    case 'expect-exit': {
+      const r = pick(exitObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const d = deviceOf(r.value, ctx);
+      if ('issues' in d) return d;
+      return { step: { kind, device: d.device, code: r.value.code, timeoutUs: r.value.timeout } };
+    }
+  }
+  return { issues: [{ path: [], message: `unknown step ${kind}` }] };
+}
