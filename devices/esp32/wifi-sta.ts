@@ -223,12 +223,13 @@ export class WifiStation {
     const snap = this.actor.getSnapshot();
     if (snap.matches('idle')) return STAT_IDLE;
     if (snap.matches('failed')) return snap.context.reason;
-    if (snap.matches({ linked: 'gotIp' })) return STAT_GOT_IP;
+    // Until the beacon timeout fires the station still believes it is connected.
+    if (snap.matches({ linked: 'gotIp' }) || snap.matches({ linked: 'lost' })) return STAT_GOT_IP;
     return STAT_CONNECTING;
   }
 
   isconnected(): boolean {
-    return this.actor.getSnapshot().matches({ linked: 'gotIp' });
+    return this.status() === STAT_GOT_IP;
   }
 
   /** The AP the station is associated with (undefined when not linked). */

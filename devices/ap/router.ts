@@ -1,0 +1,127 @@
+/**
+ * The lab's access point / home router: a WiFi BSS (SSID + WPA2 passphrase),
+ * a NetStack with the LAN interface (router at .1 of the subnet) and a WAN
+ * interface on a wired segment to the simulated internet, IPv4 forwarding
+ * between them, the DHCP server (pool from .100, reservations by MAC) and a
+ * DNS server answering device ids, `<id>.lan` and configured internet names.
+ */
+import type { Simulator } from '../../sim/simulator';
+import { DnsServer, NetStack, type IfaceHandle } from '../../stack/netstack';
+import { ipToString, parseIp, type Ipv4Addr, type MacAddr } from '../../stack/wire/types';
+import type { LinkSpec, NetworkSpec } from '../api';
+import type { Airspace } from '../medium/airspace';
+import { DEFAULT_WIFI_LINK, mergeLink } from '../medium/link';
+import { deviceMac } from '../medium/mac';
+import { WiredSegment } from '../medium/wired';
+import { Nic } from '../nic';
+import { ApRadio } from './radio';
+import { DhcpService } from './services';
+
+export const ROUTER_ID = 'router';
+/** The router's WAN address; the simulated internet hosts use it as their gateway. */
+export const WAN_IP = '100.64.0.1';
+
+export interface ResolvedNetwork {
+  ssid: string;
+  password: string;
+  subnet: Ipv4Addr;
+  prefixLen: number;
+  wifi: LinkSpec;
+}
+
+export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
+  const subnetText = spec.subnet ?? '192.168.1.0/24';
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(subnetText.trim());
+  const net = m ? parseIp(m[1]) : undefined;
+  const prefixLen = m ? Number(m[2]) : NaN;
+  if (net === undefined || !(prefixLen >= 8 && prefixLen <= 30)) throw new Error(`bad subnet "${subnetText}" (use e.g. 192.168.1.0/24)`);
+  return {
+    ssid: spec.ssid ?? 'esp32-lab',
+    password: spec.password ?? 'micropython',
+    subnet: net,
+    prefixLen,
+    wifi: spec.wifi ?? {},
+  };
+}
+
+export class Router {
+  readonly id = ROUTER_ID;
+  readonly net: NetStack;
+  readonly lanNic: Nic;
+  readonly wanNic: Nic;
+  readonly lan: IfaceHandle;
+  readonly wanIface: IfaceHandle;
+  readonly radio: ApRadio;
+  readonly wan: WiredSegment;
+  readonly dhcp: DhcpService;
+  readonly dns: DnsServer;
+  readonly lanIp: Ipv4Addr;
+  /** Device id → MAC of every LAN device (for DNS names), and static addresses. */
+  private readonly names = new Map<string, { mac: MacAddr; staticIp?: Ipv4Addr }>();
+
+  constructor(
+    private readonly sim: Simulator,
+    airspace: Airspace,
+    readonly network: ResolvedNetwork,
+  ) {
+    this.net = new NetStack(sim, { device: ROUTER_ID, hostname: ROUTER_ID });
+    this.net.ip.forwarding = true;
+    this.lanNic = new Nic(ROUTER_ID, deviceMac('router', ROUTER_ID), 'lan');
+    this.wanNic = new Nic(ROUTER_ID, deviceMac('router', ROUTER_ID, 1), 'wan');
+    this.lan = this.net.addInterface(this.lanNic, 'lan');
+    this.wanIface = this.net.addInterface(this.wanNic, 'wan');
+    this.lanIp = (network.subnet + 1) >>> 0;
+    this.net.configure(this.lan, { ip: this.lanIp, prefixLen: network.prefixLen });
+    // Everything that is not on the LAN is on-link behind the WAN port (the internet hosts answer ARP themselves).
+    this.net.configure(this.wanIface, { ip: parseIp(WAN_IP)!, prefixLen: 0 });
+    this.radio = new ApRadio(sim, airspace, this.lanNic, {
+      ssid: network.ssid,
+      password: network.password,
+      channel: 6,
+      maxStations: 32,
+      mediumName: 'medium',
+      defaults: mergeLink(DEFAULT_WIFI_LINK, network.wifi),
+    });
+    this.lanNic.attach(this.radio.bss);
+    this.wan = new WiredSegment(sim, 'wan');
+    this.wan.plug(this.wanNic, 0);
+    this.wanNic.attach(this.wan);
+    this.dns = new DnsServer(this.net.udp);
+    this.dns.add(ROUTER_ID, this.lanIp);
+    this.dns.add(`${ROUTER_ID}.lan`, this.lanIp);
+    this.dhcp = new DhcpService(this.net, this.lan, {
+      onLease: (l) => {
+        for (const [id, d] of this.names) if (d.mac === l.mac) this.dns.addDevice(id, l.ip);
+      },
+    });
+    this.radio.up();
+  }
+
+  /** Makes `id` and `id.lan` resolvable to whatever address the device with `mac` has. */
+  registerDevice(id: string, mac: MacAddr, staticIp?: Ipv4Addr): void {
+    this.names.set(id.toLowerCase(), { mac, staticIp });
+    if (staticIp !== undefined) this.dns.addDevice(id.toLowerCase(), staticIp);
+  }
+
+  /** Pins a DHCP address to a MAC (e.g. the tutorial's 192.168.2.231). */
+  reserve(mac: MacAddr, ip: Ipv4Addr): void {
+    this.dhcp.reserve(mac, ip);
+    this.sim.trace.emit(ROUTER_ID, 'dhcp', 'reservation', { ip: ipToString(ip), prefixLen: this.dhcp.prefixLen });
+  }
+
+  addInternetName(name: string, ip: Ipv4Addr): void {
+    this.dns.add(name, ip);
+  }
+
+  /** What the DNS server answers for `name`. */
+  lookup(name: string): Ipv4Addr | undefined {
+    return this.dns.lookup(name);
+  }
+
+  counters(): Record<string, number> {
+    const out = this.net.counters();
+    for (const [k, v] of Object.entries(this.radio.bss.counters)) out[`medium.${k}`] = v;
+    for (const [k, v] of Object.entries(this.dhcp.counters)) out[`dhcpd.${k}`] = v;
+    return out;
+  }
+}
