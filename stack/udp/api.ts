@@ -8,12 +8,22 @@ export interface UdpDatagram {
   dst: Ipv4Addr;
   dstPort: number;
   data: Uint8Array;
+  /** Interface it arrived on (multi-interface devices). */
+  ifIndex?: number;
+}
+
+export interface UdpSendOptions {
+  src?: Ipv4Addr;
+  /** Send out of this interface (broadcasts, DHCP). */
+  ifIndex?: number;
+  /** Link-layer destination, bypassing ARP (DHCP server answering an unconfigured client). */
+  dstMac?: number;
 }
 
 export interface UdpLayerApi {
   /** Binds a port (0 = pick an ephemeral one); answers the port or 'in-use'. */
   bind(port: number, handler: (d: UdpDatagram) => void, opts?: { reuseAddr?: boolean }): number | 'in-use';
   unbind(port: number, handler?: (d: UdpDatagram) => void): void;
-  sendto(srcPort: number, dst: Ipv4Addr, dstPort: number, data: Uint8Array, opts?: { src?: Ipv4Addr }): IpSendResult;
+  sendto(srcPort: number, dst: Ipv4Addr, dstPort: number, data: Uint8Array, opts?: UdpSendOptions): IpSendResult;
   readonly counters: Record<string, number>;
 }

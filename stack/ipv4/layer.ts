@@ -1,0 +1,337 @@
+/**
+ * IPv4 input and output for one device (lwIP ip4.c behaviour, several
+ * interfaces): Ethernet demultiplexing, own-address checks (weak host: any of
+ * our addresses on any interface), routing on-link vs default gateway,
+ * limited and subnet broadcasts, loopback to our own addresses, optional
+ * forwarding (the router), MTU check without fragmentation. Every malformed
+ * or undeliverable packet is counted in `counters`, never thrown.
+ */
+import type { Nic } from '../../devices/nic';
+import type { Simulator } from '../../sim/simulator';
+import { ArpCache } from '../arp/cache';
+import {
+  bump,
+  IPPROTO_UDP,
+  type Counters,
+  type IcmpErrorInfo,
+  type IpDatagram,
+  type IpLayer,
+  type IpSendOptions,
+  type IpSendResult,
+} from '../contracts';
+import { internetChecksum } from '../wire/checksum';
+import { emitEthernetHeader, parseEthernet, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETH_HEADER_LEN } from '../wire/ethernet';
+import {
+  emitIpv4Header,
+  parseIpv4,
+  IPV4_CHECKSUM,
+  IPV4_DEFAULT_TTL,
+  IPV4_FLAGS_FRAG,
+  IPV4_FLAG_MF,
+  IPV4_FRAG_OFFSET_MASK,
+  IPV4_HEADER_LEN,
+  IPV4_MTU,
+  IPV4_TTL,
+} from '../wire/ipv4';
+import { BROADCAST_MAC, IPV4_BROADCAST, ipToString, readU16, writeU16, type Ipv4Addr, type MacAddr } from '../wire/types';
+import { Ipv4Interface, type IfaceConfig } from './iface';
+
+/** DHCP client port: accepted on an interface that has no address yet (lwIP LWIP_IP_ACCEPT_UDP_PORT). */
+const DHCP_CLIENT_PORT = 68;
+
+interface Route {
+  iface: Ipv4Interface;
+  /** Next hop for ARP, or undefined for a link-layer broadcast. */
+  nextHop: Ipv4Addr | undefined;
+}
+
+function isMulticast(ip: Ipv4Addr): boolean {
+  return ip >>> 28 === 0xe;
+}
+
+function isLoopbackNet(ip: Ipv4Addr): boolean {
+  return ip >>> 24 === 127;
+}
+
+export class Ipv4Layer implements IpLayer {
+  readonly mtu = IPV4_MTU;
+  readonly counters: Counters = {};
+  readonly ethCounters: Counters = {};
+  /** Shared by the ARP caches of all interfaces. */
+  readonly arpCounters: Counters = {};
+  /** Router: forward datagrams not addressed to us (TTL decremented, no ICMP time exceeded). */
+  forwarding = false;
+  readonly interfaces: Ipv4Interface[] = [];
+  /** Told when an interface's address changes (after ARP has been flushed/announced). */
+  onAddressChange: ((iface: Ipv4Interface) => void) | undefined;
+  private handlers = new Map<number, (d: IpDatagram) => void>();
+  private icmpErrorHandlers = new Map<number, Array<(e: IcmpErrorInfo) => void>>();
+  private unreachableSender: ((code: number, d: IpDatagram) => void) | undefined;
+  private nextId: number;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly device: string,
+  ) {
+    this.nextId = sim.rng(`ipv4/${device}/id`).u32() & 0xffff;
+  }
+
+  addInterface(nic: Nic, name: string): Ipv4Interface {
+    const iface = new Ipv4Interface(this.interfaces.length, name, nic);
+    iface.arp = new ArpCache(this.sim, this.device, nic, () => iface.ip, this.arpCounters);
+    nic.onReceive = (frame) => this.receive(iface, frame);
+    this.interfaces.push(iface);
+    return iface;
+  }
+
+  configure(iface: Ipv4Interface, cfg: IfaceConfig): void {
+    const changed = iface.ip !== cfg.ip || iface.prefixLen !== cfg.prefixLen;
+    iface.ip = cfg.ip >>> 0;
+    iface.prefixLen = cfg.prefixLen;
+    iface.gateway = (cfg.gateway ?? 0) >>> 0;
+    if (!changed) return;
+    iface.arp.flush();
+    iface.arp.announce();
+    this.trace('address', { if: iface.name, ip: ipToString(iface.ip), prefixLen: iface.prefixLen, gw: ipToString(iface.gateway) });
+    this.onAddressChange?.(iface);
+  }
+
+  unconfigure(iface: Ipv4Interface): void {
+    if (iface.ip === 0 && iface.gateway === 0) return;
+    iface.ip = 0;
+    iface.prefixLen = 0;
+    iface.gateway = 0;
+    iface.arp.flush();
+    this.trace('address', { if: iface.name, ip: '0.0.0.0' });
+    this.onAddressChange?.(iface);
+  }
+
+  /** The first configured interface's address (STA before soft-AP on an ESP32), 0 when none. */
+  address(): Ipv4Addr {
+    for (const i of this.interfaces) if (i.ip !== 0) return i.ip;
+    return 0;
+  }
+
+  isUp(): boolean {
+    return this.interfaces.some((i) => i.up);
+  }
+
+  /** True when `ip` is one of our interface addresses. */
+  isOwnAddress(ip: Ipv4Addr): boolean {
+    return ip !== 0 && this.interfaces.some((i) => i.ip === ip);
+  }
+
+  onProtocol(proto: number, handler: (d: IpDatagram) => void): void {
+    this.handlers.set(proto, handler);
+  }
+
+  onIcmpError(proto: number, handler: (e: IcmpErrorInfo) => void): void {
+    const list = this.icmpErrorHandlers.get(proto) ?? [];
+    list.push(handler);
+    this.icmpErrorHandlers.set(proto, list);
+  }
+
+  /** Called by the ICMP layer with a decoded destination unreachable. */
+  deliverIcmpError(e: IcmpErrorInfo): void {
+    const list = this.icmpErrorHandlers.get(e.proto);
+    if (!list) return;
+    for (const h of list) h(e);
+  }
+
+  /** The ICMP layer registers how to build destination-unreachable messages. */
+  setUnreachableSender(fn: (code: number, d: IpDatagram) => void): void {
+    this.unreachableSender = fn;
+  }
+
+  sendUnreachable(code: number, d: IpDatagram): void {
+    this.unreachableSender?.(code, d);
+  }
+
+  sourceFor(dst: Ipv4Addr, opts?: { ifIndex?: number }): Ipv4Addr | undefined {
+    if (this.isOwnAddress(dst)) return dst;
+    const r = this.route(dst, opts?.ifIndex, undefined);
+    return r && r.iface.ip !== 0 ? r.iface.ip : undefined;
+  }
+
+  /** Picks the outgoing interface and next hop. */
+  route(dst: Ipv4Addr, ifIndex: number | undefined, src: Ipv4Addr | undefined): Route | undefined {
+    if (ifIndex !== undefined) {
+      const iface = this.interfaces[ifIndex];
+      return iface ? this.routeVia(iface, dst) : undefined;
+    }
+    if (src !== undefined && src !== 0) {
+      const own = this.interfaces.find((i) => i.ip === src);
+      const r = own && this.routeVia(own, dst);
+      if (r) return r;
+    }
+    if (dst === IPV4_BROADCAST) {
+      const iface = this.interfaces.find((i) => i.up) ?? this.interfaces.find((i) => i.nic.attached) ?? this.interfaces[0];
+      return iface ? { iface, nextHop: undefined } : undefined;
+    }
+    const onLink = this.interfaces.find((i) => i.onLink(dst) && i.nic.attached) ?? this.interfaces.find((i) => i.onLink(dst));
+    if (onLink) return this.routeVia(onLink, dst);
+    const gw = this.interfaces.find((i) => i.gateway !== 0 && i.up) ?? this.interfaces.find((i) => i.gateway !== 0 && i.ip !== 0);
+    return gw ? { iface: gw, nextHop: gw.gateway } : undefined;
+  }
+
+  private routeVia(iface: Ipv4Interface, dst: Ipv4Addr): Route | undefined {
+    if (dst === IPV4_BROADCAST || (iface.ip !== 0 && dst === iface.broadcast)) return { iface, nextHop: undefined };
+    if (iface.onLink(dst)) return { iface, nextHop: dst };
+    if (iface.gateway !== 0 && iface.ip !== 0) return { iface, nextHop: iface.gateway };
+    return undefined;
+  }
+
+  send(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions = {}): IpSendResult {
+    dst = dst >>> 0;
+    const total = IPV4_HEADER_LEN + payload.length;
+    if (total > this.mtu) {
+      bump(this.counters, 'txTooBig');
+      this.trace('drop', { reason: 'too-big', len: total });
+      return 'too-big';
+    }
+    if (this.isOwnAddress(dst) || isLoopbackNet(dst)) return this.loopback(proto, dst, payload, opts);
+    const r = opts.dstMac !== undefined && opts.ifIndex !== undefined ? this.directRoute(opts.ifIndex, dst) : this.route(dst, opts.ifIndex, opts.src);
+    if (!r) {
+      bump(this.counters, 'txNoRoute');
+      return 'no-route';
+    }
+    const src = opts.src ?? r.iface.ip;
+    if (src === 0 && opts.src === undefined) {
+      bump(this.counters, 'txNoAddress');
+      return 'no-address';
+    }
+    if (!r.iface.nic.attached) {
+      bump(this.counters, 'txLinkDown');
+      return 'link-down';
+    }
+    const frame = this.buildFrame(proto, src, dst, payload, opts);
+    bump(this.counters, 'txPackets');
+    return this.transmit(r, frame, opts.dstMac);
+  }
+
+  private directRoute(ifIndex: number, dst: Ipv4Addr): Route | undefined {
+    const iface = this.interfaces[ifIndex];
+    return iface ? { iface, nextHop: dst } : undefined;
+  }
+
+  private buildFrame(proto: number, src: Ipv4Addr, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions): Uint8Array {
+    const frame = new Uint8Array(ETH_HEADER_LEN + IPV4_HEADER_LEN + payload.length);
+    const id = this.nextId;
+    this.nextId = (this.nextId + 1) & 0xffff;
+    emitIpv4Header(frame, ETH_HEADER_LEN, { src, dst, proto, ttl: opts.ttl ?? IPV4_DEFAULT_TTL, id, df: opts.df ?? false }, payload.length);
+    frame.set(payload, ETH_HEADER_LEN + IPV4_HEADER_LEN);
+    return frame;
+  }
+
+  private transmit(r: Route, frame: Uint8Array, dstMac: MacAddr | undefined): IpSendResult {
+    if (dstMac !== undefined || r.nextHop === undefined) {
+      emitEthernetHeader(frame, 0, dstMac ?? BROADCAST_MAC, r.iface.nic.mac, ETHERTYPE_IPV4);
+      r.iface.nic.transmit(frame);
+      return 'sent';
+    }
+    return r.iface.arp.output(r.nextHop, frame);
+  }
+
+  /** Datagrams to our own addresses (lwIP LWIP_NETIF_LOOPBACK) come back as a separate event. */
+  private loopback(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions): IpSendResult {
+    const iface = this.interfaces.find((i) => i.ip === dst) ?? this.interfaces.find((i) => i.ip !== 0);
+    if (!iface) {
+      bump(this.counters, 'txNoAddress');
+      return 'no-address';
+    }
+    const frame = this.buildFrame(proto, opts.src ?? (isLoopbackNet(dst) ? dst : iface.ip), dst, payload, opts);
+    bump(this.counters, 'txLoopback');
+    this.sim.schedule(0, () => this.input(iface, frame.subarray(ETH_HEADER_LEN)));
+    return 'sent';
+  }
+
+  private receive(iface: Ipv4Interface, frame: Uint8Array): void {
+    const e = parseEthernet(frame);
+    if (!e.ok) {
+      bump(this.ethCounters, 'rxMalformed');
+      return;
+    }
+    const eth = e.value;
+    if (eth.dst !== iface.nic.mac && eth.dst !== BROADCAST_MAC) {
+      bump(this.ethCounters, 'rxNotForUs');
+      return;
+    }
+    if (eth.ethertype === ETHERTYPE_IPV4) this.input(iface, eth.payload);
+    else if (eth.ethertype === ETHERTYPE_ARP) iface.arp.input(eth.payload);
+    else bump(this.ethCounters, 'rxUnknownType');
+  }
+
+  private input(iface: Ipv4Interface, bytes: Uint8Array): void {
+    bump(this.counters, 'rxPackets');
+    const r = parseIpv4(bytes);
+    if (!r.ok) {
+      const isFragment = r.error.kind === 'unsupported' && (readU16(bytes, IPV4_FLAGS_FRAG) & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET_MASK)) !== 0;
+      this.drop(isFragment ? 'rxFragment' : r.error.kind === 'checksum' ? 'rxChecksum' : 'rxMalformed', r.error.detail);
+      return;
+    }
+    const p = r.value;
+    const packet = bytes.subarray(0, p.payload.byteOffset - bytes.byteOffset + p.payload.length);
+    if (p.src === IPV4_BROADCAST || isMulticast(p.src) || (p.src !== 0 && p.src === iface.broadcast)) {
+      this.drop('rxBadSource', ipToString(p.src));
+      return;
+    }
+    const forUs =
+      this.isOwnAddress(p.dst) ||
+      p.dst === IPV4_BROADCAST ||
+      (iface.ip !== 0 && p.dst === iface.broadcast) ||
+      (isLoopbackNet(p.dst) && isLoopbackNet(p.src)) ||
+      (iface.ip === 0 && p.proto === IPPROTO_UDP && p.payload.length >= 4 && readU16(p.payload, 2) === DHCP_CLIENT_PORT);
+    if (!forUs) {
+      if (this.forwarding && !isMulticast(p.dst) && p.src !== 0) this.forward(packet, p.dst, p.ttl);
+      else bump(this.counters, isMulticast(p.dst) ? 'rxMulticast' : 'rxNotForUs');
+      return;
+    }
+    const d: IpDatagram = { src: p.src, dst: p.dst, proto: p.proto, ttl: p.ttl, payload: p.payload, packet, ifIndex: iface.index };
+    const h = this.handlers.get(p.proto);
+    if (!h) {
+      bump(this.counters, 'rxUnknownProto');
+      if (p.dst !== IPV4_BROADCAST && p.dst !== iface.broadcast) this.sendUnreachable(2, d);
+      return;
+    }
+    bump(this.counters, 'rxDelivered');
+    h(d);
+  }
+
+  /** Router path: TTL decremented, header checksum recomputed, no fragmentation. */
+  private forward(packet: Uint8Array, dst: Ipv4Addr, ttl: number): void {
+    if (ttl <= 1) {
+      this.drop('fwdTtlExpired', ipToString(dst));
+      return;
+    }
+    const r = this.route(dst, undefined, undefined);
+    if (!r || r.nextHop === undefined) {
+      this.drop('fwdNoRoute', ipToString(dst));
+      return;
+    }
+    if (packet.length > this.mtu) {
+      this.drop('fwdTooBig', String(packet.length));
+      return;
+    }
+    if (!r.iface.nic.attached) {
+      this.drop('fwdLinkDown', r.iface.name);
+      return;
+    }
+    const frame = new Uint8Array(ETH_HEADER_LEN + packet.length);
+    frame.set(packet, ETH_HEADER_LEN);
+    const hdr = frame.subarray(ETH_HEADER_LEN, ETH_HEADER_LEN + (packet[0] & 0x0f) * 4);
+    hdr[IPV4_TTL] = ttl - 1;
+    writeU16(hdr, IPV4_CHECKSUM, 0);
+    writeU16(hdr, IPV4_CHECKSUM, internetChecksum(hdr));
+    bump(this.counters, 'forwarded');
+    r.iface.arp.output(r.nextHop, frame);
+  }
+
+  private drop(key: string, detail: string): void {
+    bump(this.counters, key);
+    this.trace('drop', { reason: key, detail });
+  }
+
+  private trace(kind: string, fields: Record<string, unknown>): void {
+    if (this.sim.trace.wants('ipv4')) this.sim.trace.emit(this.device, 'ipv4', kind, fields);
+  }
+}
