@@ -36,7 +36,7 @@ export interface DhcpLeaseInfo {
   leaseS: number;
   t1S: number;
   t2S: number;
-  /** Virtual time (µs) the lease was granted. */
+  /** Virtual time (µs) the lease was bound (T1/T2/expiry count from here). */
   grantedAt: number;
 }
 
@@ -128,9 +128,11 @@ export const dhcpMachine = setup({
     sendProbe: ({ context }) => {
       if (context.lease) context.io.probe(context.lease.ip);
     },
+    // lwIP dhcp_bind(): lease timers count from binding (after the ARP check), not from the ACK.
     reportBound: assign(({ context }) => {
-      context.io.bound(context);
-      return { reported: true };
+      const lease = context.lease ? { ...context.lease, grantedAt: context.io.now() } : undefined;
+      context.io.bound({ ...context, lease });
+      return { reported: true, lease };
     }),
     forget: assign({ reported: false, lease: undefined }),
     reportLost: assign(({ context }) => {
