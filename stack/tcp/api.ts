@@ -105,6 +105,11 @@ export interface TcpPcb {
   abort(): void;
   /** Bytes received and delivered but not yet recved() by the app. */
   readonly rcvQueued: number;
+  /**
+   * A listener's child was taken by accept(): frees its backlog slot (lwIP
+   * tcp_backlog_accepted). Until then it counts against the listener's backlog.
+   */
+  accepted?(): void;
 }
 
 export interface TcpLayerApi {
