@@ -30,9 +30,27 @@ export interface AccessPointRadio {
 
 export class Airspace {
   private aps: AccessPointRadio[] = [];
+  private tapped = new Set<AccessPointRadio>();
+  private taps: ((frame: Uint8Array) => void)[] = [];
 
   add(ap: AccessPointRadio): void {
     if (!this.aps.includes(ap)) this.aps.push(ap);
+    if (!this.tapped.has(ap)) {
+      this.tapped.add(ap);
+      ap.bss.addTap((f) => {
+        for (const t of this.taps) t(f);
+      });
+    }
+  }
+
+  /** Sees every frame put on the air in every BSS (the lab's and soft-APs'), once, now and later. */
+  tapAll(fn: (frame: Uint8Array) => void): void {
+    this.taps.push(fn);
+  }
+
+  /** Every AP that ever beaconed (for link changes). */
+  all(): AccessPointRadio[] {
+    return [...this.tapped];
   }
 
   remove(ap: AccessPointRadio): void {
