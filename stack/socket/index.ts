@@ -1,0 +1,3 @@
+export * from './api';
+export { SocketLayer, type SocketLayerOptions } from './layer';
+export { planWait, type WaitPlan, type TimeoutMode } from './waits';

@@ -1,0 +1,130 @@
+/**
+ * Blocking in virtual time. A blocked call is a waiter: an `attempt` that is
+ * re-run whenever something changed on the device's sockets (a "kick"), and an
+ * optional deadline timer. Kicks are coalesced into one zero-delay event, so
+ * the TCP core is never re-entered from inside its own callbacks and a burst
+ * of segments wakes a waiter once.
+ */
+import type { Simulator, TimerId } from '../../sim/simulator';
+import type { Personality } from '../personality';
+
+/** The timeout mode of a socket. null = blocking forever, 0 = non-blocking, else seconds. */
+export type TimeoutMode = number | null;
+
+/** How long a call may wait and what it answers when the wait runs out. */
+export interface WaitPlan {
+  /** Answer at once (non-blocking mode or MSG_DONTWAIT). */
+  nonBlocking: boolean;
+  /** µs to wait; null = forever. */
+  limitUs: number | null;
+  /** errno name when the wait runs out. */
+  expired: 'EAGAIN' | 'ETIMEDOUT';
+}
+
+/**
+ * MicroPython ESP32 (_socket_settimeout): timeout_ms = (uint64)(t*1000);
+ * retries = timeout_ms*1000 / SOCKET_POLL_US; the call waits retries+1 slices
+ * of 100 ms and answers EAGAIN when retries is 0, ETIMEDOUT otherwise;
+ * timeout_ms 0 is non-blocking. CPython: an exact deadline, socket.timeout.
+ */
+export function planWait(p: Personality, mode: TimeoutMode, dontWait = false): WaitPlan {
+  if (dontWait || mode === 0) return { nonBlocking: true, limitUs: 0, expired: 'EAGAIN' };
+  if (mode === null) return { nonBlocking: false, limitUs: null, expired: 'ETIMEDOUT' };
+  const slice = p.recvTimeoutSliceUs;
+  if (slice !== null) {
+    const ms = Math.floor(mode * 1000);
+    if (ms <= 0) return { nonBlocking: true, limitUs: 0, expired: 'EAGAIN' };
+    const retries = Math.floor((ms * 1000) / slice);
+    return { nonBlocking: false, limitUs: (retries + 1) * slice, expired: retries === 0 ? 'EAGAIN' : 'ETIMEDOUT' };
+  }
+  const us = Math.round(mode * 1_000_000);
+  if (us <= 0) return { nonBlocking: true, limitUs: 0, expired: 'EAGAIN' };
+  return { nonBlocking: false, limitUs: us, expired: 'ETIMEDOUT' };
+}
+
+interface Waiter {
+  owner: object | undefined;
+  /** Returns true once the call has completed (it answered its own callback). */
+  attempt: () => boolean;
+  closed?: () => void;
+  timer?: TimerId;
+  done: boolean;
+}
+
+export class Waits {
+  private list: Waiter[] = [];
+  private kickPending: TimerId | undefined;
+
+  constructor(private readonly sim: Simulator) {}
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /**
+   * Runs `attempt` now; if it did not complete, waits for kicks until it does
+   * or `limitUs` passes (then `expire` answers). `owner` ties the wait to a
+   * socket so close() can end it.
+   */
+  block(
+    owner: object | undefined,
+    attempt: () => boolean,
+    limitUs: number | null,
+    expire: () => void,
+    closed?: () => void,
+  ): void {
+    if (attempt()) return;
+    const w: Waiter = { owner, attempt, closed, done: false };
+    if (limitUs !== null) {
+      w.timer = this.sim.schedule(limitUs, () => {
+        if (w.done) return;
+        this.finish(w);
+        expire();
+      });
+    }
+    this.list.push(w);
+  }
+
+  /** Something changed: re-run every waiter's attempt (once, after the current event). */
+  kick(): void {
+    if (this.kickPending !== undefined || this.list.length === 0) return;
+    this.kickPending = this.sim.schedule(0, () => {
+      this.kickPending = undefined;
+      this.runKick();
+    });
+  }
+
+  /** Ends the waits of `owner`, answering each through its `closed` callback (EBADF). */
+  cancelOwner(owner: object): void {
+    for (const w of [...this.list]) {
+      if (w.owner !== owner) continue;
+      this.finish(w);
+      w.closed?.();
+    }
+  }
+
+  /** Drops every wait without answering it (process gone, power off). */
+  clear(): void {
+    for (const w of this.list) {
+      w.done = true;
+      this.sim.cancel(w.timer);
+    }
+    this.list = [];
+    this.sim.cancel(this.kickPending);
+    this.kickPending = undefined;
+  }
+
+  private runKick(): void {
+    for (const w of [...this.list]) {
+      if (w.done) continue;
+      if (w.attempt()) this.finish(w);
+    }
+  }
+
+  private finish(w: Waiter): void {
+    w.done = true;
+    this.sim.cancel(w.timer);
+    const i = this.list.indexOf(w);
+    if (i >= 0) this.list.splice(i, 1);
+  }
+}
