@@ -3,7 +3,8 @@ import { DhcpServer, type DhcpClientEvent } from '../../stack/netstack';
 import { requestTimeoutMs } from '../../stack/dhcp/machine';
 import { internetChecksum, pseudoHeaderSum } from '../../stack/wire/checksum';
 import type { PingStats } from '../../stack/icmp/icmp';
-import { parseDhcp, DHCP_ACK, DHCP_DISCOVER, DHCP_NAK, DHCP_OFFER, DHCP_REQUEST } from '../../stack/wire/dhcp';
+import { emitDhcp, parseDhcp, DHCP_ACK, DHCP_DISCOVER, DHCP_NAK, DHCP_OFFER, DHCP_REQUEST } from '../../stack/wire/dhcp';
+import { readMac, readU32 } from '../../stack/wire/types';
 import { host, Hub, ip, runFor, udpDstPort } from './helpers';
 
 function dhcpLog(hub: Hub) {
@@ -173,6 +174,52 @@ describe('DHCP client and server', () => {
     expect(events.map((e) => e.type)).toEqual(['bound', 'lost']);
     expect(esp.iface.ip).toBe(0);
     expect(c.state).toBe('selecting');
+  });
+});
+
+describe('determinism', () => {
+  function run(seed: number) {
+    const sim = new Simulator(seed);
+    const hub = new Hub(sim, 200);
+    const ap = host(sim, hub, 'ap', '192.168.1.1/24');
+    new DhcpServer(ap.stack, ap.iface);
+    const esp = host(sim, hub, 'esp32');
+    esp.stack.startDhcp(esp.iface);
+    runFor(sim, 3e6);
+    esp.stack.icmp.ping(ip('192.168.1.1'), { count: 2, intervalUs: 1e6, size: 16, timeoutUs: 1e6 }, () => {});
+    runFor(sim, 3e6);
+    return hub.log.map((l) => `${l.t} ${Buffer.from(l.frame).toString('hex')}`).join('\n') + sim.trace.text();
+  }
+
+  test('same seed: byte-identical frames and trace; another seed: different xid', () => {
+    expect(run(5)).toBe(run(5));
+    expect(run(5)).not.toBe(run(6));
+  });
+});
+
+describe('DHCP server addressing (RFC 2131 4.1)', () => {
+  function discover(broadcast: boolean) {
+    const { sim, hub } = lan();
+    const raw = host(sim, hub, 'raw');
+    raw.stack.udp.bind(68, () => {});
+    const msg = emitDhcp({ op: 1, xid: 0x1234, secs: 0, broadcast, ciaddr: 0, yiaddr: 0, siaddr: 0, giaddr: 0, chaddr: raw.nic.mac, messageType: DHCP_DISCOVER });
+    raw.stack.udp.sendto(68, 0xffffffff, 67, msg, { src: 0, ifIndex: 0 });
+    runFor(sim, 10_000);
+    const offer = hub.log.find((l) => l.from === 'ap' && udpDstPort(l.frame) === 68)!.frame;
+    return { offer, raw };
+  }
+
+  test('DISCOVER with the broadcast flag: OFFER broadcast', () => {
+    const { offer } = discover(true);
+    expect(readMac(offer, 0)).toBe(0xffffffffffff);
+    expect(readU32(offer, 14 + 16)).toBe(0xffffffff);
+  });
+
+  test('DISCOVER without the flag: OFFER unicast to yiaddr at chaddr, no ARP', () => {
+    const { offer, raw } = discover(false);
+    expect(readMac(offer, 0)).toBe(raw.nic.mac);
+    expect(readU32(offer, 14 + 16)).toBe(ip('192.168.1.100'));
+    expect(raw.stack.counters()['udp.rxDatagrams']).toBe(1); // accepted before the interface has an address
   });
 });
 

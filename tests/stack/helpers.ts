@@ -16,6 +16,10 @@ export class Hub implements MediumAttachment {
     readonly latencyUs = 100,
   ) {}
 
+  portCount(): number {
+    return this.ports.length;
+  }
+
   plug(nic: Nic): void {
     this.ports.push(nic);
     nic.attach(this);
@@ -44,12 +48,10 @@ export interface TestHost {
   iface: IfaceHandle;
 }
 
-let macCounter = 0;
-
 /** A host with one interface on `hub`; configured statically when `addr` is given ("192.168.1.10/24"). */
 export function host(sim: Simulator, hub: Hub, id: string, addr?: string, gateway?: string, hostname?: string): TestHost {
   const stack = new NetStack(sim, { device: id, hostname });
-  const nic = new Nic(id, 0x02_00_00_00_00_00 + ++macCounter, 'wlan0');
+  const nic = new Nic(id, 0x02_00_00_00_00_00 + hub.portCount() + 1, 'wlan0');
   hub.plug(nic);
   const iface = stack.addInterface(nic, 'wlan0');
   if (addr) {
