@@ -153,6 +153,7 @@ export class TcpSock implements SockBase {
         return true;
       }
       this.acceptQ.shift();
+      next.pcb?.accepted?.();
       this.host.trace('accept', { fd, listener: this.fd ?? -1, from: `${next.peer?.ip}:${next.peer?.port}` });
       cb(ok({ fd, addr: next.peer ?? { ip: '0.0.0.0', port: 0 } }));
       return true;

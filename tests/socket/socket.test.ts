@@ -102,6 +102,38 @@ describe('bind and listen', () => {
   });
 });
 
+describe('accept', () => {
+  test('ESP32 listen(0) means a backlog of 1: a second client completes only after accept()', () => {
+    const w = world();
+    const l = tcpSocket(w.esp.sock);
+    w.esp.sock.bind(l, { ip: '', port: 10000 });
+    w.esp.sock.listen(l, 0);
+    const to = { ip: w.esp.ipText, port: 10000 };
+    const first = call(w.sim, (cb) => w.pc.sock.connect(tcpSocket(w.pc.sock), to, cb));
+    w.sim.runSync({ for: 100_000 });
+    const second = call(w.sim, (cb) => w.pc.sock.connect(tcpSocket(w.pc.sock), to, cb));
+    w.sim.runSync({ for: 500_000 });
+    expect(first.result?.ok).toBe(true);
+    expect(second.done).toBe(false);
+    const a = call<{ fd: Fd; addr: { ip: string; port: number } }>(w.sim, (cb) => w.esp.sock.accept(l, cb));
+    expect(a.value().fd).toBe(55);
+    expect(a.value().addr.ip).toBe(w.pc.ipText);
+    runUntil(w.sim, second);
+    expect(second.result?.ok).toBe(true);
+  });
+
+  test('accept with a timeout and nobody connecting: ESP32 ETIMEDOUT; non-blocking EAGAIN', () => {
+    const w = world();
+    const l = server(w, w.esp, 80);
+    w.esp.sock.settimeout(l, 1);
+    const a = call(w.sim, (cb) => w.esp.sock.accept(l, cb));
+    runUntil(w.sim, a);
+    expect(a.errno()).toBe(116);
+    w.esp.sock.setblocking(l, false);
+    expect(call(w.sim, (cb) => w.esp.sock.accept(l, cb)).errno()).toBe(11);
+  });
+});
+
 describe('connect', () => {
   test('closed port refuses: ESP32 ECONNRESET 104, Linux ECONNREFUSED 111', () => {
     const w = world();
