@@ -3,7 +3,7 @@ import { DhcpServer, type DhcpClientEvent } from '../../stack/netstack';
 import { requestTimeoutMs } from '../../stack/dhcp/machine';
 import { internetChecksum, pseudoHeaderSum } from '../../stack/wire/checksum';
 import type { PingStats } from '../../stack/icmp/icmp';
-import { emitDhcp, parseDhcp, DHCP_ACK, DHCP_DISCOVER, DHCP_NAK, DHCP_OFFER, DHCP_REQUEST } from '../../stack/wire/dhcp';
+import { emitDhcp, parseDhcp, DHCP_ACK, DHCP_DECLINE, DHCP_DISCOVER, DHCP_NAK, DHCP_OFFER, DHCP_REQUEST } from '../../stack/wire/dhcp';
 import { readMac, readU32 } from '../../stack/wire/types';
 import { host, Hub, ip, runFor, udpDstPort } from './helpers';
 
@@ -91,6 +91,23 @@ describe('DHCP client and server', () => {
     runFor(sim, 2e6);
     expect(stats?.received).toBe(1);
     expect(server.leaseTable().map((l) => l.ip)).toEqual([ip('192.168.1.100'), ip('192.168.2.231')]);
+  });
+
+  test('checking, ARP probe answered by a squatter: DECLINE, 10 s back-off, next address', () => {
+    const { sim, hub, server } = lan();
+    host(sim, hub, 'squatter', '192.168.1.100/24');
+    const esp = host(sim, hub, 'esp32');
+    esp.stack.startDhcp(esp.iface);
+    runFor(sim, 3e6);
+    const log = dhcpLog(hub);
+    expect(log.map((x) => x.m.messageType)).toEqual([DHCP_DISCOVER, DHCP_OFFER, DHCP_REQUEST, DHCP_ACK, DHCP_DECLINE]);
+    expect(esp.iface.ip).toBe(0);
+    expect(esp.stack.dhcpClient(esp.iface)?.state).toBe('backingOff');
+    runFor(sim, 12e6);
+    const again = dhcpLog(hub).filter((x) => x.m.messageType === DHCP_DISCOVER);
+    expect(again[1].t - log[4].t).toBe(10e6);
+    expect(esp.iface.ip).toBe(ip('192.168.1.101'));
+    expect(server.counters['rxDecline']).toBe(1);
   });
 
   test('reservation by MAC: that address is offered', () => {
