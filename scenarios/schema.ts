@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { DeviceSpec, InternetService, LinkSpec, NetworkSpec, ScriptSpec } from '../devices/api';
 import type { Scenario, ScenarioError, ScriptInfo, Step } from './model';
 import { parseStep, type PathIssue } from './schema/steps';
-import { deviceId, duration, fraction, ipv4, port, rate, subnet } from './schema/values';
+import { deviceId, duration, fraction, ipv4, port, rate, subnet, toLinkSpec } from './schema/values';
 
 export { formatError } from './model';
 export type { Scenario, ScenarioError, Step } from './model';
@@ -166,16 +166,7 @@ function lineOf(doc: Document, p: (string | number)[], lineAt: (o: number | unde
 }
 
 function toLink(l: LinkIn | undefined): LinkSpec | undefined {
-  if (!l) return undefined;
-  const out: LinkSpec = {};
-  if (l.latency !== undefined) out.latencyUs = l.latency;
-  if (l.jitter !== undefined) out.jitterUs = l.jitter;
-  if (l.loss !== undefined) out.loss = l.loss;
-  if (l.duplicate !== undefined) out.duplicate = l.duplicate;
-  if (l.reorder !== undefined) out.reorder = l.reorder;
-  if (l.rate !== undefined) out.rateBps = l.rate;
-  if (l.down !== undefined) out.down = l.down;
-  return out;
+  return l ? toLinkSpec(l) : undefined;
 }
 
 function build(

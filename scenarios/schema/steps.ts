@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { LinkSpec } from '../../devices/api';
 import type { Step, StepAction, StepKind } from '../model';
-import { duration, fraction, rate } from './values';
+import { duration, fraction, rate, toLinkSpec } from './values';
 
 export type PathIssue = { path: (string | number)[]; message: string };
 
@@ -136,16 +136,9 @@ function parseAction(kind: StepKind, v: unknown, ctx: Ctx): ActionResult {
       if (!r.ok) return { issues: r.issues };
       const d = deviceOf(r.value, ctx);
       if ('issues' in d) return d;
-      const o = r.value;
-      const link: LinkSpec = {};
-      if (o.latency !== undefined) link.latencyUs = o.latency;
-      if (o.jitter !== undefined) link.jitterUs = o.jitter;
-      if (o.loss !== undefined) link.loss = o.loss;
-      if (o.duplicate !== undefined) link.duplicate = o.duplicate;
-      if (o.reorder !== undefined) link.reorder = o.reorder;
-      if (o.rate !== undefined) link.rateBps = o.rate;
-      if (o.down !== undefined) link.down = o.down;
-      if (o.up !== undefined) link.down = !o.up;
+      const { up, device: _d, 'part-id': _p, ...o } = r.value;
+      const link: LinkSpec = toLinkSpec(o);
+      if (up !== undefined) link.down = !up;
       if (!Object.keys(link).length) return { issues: [{ path: [], message: 'link needs loss, latency, jitter, rate, down or up' }] };
       return { step: { kind, device: d.device, link } };
     }

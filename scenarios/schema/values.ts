@@ -4,6 +4,7 @@
  * schema whose error message is the text after `file:line: path: `.
  */
 import { z } from 'zod';
+import type { LinkSpec } from '../../devices/api';
 import { parseDuration } from '../../sim/simulator';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
@@ -80,3 +81,26 @@ export const port = z.number().int().min(1).max(65535);
 
 /** A device id: used as `device` / `part-id` in steps and in the trace. */
 export const deviceId = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** Link settings as written in YAML (already converted units) → the API's LinkSpec. */
+export interface LinkFields {
+  latency?: number;
+  jitter?: number;
+  loss?: number;
+  duplicate?: number;
+  reorder?: number;
+  rate?: number;
+  down?: boolean;
+}
+
+export function toLinkSpec(l: LinkFields): LinkSpec {
+  const out: LinkSpec = {};
+  if (l.latency !== undefined) out.latencyUs = l.latency;
+  if (l.jitter !== undefined) out.jitterUs = l.jitter;
+  if (l.loss !== undefined) out.loss = l.loss;
+  if (l.duplicate !== undefined) out.duplicate = l.duplicate;
+  if (l.reorder !== undefined) out.reorder = l.reorder;
+  if (l.rate !== undefined) out.rateBps = l.rate;
+  if (l.down !== undefined) out.down = l.down;
+  return out;
+}
