@@ -22,7 +22,7 @@ export class InternetHost {
   readonly net: NetStack;
   readonly nic: Nic;
   readonly transport: Transport;
-  readonly service: Service | undefined;
+  readonly service: Service;
 
   constructor(
     readonly sim: Simulator,
