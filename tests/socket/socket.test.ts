@@ -297,6 +297,28 @@ describe('send', () => {
     expect(got).toBe(40000);
   });
 
+  test('1 MB sendall from the PC to a reading ESP32 arrives intact (flow control through recv)', () => {
+    const w = world();
+    const { c, s } = connected(w, w.pc, w.esp);
+    const data = new Uint8Array(1 << 20).map((_, i) => (i * 7 + (i >> 9)) & 0xff);
+    const all = call(w.sim, (cb) => w.pc.sock.sendall(c, data, cb));
+    const got: Uint8Array[] = [];
+    let n = 0;
+    const reader = { done: false };
+    const read = (): void =>
+      w.esp.sock.recv(s, 1024, 0, (r) => {
+        if (!r.ok || r.value.length === 0) return;
+        got.push(r.value);
+        n += r.value.length;
+        if (n === data.length) reader.done = true;
+        else read();
+      });
+    read();
+    runUntil(w.sim, { get done() { return all.done && reader.done; } });
+    expect(all.result?.ok).toBe(true);
+    expect(Buffer.concat(got).equals(Buffer.from(data))).toBe(true);
+  });
+
   test('send on a never-connected socket: ESP32 ENOTCONN 128, Linux EPIPE 32', () => {
     const w = world();
     expect(call<number>(w.sim, (cb) => w.esp.sock.send(tcpSocket(w.esp.sock), bytes('x'), 0, cb)).errno()).toBe(128);
@@ -404,5 +426,24 @@ describe('process end and power off', () => {
     expect(w.esp.sock.fds()).toEqual([]);
     expect(w.esp.tcp.pcbCount()).toBe(0);
     void s;
+  });
+});
+
+describe('trace', () => {
+  test('opens, closes and errors leave socket records; EAGAIN does not', () => {
+    const w = world();
+    const fd = tcpSocket(w.esp.sock);
+    call<Uint8Array>(w.sim, (cb) => w.esp.sock.recv(fd, 1, 0, cb));
+    w.esp.sock.setblocking(fd, false);
+    w.esp.sock.close(fd);
+    const recs = w.sim.trace
+      .records()
+      .map((l) => JSON.parse(l) as { dev: string; layer: string; kind: string; errno?: number })
+      .filter((r) => r.layer === 'socket' && r.dev === 'esp32');
+    expect(recs.map((r) => [r.kind, r.errno])).toEqual([
+      ['open', undefined],
+      ['error', 128],
+      ['close', undefined],
+    ]);
   });
 });
