@@ -89,10 +89,10 @@ export function stepLabel(s: Step): string {
   }
 }
 
-/** 1.5s / 250ms / 40us */
+/** 1.5s / 1.393063s / 250ms / 40us */
 export function fmtUs(us: number): string {
-  if (us >= 1e6 && us % 1e3 === 0) return `${us / 1e6}s`;
-  if (us >= 1e3 && us % 1 === 0 && us % 1e3 === 0) return `${us / 1e3}ms`;
-  if (us >= 1e3) return `${(us / 1e3).toFixed(3).replace(/\.?0+$/, '')}ms`;
+  const trim = (x: string) => x.replace(/\.?0+$/, '');
+  if (us >= 1e6) return `${trim((us / 1e6).toFixed(6))}s`;
+  if (us >= 1e3) return `${trim((us / 1e3).toFixed(3))}ms`;
   return `${us}us`;
 }
