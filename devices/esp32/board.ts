@@ -7,14 +7,14 @@ import type { Simulator } from '../../sim/simulator';
 import { NetStack } from '../../stack/netstack';
 import type { SocketApi } from '../../stack/socket/api';
 import type { TcpLayerApi } from '../../stack/tcp/api';
-import { ipToString, parseIp } from '../../stack/wire/types';
+import { ipToString } from '../../stack/wire/types';
 import { Console, Stdin } from '../console';
 import type { BoardApi, WlanApi } from '../contracts';
 import { Gpio } from '../gpio';
 import type { Airspace } from '../medium/airspace';
 import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
-import { buildTransport } from './transport';
+import { boardCounters, buildTransport, resolveName } from './transport';
 import { macBytes, StaWlan } from './wlan-sta';
 import { SoftApWlan } from './wlan-ap';
 
@@ -85,11 +85,7 @@ export class Esp32Board implements BoardApi {
   }
 
   resolve(host: string, cb: (ip: string | undefined) => void): void {
-    if (parseIp(host) !== undefined) {
-      cb(host);
-      return;
-    }
-    this.net.dns.resolve(host, (r) => cb(typeof r === 'number' ? ipToString(r) : undefined));
+    resolveName(this.net, host, cb);
   }
 
   ipAddress(): string {
@@ -133,11 +129,6 @@ export class Esp32Board implements BoardApi {
   }
 
   counters(): Record<string, number> {
-    const out = this.net.counters();
-    const tcp = this.transport.tcp?.counters ?? {};
-    for (const k of Object.keys(tcp).sort()) out[`tcp.${k}`] = tcp[k];
-    out['nic.tx'] = this.staNic.txFrames;
-    out['nic.rx'] = this.staNic.rxFrames;
-    return out;
+    return boardCounters(this.net, this.transport.tcp, this.staNic);
   }
 }

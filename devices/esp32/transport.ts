@@ -8,6 +8,9 @@ import type { NetStack } from '../../stack/netstack';
 import { ESP32_PERSONALITY, LINUX_PERSONALITY } from '../../stack/personality';
 import { SocketLayer } from '../../stack/socket';
 import { ESP32_TCP, LINUX_TCP, TcpLayer } from '../../stack/tcp';
+import type { TcpLayerApi } from '../../stack/tcp/api';
+import { ipToString, parseIp } from '../../stack/wire/types';
+import type { Nic } from '../nic';
 
 export type PersonalityKind = 'esp32' | 'linux';
 
@@ -27,4 +30,23 @@ export function buildTransport(sim: Simulator, device: string, net: NetStack, ki
     personality: kind === 'esp32' ? ESP32_PERSONALITY : LINUX_PERSONALITY,
   });
   return { tcp, sockets };
+}
+
+/** BoardApi.resolve over a NetStack: IP literals answer at once, names go to the resolver. */
+export function resolveName(net: NetStack, host: string, cb: (ip: string | undefined) => void): void {
+  if (parseIp(host) !== undefined) {
+    cb(host);
+    return;
+  }
+  net.dns.resolve(host, (r) => cb(r === undefined ? undefined : ipToString(r)));
+}
+
+/** A board's counters: every stack layer, TCP, and its main NIC's frame counts. */
+export function boardCounters(net: NetStack, tcp: TcpLayerApi | undefined, nic: Nic): Record<string, number> {
+  const out = net.counters();
+  const t = tcp?.counters ?? {};
+  for (const k of Object.keys(t).sort()) out[`tcp.${k}`] = t[k];
+  out['nic.tx'] = nic.txFrames;
+  out['nic.rx'] = nic.rxFrames;
+  return out;
 }

@@ -7,13 +7,13 @@ import type { Simulator } from '../../sim/simulator';
 import { NetStack, type IfaceHandle } from '../../stack/netstack';
 import type { SocketApi } from '../../stack/socket/api';
 import type { TcpLayerApi } from '../../stack/tcp/api';
-import { ipToString, parseIp, type Ipv4Addr } from '../../stack/wire/types';
+import { ipToString, type Ipv4Addr } from '../../stack/wire/types';
 import { Console, Stdin } from '../console';
 import type { BoardApi, WlanApi } from '../contracts';
 import type { AccessPointRadio } from '../medium/airspace';
 import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
-import { buildTransport } from '../esp32/transport';
+import { boardCounters, buildTransport, resolveName } from '../esp32/transport';
 import { macBytes } from '../esp32/wlan-sta';
 
 /** A PC's kernel call costs little next to an ESP32's. */
@@ -132,11 +132,7 @@ export class PcBoard implements BoardApi {
   }
 
   resolve(host: string, cb: (ip: string | undefined) => void): void {
-    if (parseIp(host) !== undefined) {
-      cb(host);
-      return;
-    }
-    this.net.dns.resolve(host, (r) => cb(r === undefined ? undefined : ipToString(r)));
+    resolveName(this.net, host, cb);
   }
 
   ipAddress(): string {
@@ -148,11 +144,6 @@ export class PcBoard implements BoardApi {
   }
 
   counters(): Record<string, number> {
-    const out = this.net.counters();
-    const tcp = this.transport.tcp?.counters ?? {};
-    for (const k of Object.keys(tcp).sort()) out[`tcp.${k}`] = tcp[k];
-    out['nic.tx'] = this.nic.txFrames;
-    out['nic.rx'] = this.nic.rxFrames;
-    return out;
+    return boardCounters(this.net, this.transport.tcp, this.nic);
   }
 }
