@@ -82,7 +82,11 @@ export class DeviceHandleImpl implements DeviceHandle {
     this.process?.interrupt();
   }
 
+  /** Reboot: the script is killed (its sockets vanish with the board's), then the board boots again. */
   reset(): void {
+    this.sim.trace.emit(this.id, 'input', 'reset');
+    this.process?.kill('reset');
+    this.process = undefined;
     this.board.reset();
   }
 

@@ -39,6 +39,8 @@ export interface StaHost {
   linkUp(ap: AccessPointRadio): void;
   /** Detach from the BSS, stop DHCP, drop the address. */
   linkDown(ap: AccessPointRadio | undefined): void;
+  /** True while the station interface has an address. */
+  hasAddress(): boolean;
   /** Station NIC as the AP sees it. */
   port(): import('../nic').MediumPort;
 }
@@ -224,7 +226,7 @@ export class WifiStation {
     if (snap.matches('idle')) return STAT_IDLE;
     if (snap.matches('failed')) return snap.context.reason;
     // Until the beacon timeout fires the station still believes it is connected.
-    if (snap.matches({ linked: 'gotIp' }) || snap.matches({ linked: 'lost' })) return STAT_GOT_IP;
+    if (snap.matches({ linked: 'gotIp' }) || (snap.matches({ linked: 'lost' }) && this.host.hasAddress())) return STAT_GOT_IP;
     return STAT_CONNECTING;
   }
 

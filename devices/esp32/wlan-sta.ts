@@ -56,6 +56,7 @@ export class StaWlan implements WlanApi {
       device,
       airspace,
       port: () => nic,
+      hasAddress: () => iface.ip !== 0,
       linkUp: (ap) => this.linkUp(ap),
       linkDown: () => this.linkDown(),
     });

@@ -1,7 +1,8 @@
 /**
- * Deterministic MAC addresses per device id: Espressif OUIs for ESP32s (STA on
- * 24:0a:c4, soft-AP = STA + 1 as on real chips... kept on the same OUI), a
- * locally administered prefix for PCs, routers and internet hosts.
+ * Deterministic MAC addresses per device id: an Espressif OUI for ESP32s
+ * (24:0a:c4 or 30:ae:a4, picked by the id's hash; the soft-AP MAC is the
+ * station MAC + 1 as on real chips), locally administered prefixes for PCs,
+ * the router and internet hosts.
  */
 import type { MacAddr } from '../../stack/wire/types';
 
