@@ -99,4 +99,9 @@ export interface BoardApi {
   /** machine.reset(): reboot (sockets gone, script restarts). */
   reset(): void;
   uniqueId(): Uint8Array;
+  /**
+   * The lab WiFi this board's firmware knows (what the tutorial's emp_wifi.Wifi.connect() joins).
+   * The Simulation already joins it before the script starts when the device has `wifi: 'auto'`.
+   */
+  readonly labNetwork?: { ssid: string; password: string };
 }

@@ -66,7 +66,8 @@ export class Simulation implements SimulationApi {
   }
 
   private buildEsp32(spec: DeviceSpec, ip: Ipv4Addr | undefined): Esp32Board {
-    const board = new Esp32Board({ id: spec.id, sim: this.sim, airspace: this.airspace });
+    const { ssid, password } = this.router.network;
+    const board = new Esp32Board({ id: spec.id, sim: this.sim, airspace: this.airspace, labNetwork: { ssid, password } });
     this.router.registerDevice(spec.id, board.staNic.mac);
     if (ip !== undefined) this.router.reserve(board.staNic.mac, ip);
     board.onReset(() => {

@@ -30,6 +30,8 @@ export interface Esp32Options {
   sim: Simulator;
   airspace: Airspace;
   hostname?: string;
+  /** The lab WiFi credentials (BoardApi.labNetwork). */
+  labNetwork?: { ssid: string; password: string };
 }
 
 export class Esp32Board implements BoardApi {
@@ -47,12 +49,14 @@ export class Esp32Board implements BoardApi {
   private ap: SoftApWlan | undefined;
   private transport: { tcp: TcpLayerApi | undefined; sockets: SocketApi };
   private resetListeners: (() => void)[] = [];
+  readonly labNetwork: { ssid: string; password: string } | undefined;
   /** Powered on (between powerOn() and powerOff()). */
   powered = false;
 
   constructor(private readonly opts: Esp32Options) {
     this.id = opts.id;
     this.sim = opts.sim;
+    this.labNetwork = opts.labNetwork;
     this.net = new NetStack(opts.sim, { device: opts.id, hostname: opts.hostname ?? ESP32_HOSTNAME });
     this.staNic = new Nic(opts.id, deviceMac('esp32', opts.id), 'st1');
     this.apNic = new Nic(opts.id, deviceMac('esp32', opts.id, 1), 'ap1');
