@@ -82,7 +82,7 @@ async function runOne(s: Scenario, io: Io, o: RunOpts, extra: { seed?: number; t
   const ips: Record<string, string> = {};
   for (const d of s.devices) if (d.ip) ips[d.id] = d.ip;
   tl.devices(s.devices.map((d) => d.id), ips);
-  if (!o.quiet) tl.header(s.name, s.file);
+  if (!o.quiet) tl.header(s.name, path.relative(process.cwd(), s.file) || s.file);
   const wall = io.wallMs ?? (() => performance.now());
   const t0 = wall();
   let shown = false;
