@@ -8,8 +8,9 @@
  *
  * Events: seg.* (a segment input.ts has already validated), app.* (the
  * socket layer's calls), timer.* (retransmission budget exhausted etc.).
- * TIME-WAIT (2·MSL) and the FIN-WAIT-2 timeout are `after` delays on the
- * kernel clock.
+ * TIME-WAIT (2·MSL) and the FIN-WAIT-2 timeout come from the PCB's close
+ * timer as timer.twoMsl / timer.finWait2 (explicit events rather than `after`,
+ * so xstate/graph can traverse the machine).
  */
 import { setup } from 'xstate';
 import type { TcpError, TcpStateName } from './api';
@@ -30,6 +31,8 @@ export interface MachineHooks {
   notifyError(err: TcpError): void;
   /** Stop the retransmission timer once nothing is outstanding (TIME-WAIT). */
   stopRetransmit(): void;
+  /** Arms the connection's close timer; it sends `timer.twoMsl` / `timer.finWait2` when it expires. */
+  startCloseTimer(kind: 'twoMsl' | 'finWait2'): void;
   /** Frees the PCB: timers, tables, port. */
   release(): void;
 }
@@ -40,15 +43,11 @@ export interface TcpMachineContext {
   passive: boolean;
   /** The application closed its receive side (close(), not shutdown): FIN-WAIT-2 may time out. */
   rxClosed: boolean;
-  twoMslMs: number;
-  finWait2Ms: number;
 }
 
 export interface TcpMachineInput {
   hooks: MachineHooks | null;
   passive?: boolean;
-  twoMslMs?: number;
-  finWait2Ms?: number;
 }
 
 export type TcpMachineEvent =
@@ -63,9 +62,9 @@ export type TcpMachineEvent =
   | { type: 'seg.fin'; finAcked: boolean }
   | { type: 'seg.finAcked' }
   | { type: 'seg.rst' }
-  | { type: 'timer.giveUp'; reason: TcpError };
-
-type Ctx = TcpMachineContext;
+  | { type: 'timer.giveUp'; reason: TcpError }
+  | { type: 'timer.twoMsl' }
+  | { type: 'timer.finWait2' };
 
 export const tcpMachine = setup({
   types: {
@@ -100,10 +99,8 @@ export const tcpMachine = setup({
     markRxClosed: ({ context }) => {
       context.rxClosed = true;
     },
-  },
-  delays: {
-    twoMsl: ({ context }: { context: Ctx }) => context.twoMslMs,
-    finWait2Timeout: ({ context }: { context: Ctx }) => context.finWait2Ms,
+    startTimeWait: ({ context }) => context.hooks?.startCloseTimer('twoMsl'),
+    startFinWait2Timer: ({ context }) => context.hooks?.startCloseTimer('finWait2'),
   },
 }).createMachine({
   id: 'tcp',
@@ -112,12 +109,7 @@ export const tcpMachine = setup({
     hooks: input?.hooks ?? null,
     passive: input?.passive ?? false,
     rxClosed: false,
-    twoMslMs: input?.twoMslMs ?? 120_000,
-    finWait2Ms: input?.finWait2Ms ?? 20_000,
   }),
-  on: {
-    'timer.giveUp': { target: '.CLOSED', actions: ['notifyGiveUp', 'release'] },
-  },
   states: {
     CLOSED: {
       on: {
@@ -135,6 +127,7 @@ export const tcpMachine = setup({
     },
     'SYN-SENT': {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.synAck': { target: 'ESTABLISHED', actions: ['sendAck', 'notifyConnected'] },
         'seg.syn': { target: 'SYN-RECEIVED', actions: 'sendSynAck' },
         'seg.rst': { target: 'CLOSED', actions: ['notifyRefused', 'release'] },
@@ -144,6 +137,7 @@ export const tcpMachine = setup({
     },
     'SYN-RECEIVED': {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.ack': { target: 'ESTABLISHED', actions: 'notifyEstablished' },
         'seg.rst': [
           { guard: 'passiveOpen', target: 'CLOSED', actions: 'release' },
@@ -155,6 +149,7 @@ export const tcpMachine = setup({
     },
     ESTABLISHED: {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.fin': { target: 'CLOSE-WAIT', actions: ['sendAck', 'notifyFin'] },
         'seg.rst': { target: 'CLOSED', actions: ['notifyReset', 'release'] },
         'app.close': { target: 'FIN-WAIT-1', actions: ['markRxClosed', 'queueFin'] },
@@ -164,6 +159,7 @@ export const tcpMachine = setup({
     },
     'FIN-WAIT-1': {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.finAcked': { target: 'FIN-WAIT-2' },
         'seg.fin': [
           { guard: 'finAcked', target: 'TIME-WAIT', actions: ['sendAck', 'notifyFin'] },
@@ -175,10 +171,9 @@ export const tcpMachine = setup({
       },
     },
     'FIN-WAIT-2': {
-      after: {
-        finWait2Timeout: { guard: 'rxClosed', target: 'CLOSED', actions: 'release' },
-      },
+      entry: 'startFinWait2Timer',
       on: {
+        'timer.finWait2': { guard: 'rxClosed', target: 'CLOSED', actions: 'release' },
         'seg.fin': { target: 'TIME-WAIT', actions: ['sendAck', 'notifyFin'] },
         'seg.rst': { target: 'CLOSED', actions: ['notifyReset', 'release'] },
         'app.close': { target: 'FIN-WAIT-2', reenter: true, actions: 'markRxClosed' },
@@ -187,6 +182,7 @@ export const tcpMachine = setup({
     },
     'CLOSE-WAIT': {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.rst': { target: 'CLOSED', actions: ['notifyReset', 'release'] },
         'app.close': { target: 'LAST-ACK', actions: ['markRxClosed', 'queueFin'] },
         'app.shutdown': { target: 'LAST-ACK', actions: 'queueFin' },
@@ -195,6 +191,7 @@ export const tcpMachine = setup({
     },
     CLOSING: {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.finAcked': { target: 'TIME-WAIT' },
         'seg.rst': { target: 'CLOSED', actions: 'release' },
         'app.abort': { target: 'CLOSED', actions: ['sendRst', 'release'] },
@@ -202,17 +199,16 @@ export const tcpMachine = setup({
     },
     'LAST-ACK': {
       on: {
+        'timer.giveUp': { target: 'CLOSED', actions: ['notifyGiveUp', 'release'] },
         'seg.finAcked': { target: 'CLOSED', actions: 'release' },
         'seg.rst': { target: 'CLOSED', actions: 'release' },
         'app.abort': { target: 'CLOSED', actions: ['sendRst', 'release'] },
       },
     },
     'TIME-WAIT': {
-      entry: 'stopRetransmit',
-      after: {
-        twoMsl: { target: 'CLOSED', actions: 'release' },
-      },
+      entry: ['stopRetransmit', 'startTimeWait'],
       on: {
+        'timer.twoMsl': { target: 'CLOSED', actions: 'release' },
         // A retransmitted FIN: ACK it again and restart the 2·MSL timer.
         'seg.fin': { target: 'TIME-WAIT', reenter: true, actions: 'sendAck' },
         'seg.rst': { target: 'CLOSED', actions: 'release' },

@@ -113,6 +113,7 @@ export function tcpOutput(pcb: Pcb): void {
     const wnd = Math.min(t.snd_wnd, t.cwnd);
     for (;;) {
       const off = (t.snd_nxt - t.sndBufSeq) | 0;
+      if (off < 0) break; // our SYN is being retransmitted
       const unsent = buf.length - off;
       const finPending = t.finQueued && off <= buf.length && !seqGt(t.snd_nxt, t.finSeq);
       if (unsent <= 0 && !finPending) break;

@@ -30,6 +30,9 @@ export class Pcb implements TcpPcb, MachineHooks {
   readonly rtx: TimerSlot;
   readonly delack: TimerSlot;
   readonly keep: TimerSlot;
+  /** TIME-WAIT / FIN-WAIT-2 (smoltcp's close timer). */
+  readonly closeTimer: TimerSlot;
+  private closeKind: 'twoMsl' | 'finWait2' = 'twoMsl';
   private readonly actor: Actor<TcpMachine>;
   /** App notifications produced by machine actions, run once the state is updated. */
   private pending: (() => void)[] = [];
@@ -58,14 +61,10 @@ export class Pcb implements TcpPcb, MachineHooks {
     this.rtx = new TimerSlot(this.sim, () => onRtxTimer(this));
     this.delack = new TimerSlot(this.sim, () => onDelayedAck(this));
     this.keep = new TimerSlot(this.sim, () => onKeepalive(this));
+    this.closeTimer = new TimerSlot(this.sim, () => this.fire({ type: this.closeKind === 'twoMsl' ? 'timer.twoMsl' : 'timer.finWait2' }));
     this.actor = createActor(tcpMachine, {
       clock: this.sim.clock,
-      input: {
-        hooks: this,
-        passive,
-        twoMslMs: (2 * layer.cfg.msl) / 1000,
-        finWait2Ms: layer.cfg.finWait2TimeoutUs / 1000,
-      },
+      input: { hooks: this, passive },
     });
     this.actor.subscribe((snap) => this.sync(snap.value as TcpStateName));
     this.actor.start();
@@ -288,9 +287,16 @@ export class Pcb implements TcpPcb, MachineHooks {
     this.tcb.persist_backoff = 0;
   }
 
+  startCloseTimer(kind: 'twoMsl' | 'finWait2'): void {
+    this.closeKind = kind;
+    this.closeTimer.disarm();
+    this.closeTimer.arm(this.sim.now + (kind === 'twoMsl' ? 2 * this.cfg.msl : this.cfg.finWait2TimeoutUs));
+  }
+
   release(): void {
     if (this.freed) return;
     this.freed = true;
+    this.closeTimer.disarm();
     this.rtx.disarm();
     this.delack.disarm();
     this.keep.disarm();

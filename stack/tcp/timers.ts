@@ -132,7 +132,8 @@ export function onRtxTimer(pcb: Pcb): void {
   const cfg = pcb.cfg;
   if (t.persist_backoff > 0) return onPersistTimer(pcb);
   const st = pcb.state;
-  const handshake = st === 'SYN-SENT' || st === 'SYN-RECEIVED';
+  // SYN (or SYN-ACK) not yet acknowledged, also after close() in SYN-RECEIVED.
+  const handshake = st === 'SYN-SENT' || st === 'SYN-RECEIVED' || t.snd_una === t.iss;
   if (!handshake && t.snd_max === t.snd_una) return;
   if (st === 'CLOSED' || st === 'LISTEN' || st === 'TIME-WAIT') return;
   const limit = st === 'SYN-SENT' ? cfg.synMaxRtx : cfg.maxRtx;

@@ -153,7 +153,11 @@ export interface BulkResult {
  * the server reads everything (recved at once) and closes on FIN.
  * `echoBack` makes the server also send data back (so both ends have data in flight).
  */
-export function startBulk(p: Pair, data: Uint8Array, opts: { port?: number; chunk?: number; echoBack?: Uint8Array } = {}) {
+export function startBulk(
+  p: Pair,
+  data: Uint8Array,
+  opts: { port?: number; chunk?: number; echoBack?: Uint8Array; keepClientOpen?: boolean } = {},
+) {
   const port = opts.port ?? 10000;
   const chunk = opts.chunk ?? 65536;
   const out: BulkResult = { received: new Uint8Array(data.length), clientClosed: false, serverFin: false };
@@ -174,9 +178,15 @@ export function startBulk(p: Pair, data: Uint8Array, opts: { port?: number; chun
       c.close();
     };
     c.events.onError = (e) => (out.serverError = e);
-    if (opts.echoBack) {
-      c.write(opts.echoBack.subarray(0, c.sndBufAvailable()));
-      c.output();
+    const back = opts.echoBack;
+    if (back) {
+      let off = 0;
+      const pumpBack = () => {
+        off += c.write(back.subarray(off));
+        c.output();
+      };
+      c.events.onSent = pumpBack;
+      pumpBack();
     }
   };
   const cl = p.a.createPcb();
@@ -188,7 +198,7 @@ export function startBulk(p: Pair, data: Uint8Array, opts: { port?: number; chun
       sent += n;
     }
     cl.output();
-    if (sent === data.length && !out.clientClosed) {
+    if (sent === data.length && !out.clientClosed && !opts.keepClientOpen) {
       out.clientClosed = true;
       cl.close();
     }
