@@ -120,7 +120,8 @@ interface Edge {
 }
 const edges: Edge[] = [];
 for (const { state, transitions } of Object.values(model.getAdjacencyMap())) {
-  for (const { event, state: next } of Object.values(transitions)) {
+  for (const tr of Object.values(transitions) as { event: unknown; state: unknown }[]) {
+    const { event, state: next } = tr;
     const from = state as Snap;
     const to = (next as Snap).value as string;
     const restart = from.value === 'TIME-WAIT' && (event as TcpMachineEvent).type === 'seg.fin';
