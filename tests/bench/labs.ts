@@ -30,6 +30,8 @@ const ROOT = path.join(__dirname, '..', '..');
 
 export async function benchLabs(log: (line: string) => void = console.log): Promise<LabsBenchResult> {
   const labs: LabBench[] = [];
+  // Warm-up: load (transpile) the simulation modules once so the first lab's ratio is not a module-load figure.
+  await (await createDefaultSimulation({})).close();
   for (const l of listLabs()) {
     const p = loadScenario(l.dir);
     if (!p.ok) {
