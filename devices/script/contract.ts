@@ -30,3 +30,9 @@ export interface ScriptRuntime {
   /** Stops the script for good (power off, reset, end of run). */
   kill(): void;
 }
+
+/**
+ * errno with which the OS answers a pending call to deliver Ctrl-C: the
+ * runtime raises KeyboardInterrupt in the script instead of OSError.
+ */
+export const ERRNO_KEYBOARD_INTERRUPT = -0x7fff;

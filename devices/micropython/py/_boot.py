@@ -1,0 +1,103 @@
+# Boot: install the device's modules, optionally join WiFi, then run the user's script.
+import sys, builtins, io
+import _kern
+from _kern import call, CFG, PC
+
+_INTERNAL = '  File "/lib/'
+
+
+def _install():
+    import _vtime, _socket, _select, _network, _machine, random
+    m = sys.modules
+    m['time'] = m['utime'] = _vtime
+    m['socket'] = m['usocket'] = _socket
+    m['select'] = m['uselect'] = _select
+    m['network'] = _network
+    m['machine'] = _machine
+    if not PC:
+        import _esp_errno
+        m['errno'] = m['uerrno'] = _esp_errno
+    # Scripts cannot reach the host through the JS bridge.
+    for name in ('js', 'jsffi', 'pyscript'):
+        m[name] = None
+    random.seed(CFG['seed'] & 0x3fffffff)
+
+    def _input(prompt=''):
+        if prompt:
+            sys.stdout.write(str(prompt))
+        return call('input', str(prompt))
+
+    builtins.input = _input
+    if PC:
+        builtins.raw_input = _input
+        for n in ('BlockingIOError', 'ConnectionError', 'BrokenPipeError', 'ConnectionAbortedError',
+                  'ConnectionRefusedError', 'ConnectionResetError', 'TimeoutError'):
+            setattr(builtins, n, getattr(_kern, n))
+
+
+def _format(e, src_lines):
+    buf = io.StringIO()
+    sys.print_exception(e, buf)
+    lines = [l for l in buf.getvalue().split('\n') if l and not l.startswith(_INTERNAL)]
+    fname = '  File "%s", line ' % CFG['filename']
+    if PC:
+        out = []
+        for l in lines:
+            out.append(l)
+            if l.startswith(fname):
+                try:
+                    n = int(l[len(fname):].split(',')[0])
+                    out.append('    ' + src_lines[n - 1].strip())
+                except Exception:
+                    pass
+        lines = out
+    if isinstance(e, _kern.OSError) and lines:
+        lines[-1] = '%s: %s' % (type(e).__name__, str(e))
+    elif PC and isinstance(e, KeyboardInterrupt) and lines:
+        lines[-1] = 'KeyboardInterrupt'
+    return '\n'.join(lines) + '\n'
+
+
+def _boot_wifi(cfg):
+    import network, time
+    w = network.WLAN(network.STA_IF)
+    w.active(True)
+    if not w.isconnected():
+        w.connect(cfg['ssid'], cfg['password'])
+        t0 = time.ticks_ms()
+        while not w.isconnected() and time.ticks_diff(time.ticks_ms(), t0) < 20000:
+            time.sleep_ms(100)
+
+
+def main():
+    _install()
+    src = _kern._k.source()
+    fn = CFG['filename']
+    lines = src.split('\n')
+    try:
+        code = compile(src, fn, 'exec')
+    except SyntaxError as e:
+        tb = _format(e, lines)
+        sys.stdout.write(tb)
+        call('exit', 1, tb)
+        return
+    try:
+        if CFG.get('bootWifi') and not PC:
+            _boot_wifi(CFG['bootWifi'])
+        g = {'__name__': '__main__', '__file__': fn}
+        exec(code, g)
+    except SystemExit as e:
+        c = e.args[0] if e.args else 0
+        call('exit', c if isinstance(c, int) else 1, '' if isinstance(c, int) else str(c))
+        return
+    except KeyboardInterrupt as e:
+        tb = _format(e, lines)
+        sys.stdout.write(tb)
+        call('exit', 130, tb)
+        return
+    except BaseException as e:
+        tb = _format(e, lines)
+        sys.stdout.write(tb)
+        call('exit', 1, tb)
+        return
+    call('exit', 0, '')

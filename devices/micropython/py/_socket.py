@@ -1,0 +1,257 @@
+# socket / usocket: ESP32 port semantics (modsocket.c), or CPython-flavoured on the PC personality.
+from _kern import call, callw, callr, oserror, PC, OSError, TimeoutError, gaierror, write
+
+AF_INET = 2
+AF_INET6 = 10
+SOCK_STREAM = 1
+SOCK_DGRAM = 2
+SOCK_RAW = 3
+IPPROTO_IP = 0
+IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+IP_ADD_MEMBERSHIP = 3
+MSG_PEEK = 1
+MSG_DONTWAIT = 8
+TCP_NODELAY = 1
+if PC:
+    SOL_SOCKET = 1
+    SO_REUSEADDR = 2
+    SO_BROADCAST = 6
+    SO_KEEPALIVE = 9
+    MSG_DONTWAIT = 0x40
+    error = OSError
+    timeout = TimeoutError
+    # Linux option numbers -> lwIP-style numbers the socket layer understands.
+    _OPTS = {(1, 2): (0xfff, 4), (1, 6): (0xfff, 0x20), (1, 9): (0xfff, 8), (6, 1): (6, 1)}
+else:
+    SOL_SOCKET = 0xfff
+    SO_REUSEADDR = 4
+    SO_BROADCAST = 0x20
+    SO_KEEPALIVE = 8
+    _IMPL = (SO_REUSEADDR, SO_BROADCAST, TCP_NODELAY, IP_ADD_MEMBERSHIP)
+
+
+def _isip(h):
+    p = h.split('.')
+    if len(p) != 4:
+        return False
+    for x in p:
+        if not x.isdigit() or int(x) > 255:
+            return False
+    return True
+
+
+def _resolve(host):
+    if host == '' or host == '<broadcast>':
+        return '0.0.0.0' if host == '' else '255.255.255.255'
+    if host == 'localhost':
+        return '127.0.0.1'
+    if _isip(host):
+        return host
+    return call('resolve', host)
+
+
+def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
+    ip = _resolve(host)
+    if PC:
+        return [(AF_INET, type or SOCK_STREAM, proto or 6, '', (ip, port))]
+    return [(AF_INET, SOCK_STREAM, 0, host, (ip, port))]
+
+
+def _addr(a):
+    return _resolve(a[0]), a[1]
+
+
+def _flags(f):
+    if PC and f & 0x40:
+        f = (f & ~0x40) | 8
+    return f
+
+
+class socket:
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, _fd=None):
+        self._fd = call('socket.socket', af, type, proto) if _fd is None else _fd
+        self._to = None
+        self.family = af
+        self.type = type
+        self.proto = proto
+
+    def __repr__(self):
+        if PC:
+            return '<socket.socket fd=%d, family=%d, type=%d, proto=%d>' % (self._fd, self.family, self.type, self.proto)
+        return '<socket>'
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.close()
+
+    def _err(self, e):
+        # PC: a socket with a timeout reports "timed out" like CPython's socket.timeout.
+        if PC and e.args and e.args[0] == 110 and self._to:
+            return TimeoutError('timed out')
+        return e
+
+    def close(self):
+        if self._fd >= 0:
+            fd = self._fd
+            self._fd = -1
+            try:
+                call('socket.close', fd)
+            except OSError:
+                pass
+
+    def fileno(self):
+        return self._fd
+
+    def bind(self, addr):
+        ip, port = _addr(addr)
+        call('socket.bind', self._fd, ip, port)
+
+    def listen(self, backlog=None):
+        if not PC and backlog is None:
+            raise TypeError('function takes 2 positional arguments but 1 were given')
+        call('socket.listen', self._fd, backlog)
+
+    def accept(self):
+        try:
+            fd, ip, port = call('socket.accept', self._fd)
+        except OSError as e:
+            raise self._err(e)
+        s = socket(self.family, self.type, self.proto, fd)
+        if PC and self._to is not None:
+            s.settimeout(self._to)
+        return s, (ip, port)
+
+    def connect(self, addr):
+        ip, port = _addr(addr)
+        try:
+            call('socket.connect', self._fd, ip, port)
+        except OSError as e:
+            raise self._err(e)
+
+    def connect_ex(self, addr):
+        try:
+            self.connect(addr)
+            return 0
+        except OSError as e:
+            return e.args[0]
+
+    def _data(self, data):
+        if PC and isinstance(data, str):
+            return data.encode()
+        return data
+
+    def send(self, data, flags=0):
+        try:
+            return callw('socket.send', self._data(data), self._fd, _flags(flags))
+        except OSError as e:
+            raise self._err(e)
+
+    def sendall(self, data, flags=0):
+        data = self._data(data)
+        mv = memoryview(data)
+        try:
+            while len(mv) > 0:
+                chunk = bytes(mv[:65536]) if len(mv) > 65536 else data if len(mv) == len(data) else bytes(mv)
+                callw('socket.sendall', chunk, self._fd)
+                mv = mv[len(chunk):]
+        except OSError as e:
+            raise self._err(e)
+
+    def sendto(self, data, flags_or_addr, addr=None):
+        flags = 0
+        if addr is None:
+            addr = flags_or_addr
+        else:
+            flags = flags_or_addr
+        ip, port = _addr(addr)
+        try:
+            return callw('socket.sendto', self._data(data), self._fd, _flags(flags), ip, port)
+        except OSError as e:
+            raise self._err(e)
+
+    def recv(self, n, flags=0):
+        try:
+            return callr('socket.recv', n, self._fd, n, _flags(flags))[0]
+        except OSError as e:
+            raise self._err(e)
+
+    def recvfrom(self, n, flags=0):
+        try:
+            data, extra = callr('socket.recvfrom', n, self._fd, n, _flags(flags))
+        except OSError as e:
+            raise self._err(e)
+        return data, (extra[1], extra[2])
+
+    def setsockopt(self, level, opt, value):
+        if PC:
+            level, opt = _OPTS.get((level, opt), (level, opt))
+        elif opt not in _IMPL:
+            write('Warning: lwip.setsockopt() option not implemented\n')
+            return
+        if not isinstance(value, int):
+            value = 1 if value else 0
+        call('socket.setsockopt', self._fd, level, opt, value)
+
+    def settimeout(self, t):
+        self._to = t
+        call('socket.settimeout', self._fd, None if t is None else float(t))
+
+    def gettimeout(self):
+        return self._to
+
+    def setblocking(self, flag):
+        self._to = None if flag else 0
+        call('socket.setblocking', self._fd, bool(flag))
+
+    def makefile(self, *a, **k):
+        return self
+
+    # stream methods
+    def read(self, n=-1):
+        if n is not None and n >= 0:
+            return self.recv(n)
+        out = b''
+        while True:
+            d = self.recv(1024)
+            if not d:
+                return out
+            out += d
+
+    def readinto(self, buf, n=None):
+        n = len(buf) if n is None else min(n, len(buf))
+        d = self.recv(n)
+        buf[:len(d)] = d
+        return len(d)
+
+    def readline(self):
+        out = b''
+        while True:
+            c = self.recv(1)
+            if not c:
+                return out
+            out += c
+            if c == b'\n':
+                return out
+
+    def write(self, buf):
+        return self.send(buf)
+
+
+if PC:
+    def gethostbyname(host):
+        return _resolve(host)
+
+    def gethostname():
+        return call('hostname')
+
+    def create_connection(address, timeout=None, source_address=None):
+        s = socket()
+        if timeout is not None:
+            s.settimeout(timeout)
+        if source_address:
+            s.bind(source_address)
+        s.connect(address)
+        return s

@@ -1,0 +1,114 @@
+// MicroPython VM worker: one VM per worker thread. Started by host.ts with
+// `new Worker(thisFile, { workerData })`; plain ESM so jest never touches it.
+//
+// Every kernel call is a synchronous round trip through a SharedArrayBuffer:
+// the worker writes the request, sets FLAG=REQ, notifies, and waits until the
+// main thread sets FLAG=ANS. Layout constants come from the host (workerData.layout).
+import { workerData } from 'node:worker_threads';
+
+const { module, sab, layout: L, files, source, config } = workerData;
+const h = new Int32Array(sab, 0, L.HEADER_INTS);
+const bytes = new Uint8Array(sab);
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const jitterMs = config.jitterMs || 0;
+const jitterCell = new Int32Array(new SharedArrayBuffer(4));
+
+// Hand the precompiled module to emscripten instead of compiling the wasm again.
+let instance;
+const origInstantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async (_bin, imports) => {
+  instance = await origInstantiate.call(WebAssembly, module, imports);
+  return { instance, module };
+};
+const { loadMicroPython } = await import('@micropython/micropython-webassembly-pyscript/micropython.mjs');
+
+let outLen = 0;
+function putOut(b) {
+  if (outLen >= L.OUT_SIZE) flush();
+  bytes[L.OUT_OFF + outLen++] = b;
+  h[L.H_OUT] = outLen;
+}
+function flush() {
+  request('_flush', [], 0, 0, 0, 0);
+}
+
+const mp = await loadMicroPython({
+  stdout: (u8) => { for (let i = 0; i < u8.length; i++) putOut(u8[i]); },
+  stderr: (u8) => { for (let i = 0; i < u8.length; i++) putOut(u8[i]); },
+  linebuffer: false,
+});
+const memory = instance.exports.memory;
+
+let lastErrno = 0;
+let lastVal = 'null';
+
+/** One synchronous round trip. mode 1: send bytes [addr,n); mode 2: receive bytes into [addr,n). */
+function request(op, args, mode, addr, n) {
+  while (args.length && (args[args.length - 1] === null || args[args.length - 1] === undefined)) args.pop();
+  const text = JSON.stringify([op, ...args]);
+  const r = enc.encodeInto(text, bytes.subarray(L.REQ_OFF, L.REQ_OFF + L.REQ_SIZE));
+  h[L.H_REQ_LEN] = r.written;
+  if (mode === 1) {
+    const len = Math.min(n, L.BLOB_SIZE);
+    bytes.set(new Uint8Array(memory.buffer, addr, len), L.BLOB_OFF);
+    h[L.H_BLOB] = len;
+  } else {
+    h[L.H_BLOB] = -1;
+  }
+  h[L.H_MEM_KB] = Math.ceil(memory.buffer.byteLength / 1024);
+  if (jitterMs) Atomics.wait(jitterCell, 0, 0, Math.random() * jitterMs);
+  Atomics.store(h, L.H_FLAG, L.FLAG_REQ);
+  Atomics.notify(h, L.H_FLAG);
+  while (Atomics.load(h, L.H_FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.H_FLAG, L.FLAG_REQ);
+  Atomics.store(h, L.H_FLAG, L.FLAG_RUN);
+  outLen = 0;
+  const kind = h[L.H_ANS_KIND];
+  const blob = h[L.H_BLOB];
+  let copied = 0;
+  if (blob >= 0 && mode === 2) {
+    copied = Math.min(blob, n);
+    new Uint8Array(memory.buffer, addr, copied).set(bytes.subarray(L.BLOB_OFF, L.BLOB_OFF + copied));
+  }
+  switch (kind) {
+    case L.K_INT:
+      return h[L.H_ANS_INT];
+    case L.K_BYTES:
+      return copied;
+    case L.K_ERR:
+      lastErrno = h[L.H_ANS_INT];
+      return L.SENT_ERR;
+    default:
+      lastVal = dec.decode(bytes.slice(L.ANS_OFF, L.ANS_OFF + h[L.H_ANS_LEN]));
+      return L.SENT_VAL;
+  }
+}
+
+/** The one JS module Python sees. Never throws into Python. */
+const kernel = {
+  call(op, mode, addr, n, a, b, c, d, e) {
+    try {
+      return request(String(op), [a, b, c, d, e], mode | 0, addr | 0, n | 0);
+    } catch (err) {
+      lastErrno = 5; // EIO
+      return L.SENT_ERR;
+    }
+  },
+  errno: () => lastErrno,
+  val: () => lastVal,
+  config: () => JSON.stringify(config),
+  source: () => source,
+};
+
+try {
+  mp.FS.mkdirTree('/lib');
+  for (const [name, text] of Object.entries(files)) mp.FS.writeFile('/lib/' + name, text);
+  mp.registerJsModule('_k', kernel);
+  // Scripts must not reach the host: drop what the `js` module could reach.
+  for (const k of ['process', 'require', 'fetch', 'Buffer', 'WebAssembly', 'eval', 'Function']) {
+    try { delete globalThis[k]; } catch { /* ignore */ }
+  }
+  mp.runPython('import sys\nsys.path.insert(0, "/lib")\nimport _boot\n_boot.main()');
+} catch (err) {
+  try { request('exit', [1, 'VM error: ' + (err && err.message ? err.message : String(err))], 0, 0, 0); } catch { /* gone */ }
+}
