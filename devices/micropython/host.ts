@@ -217,11 +217,12 @@ export class MicroPythonRuntime implements ScriptRuntime {
     if (req.op === 'exit') this.kill();
     const calls: Syscall[] = [];
     if (out) calls.push({ op: 'write', args: [out] });
-    if (req.op !== '_flush') calls.push(req);
+    // '_flush' only carries output; '_ready' marks the end of boot (the watchdog applies from here).
+    if (req.op !== '_flush' && req.op !== '_ready') calls.push(req);
     if (!calls.length) {
       // An empty flush: answer it and keep waiting for a real request.
       this.answer({ ok: true, value: null });
-      return this.waitRequest(budgetMs, booting);
+      return req.op === '_ready' ? this.waitRequest(this.opts.watchdogMs, false) : this.waitRequest(budgetMs, booting);
     }
     this.queued.push(...calls.slice(1));
     return calls[0];

@@ -85,6 +85,7 @@ def main():
         if CFG.get('bootWifi') and not PC:
             _boot_wifi(CFG['bootWifi'])
         g = {'__name__': '__main__', '__file__': fn}
+        _kern._c('_ready', 0, 0, 0)
         exec(code, g)
     except SystemExit as e:
         c = e.args[0] if e.args else 0

@@ -78,7 +78,7 @@ def _special(r):
 
 def call(op, a=None, b=None, c=None, d=None, e=None):
     r = _c(op, 0, 0, 0, a, b, c, d, e)
-    if r <= VAL:
+    if r <= ERR:
         return _special(r)
     return r
 
@@ -88,7 +88,7 @@ def callw(op, data, a=None, b=None, c=None, d=None):
     if not isinstance(data, (bytes, bytearray)):
         data = bytes(data)
     r = _c(op, 1, uctypes.addressof(data) if len(data) else 0, len(data), a, b, c, d)
-    if r <= VAL:
+    if r <= ERR:
         return _special(r)
     return r
 
@@ -102,7 +102,7 @@ def callr(op, n, a=None, b=None, c=None, d=None):
         _scratch = bytearray(n)
     r = _c(op, 2, uctypes.addressof(_scratch), n, a, b, c, d)
     extra = None
-    if r <= VAL:
+    if r <= ERR:
         extra = _special(r)
         r = extra[0] if isinstance(extra, list) else extra
     if r == 0:
