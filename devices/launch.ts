@@ -1,32 +1,24 @@
 /**
  * Starts a device's script: builds the runtime for its language and board
  * personality (devices/script createRuntime) and runs it as a ScriptProcess.
+ * A runtime that cannot be built (bad module path, ...) yields a crashed
+ * process whose failure names the reason, printed on the console.
  */
 import type { ScriptSpec } from './api';
 import type { Board, ProcessLike } from './handle';
+import { createRuntime, ScriptProcess } from './script';
 
 export interface LaunchOptions {
   seed: number;
   watchdogMs: number;
   memoryCapBytes: number;
-  onExit?: (code: number | undefined) => void;
+  /** ESP32 firmware boot WiFi (also what emp_wifi joins); only for `wifi: 'auto'` boards. */
+  bootWifi?: { ssid: string; password: string };
+  onExit?: (code: number, reason: string) => void;
 }
 
-interface ScriptModule {
-  createRuntime: (spec: ScriptSpec, opts: Record<string, unknown>) => unknown;
-  ScriptProcess: new (board: Board, runtime: unknown, opts: Record<string, unknown>) => ProcessLike & {
-    start(): void;
-    onExit?: unknown;
-  };
-}
-
-interface PersonalityModule {
-  ESP32_PERSONALITY: unknown;
-  LINUX_PERSONALITY: unknown;
-}
-
-/** A process that never ran: the script runtime is not available in this build. */
-class Unavailable implements ProcessLike {
+/** A process that never ran. */
+class NotStarted implements ProcessLike {
   readonly state = 'crashed' as const;
   readonly exitCode = 1;
   constructor(readonly failure: string) {}
@@ -35,26 +27,25 @@ class Unavailable implements ProcessLike {
 }
 
 export function launchScript(board: Board, spec: ScriptSpec, opts: LaunchOptions): ProcessLike {
-  let mod: ScriptModule;
-  let pers: PersonalityModule;
+  const personality = board.kind === 'esp32' ? 'esp32' : 'pc';
+  let proc: ScriptProcess;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('./script') as ScriptModule;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    pers = require('../stack/personality') as PersonalityModule;
+    const runtime = createRuntime(spec, {
+      personality,
+      seed: opts.seed,
+      watchdogMs: opts.watchdogMs,
+      memoryCapBytes: opts.memoryCapBytes,
+      bootWifi: opts.bootWifi,
+    });
+    proc = new ScriptProcess(board, runtime, { personality, name: spec.filename });
   } catch (e) {
-    const p = new Unavailable(`script runtime unavailable: ${(e as Error).message.split('\n')[0]}`);
-    board.console.write(p.failure + '\n');
-    opts.onExit?.(1);
-    return p;
+    const failed = new NotStarted(`${spec.filename}: cannot start: ${(e as Error).message.split('\n')[0]}`);
+    board.console.write(failed.failure + '\n');
+    board.sim.trace.emit(board.id, 'script', 'start-failed', { reason: failed.failure });
+    opts.onExit?.(1, failed.failure);
+    return failed;
   }
-  const runtime = mod.createRuntime(spec, {
-    personality: board.kind === 'esp32' ? pers.ESP32_PERSONALITY : pers.LINUX_PERSONALITY,
-    seed: opts.seed,
-    watchdogMs: opts.watchdogMs,
-    memoryCapBytes: opts.memoryCapBytes,
-  });
-  const proc = new mod.ScriptProcess(board, runtime, { onExit: opts.onExit });
+  if (opts.onExit) proc.onExit(opts.onExit);
   proc.start();
   return proc;
 }

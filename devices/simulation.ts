@@ -128,12 +128,13 @@ export class Simulation implements SimulationApi {
 
   private startScript(h: DeviceHandleImpl): void {
     if (this.closed || !h.spec.script || (h.process && h.process.state === 'running')) return;
-    this.sim.trace.emit(h.id, 'script', 'start', { file: h.spec.script.filename });
+    const { ssid, password } = this.router.network;
+    const auto = h.board.kind === 'esp32' && (h.spec.wifi ?? 'auto') === 'auto';
     h.process = launchScript(h.board as Board, h.spec.script, {
       seed: this.opts.seed,
       watchdogMs: this.opts.watchdogMs,
       memoryCapBytes: this.opts.memoryCapBytes,
-      onExit: (code) => this.sim.trace.emit(h.id, 'script', 'exit', { code }),
+      bootWifi: auto ? { ssid, password } : undefined,
     });
   }
 
