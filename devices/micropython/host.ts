@@ -71,6 +71,16 @@ function pyFiles(): Record<string, string> {
   return cache.files;
 }
 
+/**
+ * The compiler folds `errno.EXXX` to the build's (Linux) numbers at compile
+ * time; on the ESP32 personality, rewrite those reads to run-time lookups so
+ * scripts see newlib numbers (ETIMEDOUT 116). Line numbers are unchanged.
+ */
+function esp32Source(opts: MicroPythonOptions): string {
+  if (opts.personality !== 'esp32') return opts.source;
+  return opts.source.replace(/(?<![\w.'"])(u?errno)\.(E[A-Z0-9]+)\b/g, "getattr($1, '$2')");
+}
+
 export interface MicroPythonOptions {
   filename: string;
   source: string;
@@ -116,7 +126,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
       sentVal: LAYOUT.SENT_VAL,
     };
     this.worker = new Worker(WORKER, {
-      workerData: { module: wasmModule(), sab: this.sab, layout: LAYOUT, files: pyFiles(), source: opts.source, config },
+      workerData: { module: wasmModule(), sab: this.sab, layout: LAYOUT, files: pyFiles(), source: esp32Source(opts), config },
       stdout: false,
       stderr: true,
     });
