@@ -8,14 +8,14 @@
  * import { Simulation, parseDuration } from 'esp32sim';
  *
  * test('ESP32 blinks the LED and answers on the LAN', async () => {
- *   const lab = new Simulation({ seed: 1, network: { wifi: { loss: 0.05 } } });
+ *   const lab = new Simulation({ seed: 1 }); // network defaults: esp32-lab / micropython, 192.168.1.0/24
  *   const pcap = lab.attachPcap();
  *   const esp = lab.addDevice({
  *     id: 'esp32', board: 'esp32', wifi: 'auto', ip: '192.168.1.50',
  *     script: { filename: 'main.py', language: 'micropython', source: 'import machine\nmachine.Pin(2, machine.Pin.OUT).on()\n' },
  *   });
  *   const pc = lab.addDevice({ id: 'pc', board: 'pc', startUs: parseDuration('1s') });
- *   await lab.run({ forUs: parseDuration('5s'), stopWhen: () => esp.pin(2) === 1 });
+ *   await lab.run({ forUs: parseDuration('5s'), stopWhen: () => esp.pin(2) === 1 && pc.ip() !== '0.0.0.0' });
  *   expect(esp.ip()).toBe('192.168.1.50');
  *   expect(pc.ip()).toMatch(/^192\.168\.1\./);
  *   expect(esp.pinHistory(2).at(-1)?.[1]).toBe(1);
