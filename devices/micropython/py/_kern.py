@@ -77,7 +77,13 @@ def _special(r):
 
 
 def call(op, a=None, b=None, c=None, d=None, e=None):
-    r = _c(op, 0, 0, 0, a, b, c, d, e)
+    # Fewer arguments cross the JS boundary faster.
+    if a is None:
+        r = _c(op, 0, 0, 0)
+    elif b is None:
+        r = _c(op, 0, 0, 0, a)
+    else:
+        r = _c(op, 0, 0, 0, a, b, c, d, e)
     if r <= ERR:
         return _special(r)
     return r
