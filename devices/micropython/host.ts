@@ -197,12 +197,12 @@ export class MicroPythonRuntime implements ScriptRuntime {
   private waitRequest(budgetMs: number, booting: boolean): Syscall {
     const L = LAYOUT;
     const h = this.h;
-    const deadline = performance.now() + budgetMs;
+    const deadline = performance.now() + budgetMs; // wall-clock-ok: watchdog budget
     for (;;) {
       const v = Atomics.load(h, L.H_FLAG);
       if (v === L.FLAG_REQ) break;
       if (this.workerError) return this.fail(`VM error: ${this.workerError}`);
-      const rem = deadline - performance.now();
+      const rem = deadline - performance.now(); // wall-clock-ok: watchdog budget
       if (rem <= 0) {
         const s = (budgetMs / 1000).toFixed(1);
         return this.fail(

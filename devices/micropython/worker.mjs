@@ -57,7 +57,7 @@ function request(op, args, mode, addr, n) {
     h[L.H_BLOB] = -1;
   }
   h[L.H_MEM_KB] = Math.ceil(memory.buffer.byteLength / 1024);
-  if (jitterMs) Atomics.wait(jitterCell, 0, 0, Math.random() * jitterMs);
+  if (jitterMs) Atomics.wait(jitterCell, 0, 0, Math.random() * jitterMs); // wall-clock-ok: test-only jitter injection proving thread timing cannot change results
   Atomics.store(h, L.H_FLAG, L.FLAG_REQ);
   Atomics.notify(h, L.H_FLAG);
   while (Atomics.load(h, L.H_FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.H_FLAG, L.FLAG_REQ);
