@@ -8,7 +8,6 @@ import type { ConsoleApi, ConsoleLine, StdinApi } from './contracts';
 export class Console implements ConsoleApi {
   readonly lines: ConsoleLine[] = [];
   private partial = '';
-  private partialT = 0;
   private all = '';
   private listeners: ((line: ConsoleLine) => void)[] = [];
 
@@ -20,14 +19,12 @@ export class Console implements ConsoleApi {
   write(text: string): void {
     if (!text) return;
     this.all += text;
-    // A line is stamped with the time its first character was printed.
-    if (!this.partial) this.partialT = this.sim.now;
+    // A line is stamped when it is complete (its newline printed), so a prompt
+    // that waits for typed input shows up at the moment the user pressed Enter
+    // and the interleaved timeline stays in time order.
     const parts = (this.partial + text).split('\n');
     this.partial = parts.pop() ?? '';
-    for (const p of parts) {
-      this.push(p.endsWith('\r') ? p.slice(0, -1) : p, this.partialT);
-      this.partialT = this.sim.now;
-    }
+    for (const p of parts) this.push(p.endsWith('\r') ? p.slice(0, -1) : p, this.sim.now);
   }
 
   private push(text: string, t: number): void {

@@ -129,6 +129,8 @@ export class MicroPythonRuntime implements ScriptRuntime {
       workerData: { module: wasmModule(), sab: this.sab, layout: LAYOUT, files: pyFiles(), source: esp32Source(opts), config },
       stdout: false,
       stderr: true,
+      // The worker is plain ESM: do not let it inherit -r ts-node/register (it would load TypeScript).
+      execArgv: [],
     });
     this.worker.on('error', (e) => {
       this.workerError = String(e?.message ?? e);

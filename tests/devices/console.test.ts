@@ -2,7 +2,7 @@ import { Simulator } from '../../sim/simulator';
 import { Console, Stdin } from '../../devices/console';
 
 describe('UART console', () => {
-  test('partial writes form one line stamped with the time its first character was printed', () => {
+  test('partial writes form one line stamped when its newline is printed', () => {
     const sim = new Simulator(1);
     const c = new Console(sim, 'esp32');
     sim.at(100, () => c.write('tcp '));
@@ -10,8 +10,8 @@ describe('UART console', () => {
     sim.at(400, () => c.write('epting.....\r\n'));
     sim.runSync();
     expect(c.lines).toEqual([
-      { t: 100, text: 'tcp waiting...' },
-      { t: 250, text: 'accepting.....' },
+      { t: 250, text: 'tcp waiting...' },
+      { t: 400, text: 'accepting.....' },
     ]);
     expect(c.text()).toBe('tcp waiting...\naccepting.....\r\n');
     expect(sim.trace.text()).toContain('"layer":"console","kind":"line","text":"tcp waiting..."');
