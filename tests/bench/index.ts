@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after another, with a
+ * summary. Benchmarks measure wall time; they are never part of `npm test`.
+ *   npm run bench            all of them
+ *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs)
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchKernel } from './kernel';
+import { benchPing } from './ping';
+import { benchTcpVsLoopback } from './tcp';
+import { benchVm } from './vm';
+import { benchLabs } from './labs';
+
+type Bench = [name: string, run: () => Promise<void>];
+
+const MB64 = 64 * 1024 * 1024;
+
+const benches: Bench[] = [
+  [
+    'kernel',
+    async () => {
+      const r = benchKernel();
+      console.log(`kernel: ${(r.eventsPerS / 1e6).toFixed(2)} M events per wall second`);
+    },
+  ],
+  [
+    'ping',
+    async () => {
+      const r = await benchPing();
+      console.log(`ping: ${Math.round(r.pingsPerS)} ICMP echo round trips per wall second (esp32 ⇄ pc over WiFi, ${r.received} answered)`);
+    },
+  ],
+  [
+    'tcp',
+    async () => {
+      const { sim, kernel, ratio } = await benchTcpVsLoopback(MB64);
+      console.log(`tcp (TCP cores over an IP-level pipe): 64 MB at ${sim.mbPerS.toFixed(1)} MB/s wall, ${sim.usPerSegment.toFixed(2)} µs/segment`);
+      console.log(`tcp: node:net over 127.0.0.1 ${kernel.mbPerS.toFixed(1)} MB/s → ratio ${ratio.toFixed(3)}`);
+    },
+  ],
+  [
+    'tcp-stack',
+    async () => {
+      const file = join(__dirname, 'tcp-stack.ts');
+      if (!existsSync(file)) return console.log('tcp-stack: not present');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { benchTcpStack } = require('./tcp-stack');
+      await benchTcpStack(MB64);
+    },
+  ],
+  [
+    'vm',
+    async () => {
+      const r = await benchVm();
+      const boots = r.bootMs.map((m) => m.toFixed(0)).join(' ');
+      console.log(`vm: first boot ${r.firstBootMs.toFixed(0)} ms (includes compiling the wasm); each of 20: ${boots} ms (mean ${r.meanBootMs.toFixed(0)})`);
+      console.log(`vm: blocking calls per wall second: ${Math.round(r.callsPerS1)} with 1 VM, ${Math.round(r.callsPerS4)} with 4 VMs; RSS ${r.rssPerVmMB.toFixed(1)} MB per VM`);
+    },
+  ],
+  ['labs', async () => void (await benchLabs())],
+];
+
+async function main() {
+  const only = process.argv.slice(2);
+  for (const [name, run] of benches) {
+    if (only.length && !only.includes(name)) continue;
+    console.log(`\n== ${name}`);
+    await run();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
