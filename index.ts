@@ -45,3 +45,10 @@ export { formatTime } from './sim/trace';
 export type { TraceRecord, TraceLayer } from './sim/trace';
 export { Esp32Board } from './devices/esp32/board';
 export { PcBoard } from './devices/pc/board';
+
+// Scenario files and the runner, for tests that drive a whole lab.
+export { loadScenario, parseScenario } from './scenarios/schema';
+export { runScenario } from './scenarios/runner';
+// TypeScript device scripts: `export default async function (env: TsEnv) { ... }`.
+export { OSError, KeyboardInterrupt } from './devices/script/ts-runtime';
+export type { TsEnv, TsSocket } from './devices/script/ts-runtime';
