@@ -148,7 +148,8 @@ export class Ipv4Layer implements IpLayer {
   }
 
   sourceFor(dst: Ipv4Addr, opts?: { ifIndex?: number }): Ipv4Addr | undefined {
-    if (this.isOwnAddress(dst)) return dst;
+    // Own and loopback destinations go through the loopback path, which only accepts 127/8 from 127/8.
+    if (this.isOwnAddress(dst) || isLoopbackNet(dst)) return dst;
     const r = this.route(dst, opts?.ifIndex, undefined);
     return r && r.iface.ip !== 0 ? r.iface.ip : undefined;
   }
