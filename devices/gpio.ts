@@ -33,13 +33,12 @@ export class Gpio implements GpioApi {
 
   /** Power-on state: every pin an input; GPIO 0 pulled up (BOOT button released). */
   reset(): void {
-    const keep = new Map<number, number | undefined>();
-    for (const [n, p] of this.pins) keep.set(n, p.external);
+    // The level history is the observer's record (a logic analyser): it survives the reset.
+    const before = [...this.pins];
     this.pins.clear();
-    const boot = this.pin(BOOT_PIN);
-    boot.pull = 'up';
-    this.record(BOOT_PIN, boot, this.effective(boot));
-    for (const [n, ext] of keep) if (ext !== undefined) this.drive(n, ext);
+    for (const [n, old] of before) this.pins.set(n, { mode: 'in', pull: null, level: 0, external: old.external, pwm: undefined, history: old.history });
+    this.pin(BOOT_PIN).pull = 'up';
+    for (const [n, p] of this.pins) this.update(n, p);
   }
 
   private pin(n: number): PinState {
