@@ -1,6 +1,15 @@
 import type { Esp32Board } from '../../devices/esp32/board';
 import { ended, esp32With, lines, py, runEsp32 } from './helpers';
 
+/** A server socket and a client connected to it over loopback: conn (accepted) and c. */
+const LOOP_PAIR = [
+  'srv = socket.socket()',
+  'srv.bind(("0.0.0.0", 8000))',
+  'srv.listen(1)',
+  'c = socket.socket()',
+  'c.connect(("127.0.0.1", 8000))',
+  'conn, addr = srv.accept()',
+];
 const PC = { id: 'pc', board: 'pc' as const, ip: '192.168.1.50', static: true };
 
 describe('ESP32 behaviour on the real Simulation', () => {
@@ -17,12 +26,7 @@ describe('ESP32 behaviour on the real Simulation', () => {
     const { esp } = await runEsp32(
       [
         'import socket, time',
-        'srv = socket.socket()',
-        'srv.bind(("0.0.0.0", 8000))',
-        'srv.listen(1)',
-        'c = socket.socket()',
-        'c.connect(("127.0.0.1", 8000))',
-        'conn, addr = srv.accept()',
+        ...LOOP_PAIR,
         'c.settimeout(0.5)',
         't0 = time.ticks_ms()',
         'try:',
@@ -43,12 +47,7 @@ describe('ESP32 behaviour on the real Simulation', () => {
     const { esp } = await runEsp32(
       [
         'import socket',
-        'srv = socket.socket()',
-        'srv.bind(("0.0.0.0", 8000))',
-        'srv.listen(1)',
-        'c = socket.socket()',
-        'c.connect(("127.0.0.1", 8000))',
-        'conn, addr = srv.accept()',
+        ...LOOP_PAIR,
         'conn.setblocking(False)',
         'try:',
         '    conn.recv(10)',
