@@ -72,6 +72,11 @@ export interface SimulationOptions {
   watchdogMs?: number;
   /** Per-VM memory cap in bytes. Default 64 MiB. */
   memoryCapBytes?: number;
+  /**
+   * Test hook: each MicroPython worker sleeps a random wall time up to this
+   * (ms) before every kernel call, to prove thread timing cannot change results.
+   */
+  workerJitterMs?: number;
 }
 
 export type ScriptState = 'none' | 'not-started' | 'running' | 'exited' | 'crashed' | 'killed';

@@ -14,6 +14,8 @@ export interface LaunchOptions {
   memoryCapBytes: number;
   /** ESP32 firmware boot WiFi (also what emp_wifi joins); only for `wifi: 'auto'` boards. */
   bootWifi?: { ssid: string; password: string };
+  /** Test hook: random wall-time delay (ms) before each worker request. */
+  jitterMs?: number;
   onExit?: (code: number, reason: string) => void;
 }
 
@@ -36,6 +38,7 @@ export function launchScript(board: Board, spec: ScriptSpec, opts: LaunchOptions
       watchdogMs: opts.watchdogMs,
       memoryCapBytes: opts.memoryCapBytes,
       bootWifi: opts.bootWifi,
+      jitterMs: opts.jitterMs,
     });
     proc = new ScriptProcess(board, runtime, { personality, name: spec.filename });
   } catch (e) {

@@ -27,7 +27,7 @@ export class Simulation implements SimulationApi {
   readonly router: Router;
   readonly internet: InternetHost[] = [];
   private readonly handles = new Map<string, DeviceHandleImpl>();
-  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes'>>;
+  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
   private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
 
@@ -36,6 +36,7 @@ export class Simulation implements SimulationApi {
       seed: opts.seed ?? 1,
       watchdogMs: opts.watchdogMs ?? DEFAULT_WATCHDOG_MS,
       memoryCapBytes: opts.memoryCapBytes ?? DEFAULT_MEMORY_CAP,
+      workerJitterMs: opts.workerJitterMs,
     };
     this.sim = new Simulator(this.opts.seed);
     this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network));
@@ -135,6 +136,7 @@ export class Simulation implements SimulationApi {
       watchdogMs: this.opts.watchdogMs,
       memoryCapBytes: this.opts.memoryCapBytes,
       bootWifi: auto ? { ssid, password } : undefined,
+      jitterMs: this.opts.workerJitterMs,
     });
   }
 
