@@ -35,10 +35,26 @@ export function listLabs(root = LABS_DIR): LabInfo[] {
   return out;
 }
 
-export type Target = { kind: 'yaml'; file: string } | { kind: 'py'; file: string } | { kind: 'missing'; file: string; why: string };
+export type Target =
+  | { kind: 'yaml'; file: string }
+  | { kind: 'py'; file: string }
+  | { kind: 'missing'; file: string; why: string }
+  /** A folder without scenarios among other targets (a shell glob like scenarios/*\/): noted, not an error. */
+  | { kind: 'skip'; file: string; why: string };
+
+const NO_SCENARIO = 'no scenario.yaml in this folder or its subfolders';
 
 /** Expands command-line targets: yaml files, lab folders, folders of labs, bare .py files. */
 export function expandTargets(args: readonly string[]): Target[] {
+  const out = expandEach(args);
+  // With several targets, a folder holding no scenario is most likely a glob's catch (scenarios/cli/): skip it.
+  if (out.some((t) => t.kind === 'yaml' || t.kind === 'py')) {
+    return out.map((t) => (t.kind === 'missing' && t.why === NO_SCENARIO ? { kind: 'skip', file: t.file, why: t.why } : t));
+  }
+  return out;
+}
+
+function expandEach(args: readonly string[]): Target[] {
   const out: Target[] = [];
   for (const a of args) {
     if (!existsSync(a)) {
@@ -57,7 +73,7 @@ export function expandTargets(args: readonly string[]): Target[] {
         .sort()
         .map((d) => path.join(a, d, 'scenario.yaml'))
         .filter((f) => existsSync(f));
-      if (!inner.length) out.push({ kind: 'missing', file: a, why: 'no scenario.yaml in this folder or its subfolders' });
+      if (!inner.length) out.push({ kind: 'missing', file: a, why: NO_SCENARIO });
       for (const f of inner) out.push({ kind: 'yaml', file: f });
       continue;
     }

@@ -7,7 +7,7 @@
 import type { DeviceHandle, ScriptState, SimulationApi } from '../devices/api';
 
 export type TimelineEvent =
-  | { type: 'console'; t: number; device: string; text: string }
+  | { type: 'console'; t: number; device: string; text: string; /** An unfinished line (no newline yet) shown at the end of the run. */ partial?: boolean }
   | { type: 'frame'; t: number; frame: Uint8Array }
   | { type: 'exit'; t: number; device: string; state: ScriptState; code: number | undefined; failure: string | undefined }
   | { type: 'step'; t: number; index: number; label: string; ok: boolean; message: string; line: number };
@@ -19,6 +19,11 @@ interface DevWatch {
   linesSeen: number;
   state: ScriptState;
   cursor: number;
+  /** Newlines counted in the console text up to `scanned` (so only new text is scanned). */
+  newlines: number;
+  scanned: number;
+  /** Text of an unfinished last line already shown by a final flush. */
+  partialShown: boolean;
 }
 
 export class Observer {
@@ -33,7 +38,7 @@ export class Observer {
     private readonly api: SimulationApi,
     private readonly emit: (ev: TimelineEvent) => void,
   ) {
-    for (const h of api.devices()) this.devs.set(h.id, { h, linesSeen: 0, state: h.scriptState(), cursor: 0 });
+    for (const h of api.devices()) this.devs.set(h.id, { h, linesSeen: 0, state: h.scriptState(), cursor: 0, newlines: 0, scanned: 0, partialShown: false });
   }
 
   frame(t: number, frame: Uint8Array): void {
@@ -59,12 +64,23 @@ export class Observer {
   }
 
   private collectConsole(w: DevWatch, final = false): void {
-    const lines = w.h.console.lines;
-    // The last line may still grow until its "\n" arrives: hold it back unless final.
-    const complete = final || w.h.console.text().endsWith('\n') ? lines.length : lines.length - 1;
+    const con = w.h.console;
+    const text = con.text();
+    for (let i = text.indexOf('\n', w.scanned); i >= 0; i = text.indexOf('\n', i + 1)) w.newlines++;
+    w.scanned = text.length;
+    const lines = con.lines;
+    // Only lines whose "\n" has been printed are final. A console may or may not
+    // list its unfinished last line (a prompt waiting for input): count newlines.
+    const complete = Math.min(lines.length, w.newlines);
     for (; w.linesSeen < complete; w.linesSeen++) {
       const l = lines[w.linesSeen];
       this.pending.push({ type: 'console', t: l.t, device: w.h.id, text: l.text });
+    }
+    if (final && !w.partialShown && !text.endsWith('\n') && text.length) {
+      // The run is over: show what is left on the unfinished line (e.g. a prompt).
+      const tail = text.slice(text.lastIndexOf('\n') + 1).replace(/\r$/, '');
+      if (tail) this.pending.push({ type: 'console', t: this.api.sim.now, device: w.h.id, text: tail, partial: true });
+      w.partialShown = true;
     }
   }
 
@@ -97,8 +113,7 @@ export class Observer {
     return () => {
       if (!w) return false;
       if (met) return true;
-      const lines = w.h.console.lines;
-      const s = lines.length * 1_000_003 + (lines.length ? lines[lines.length - 1].text.length : 0);
+      const s = w.h.console.text().length;
       if (s === sig) return false;
       sig = s;
       met = this.findSerial(device, text, true);

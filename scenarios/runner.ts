@@ -150,7 +150,8 @@ class Run {
 
     const steps = await this.runSteps();
     if (!scenario.steps.length) {
-      await this.runUntil(() => api.devices().every((h) => !isRunningState(h.scriptState())), this.timeoutUs);
+      // Without steps a crash does not stop the others: the student sees how the rest reacts.
+      await this.runUntil(() => api.devices().every((h) => !isRunningState(h.scriptState())), this.timeoutUs, false);
       this.timedOut = false; // without steps, reaching the timeout is a normal end
     }
     this.obs.check();
@@ -169,7 +170,8 @@ class Run {
       exitCode = EXIT_FAIL;
       reason = `the script on ${this.obs.crash.device} crashed`;
     } else if (!scenario.steps.length && devices.some((d) => d.state !== 'none' && isRunningState(d.state))) {
-      reason = `timeout reached after ${fmtUs(this.timeoutUs)} with scripts still running (no steps to check)`;
+      const running = devices.filter((d) => d.state !== 'none' && isRunningState(d.state)).map((d) => d.id);
+      reason = `${fmtUs(this.timeoutUs)} of virtual time passed with ${running.join(', ')} still running (no steps to check; --timeout sets the time)`;
     }
     this.trace('scenario', 'scenario', 'end', { exit: exitCode });
     const result: RunResult = { ...base, exitCode, reason, steps, devices, endUs: this.now, trace: this.opts.recordTrace ? [...sim.trace.records()] : [] };
@@ -192,13 +194,14 @@ class Run {
 
   /**
    * Runs the simulation until `cond` holds or the absolute time `deadline`
-   * (capped by the scenario timeout). Returns 'met', 'deadline', 'timeout' or 'crash'.
+   * (capped by the scenario timeout). Returns 'met', 'deadline', 'timeout' or
+   * 'crash' (an unexpected script crash, unless `stopOnCrash` is false).
    */
-  private async runUntil(cond: () => boolean, deadline: number): Promise<'met' | 'deadline' | 'timeout' | 'crash'> {
+  private async runUntil(cond: () => boolean, deadline: number, stopOnCrash = true): Promise<'met' | 'deadline' | 'timeout' | 'crash'> {
     const end = Math.min(deadline, this.timeoutUs);
     const sim = this.api.sim;
     for (;;) {
-      if (this.obs.check()) return 'crash';
+      if (this.obs.check() && stopOnCrash) return 'crash';
       if (cond()) return 'met';
       if (sim.now >= end) {
         if (end === this.timeoutUs && deadline >= this.timeoutUs) {
@@ -210,7 +213,7 @@ class Run {
       const chunkEnd = Math.min(end, (Math.floor(sim.now / CHUNK_US) + 1) * CHUNK_US);
       // A no-op event at the chunk's end moves the clock on even when nothing else is due.
       const marker = sim.at(chunkEnd, () => {});
-      await this.api.run({ untilUs: chunkEnd, stopWhen: () => this.obs.check() || cond() });
+      await this.api.run({ untilUs: chunkEnd, stopWhen: () => (this.obs.check() && stopOnCrash) || cond() });
       sim.cancel(marker);
       this.obs.flush();
       this.opts.onProgress?.(sim.now, this.timeoutUs);
@@ -309,6 +312,8 @@ class Run {
         this.obs.excused.add(s.device);
         if (!isRunningState(h.scriptState())) return { ok: true, message: `${s.device} was not running` };
         this.trace(s.device, 'input', 'interrupt');
+        // A PC's terminal echoes the keypress, as a real one does (">>> ^CTraceback ...").
+        if (h.kind === 'pc') h.console.write('^C');
         h.interrupt();
         const r = await this.runUntil(() => !isRunningState(h.scriptState()), this.deadline(s.timeoutUs ?? STOP_TIMEOUT_US));
         return this.waitMessage(r, `${s.device} still running after Ctrl-C`, s.timeoutUs ?? STOP_TIMEOUT_US);

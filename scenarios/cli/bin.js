@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The package's `esp32sim` command: TypeScript sources run through ts-node (transpile only).
+// The package's `esp32sim` command. The TypeScript sources are loaded through a
+// compile cache (./register.js: transpiled once, then plain JavaScript on every
+// later start), falling back to ts-node.
 'use strict';
-const path = require('node:path');
-require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', '..', 'tsconfig.json') });
+require('./register').register();
 require('./main.ts')
   .main(process.argv.slice(2))
   .then(

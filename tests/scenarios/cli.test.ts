@@ -102,7 +102,7 @@ describe('esp32sim command with a fake simulation', () => {
     expect(await main(['run', good, '--trace', file, '--quiet'], io().io)).toBe(0);
     const r1 = io();
     expect(await main(['replay', file], r1.io)).toBe(0);
-    expect(r1.out.join('\n')).toMatch(/^identical \(\d+ records\)$/);
+    expect(r1.out.join('\n')).toMatch(/^✔ identical: the replay of good \(seed 1, .*\) matches the recording, all \d+ records$/);
     const lines = readFileSync(file, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.includes('"layer":"console"') && l.includes('tcp waiting'));
     expect(at).toBeGreaterThan(1);
@@ -111,7 +111,8 @@ describe('esp32sim command with a fake simulation', () => {
     writeFileSync(edited, lines.join('\n'));
     const r2 = io();
     expect(await main(['replay', edited], r2.io)).toBe(1);
-    expect(r2.out[0]).toBe(`diverged at record ${at} (line ${at + 1} of ${edited}):`);
+    expect(r2.out[0]).toMatch(/^✘ diverged: the replay of good \(seed 1, .*\) differs from the recording$/);
+    expect(r2.out[1]).toBe(`first difference at record ${at} (line ${at + 1} of ${edited}), after:`);
     expect(r2.out.some((l) => l.startsWith('- recorded: ') && l.includes('tcp wating'))).toBe(true);
     expect(r2.out.some((l) => l.startsWith('+ replayed: ') && l.includes('tcp waiting'))).toBe(true);
   });

@@ -151,7 +151,7 @@ describe('runner with a fake simulation', () => {
     const { r } = await run(DEVICES);
     expect(r.exitCode).toBe(0);
     expect(r.endUs).toBe(10_000_000);
-    expect(r.reason).toMatch(/scripts still running/);
+    expect(r.reason).toMatch(/with esp32, pc still running \(no steps to check/);
   });
 
   test('same scenario twice gives identical traces; an edit is found at its index', async () => {
