@@ -36,7 +36,16 @@ export interface IpSendOptions {
   ifIndex?: number;
   /** Link-layer destination, bypassing ARP (a DHCP server answering a client that has no address yet). */
   dstMac?: number;
+  /**
+   * The payload was built with room in front of it in its buffer for the
+   * Ethernet and IPv4 headers (FRAME_HEADROOM bytes): the IP layer may write
+   * them there instead of copying the payload into a new frame (TCP's hot path).
+   */
+  headroom?: boolean;
 }
+
+/** Bytes in front of a transport payload sent with `headroom`: Ethernet (14) + IPv4 without options (20). */
+export const FRAME_HEADROOM = 34;
 
 /** A received ICMP destination unreachable, decoded for the transport that sent the quoted datagram. */
 export interface IcmpErrorInfo {

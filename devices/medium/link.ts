@@ -1,8 +1,13 @@
 /**
  * One direction of one radio/wire hop: a transmit queue (airtime at rateBps),
  * then latency + jitter, with loss / duplication / reordering drawn from the
- * station's RNG stream. Each receiver gets its own copy as its own sim event
- * (ns-3 style). Parameters may change while running.
+ * station's RNG stream. Each arrival is its own sim event (ns-3 style).
+ * Parameters may change while running.
+ *
+ * Frame ownership: a sender hands its frame over (stacks build a fresh one per
+ * transmission and never touch it again; taps copy what they keep), so the
+ * first copy delivered is the frame itself and only a duplicate is sliced.
+ * Media that fan one frame out to several receivers give each its own copy.
  */
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
@@ -84,8 +89,7 @@ export class HopQueue {
       arrival = Math.max(arrival, this.lastArrival);
       this.lastArrival = arrival;
     }
-    const first = frame.slice();
-    this.sim.at(arrival, () => deliver(first, arrival));
+    this.sim.at(arrival, () => deliver(frame, arrival));
     if (this.rng.chance(p.duplicate)) {
       bump(this.counters, 'duplicated');
       const dupAt = arrival + airUs + 1;

@@ -144,7 +144,8 @@ export class WifiBss implements MediumAttachment {
       if (sta === except) continue;
       if (!group && sta.port.mac !== dst) continue;
       bump(this.counters, 'downlink');
-      sta.down.send(sta.params, frame, (copy) => {
+      // HopQueue hands the frame itself over: a group frame gets one copy per station.
+      sta.down.send(sta.params, group ? frame.slice() : frame, (copy) => {
         // Still associated when the frame lands?
         if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(copy);
         else bump(this.counters, 'dropNotAssociated');

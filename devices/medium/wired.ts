@@ -47,7 +47,8 @@ export class WiredSegment implements MediumAttachment {
       if (p === src || (!group && p.port.mac !== dst)) continue;
       sent = true;
       // Sender's latency on its own queue, receiver's latency added on delivery.
-      src.queue.send(src.params, frame, (copy) => {
+      // HopQueue hands the frame itself over: a group frame gets one copy per port.
+      src.queue.send(src.params, group ? frame.slice() : frame, (copy) => {
         if (p.params.latencyUs > 0) this.sim.schedule(p.params.latencyUs, () => p.port.deliver(copy));
         else p.port.deliver(copy);
       });

@@ -96,7 +96,7 @@ function startClient(sim: Simulator, sock: SocketApi, ip: string, data: Uint8Arr
     if (!c.ok) return onErr(`connect: errno ${c.errno}`);
     let off = 0;
     const pump = (): void => {
-      if (off >= data.length) return later(sim, () => sock.close(fd));
+      if (off >= data.length) return later(sim, () => void sock.close(fd));
       const chunk = data.subarray(off, Math.min(data.length, off + SEND_CHUNK));
       off += chunk.length;
       sock.sendall(fd, chunk, (r) => (r.ok ? pump() : onErr(`sendall: errno ${r.errno}`)));

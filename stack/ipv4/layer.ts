@@ -216,11 +216,16 @@ export class Ipv4Layer implements IpLayer {
   }
 
   private buildFrame(proto: number, src: Ipv4Addr, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions): Uint8Array {
-    const frame = new Uint8Array(ETH_HEADER_LEN + IPV4_HEADER_LEN + payload.length);
+    const hdr = ETH_HEADER_LEN + IPV4_HEADER_LEN;
+    // A payload built with headroom gets its headers written in front of it: no copy.
+    const inPlace = opts.headroom === true && payload.byteOffset >= hdr;
+    const frame = inPlace
+      ? new Uint8Array(payload.buffer, payload.byteOffset - hdr, hdr + payload.length)
+      : new Uint8Array(hdr + payload.length);
     const id = this.nextId;
     this.nextId = (this.nextId + 1) & 0xffff;
     emitIpv4Header(frame, ETH_HEADER_LEN, { src, dst, proto, ttl: opts.ttl ?? IPV4_DEFAULT_TTL, id, df: opts.df ?? false }, payload.length);
-    frame.set(payload, ETH_HEADER_LEN + IPV4_HEADER_LEN);
+    if (!inPlace) frame.set(payload, hdr);
     return frame;
   }
 

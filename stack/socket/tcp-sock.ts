@@ -72,7 +72,8 @@ export class TcpSock implements SockBase {
       },
       onRecv: (data) => {
         if (data.length === 0) return;
-        this.rx.push(data.slice());
+        // A view of the received frame, which this device owns (media hand each receiver its own copy); take() copies out.
+        this.rx.push(data);
         this.rxBytes += data.length;
         host.kick();
       },

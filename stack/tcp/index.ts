@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
-import { bump, IPPROTO_TCP, type Counters, type IpLayer } from '../contracts';
+import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer } from '../contracts';
 import { emitTcp, formatSegment, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
@@ -157,11 +157,11 @@ export class TcpLayer implements TcpLayerApi {
     if (this.sim.trace.wants('tcp')) this.sim.trace.emit(this.device, 'tcp', 'seg', { dir, line: formatSegment(repr) });
   }
 
-  /** Emits and sends one segment (DF set, as lwIP does). */
+  /** Emits and sends one segment (DF set, as lwIP does), built with room for the IP layer's headers. */
   transmit(src: Ipv4Addr, dst: Ipv4Addr, repr: TcpRepr): void {
     this.counters.txSegments = (this.counters.txSegments ?? 0) + 1;
     this.traceSeg('tx', repr);
-    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst), { src, df: true });
+    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst, FRAME_HEADROOM), { src, df: true, headroom: true });
     if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
   }
 }

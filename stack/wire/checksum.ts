@@ -1,7 +1,9 @@
 /**
- * RFC 1071 Internet checksum. On the TCP hot path: 16 bits per step into a
- * plain (double) accumulator, folded once at the end. A double holds the
- * unfolded sum exactly for any buffer we will ever see (2^53 / 2^16 words).
+ * RFC 1071 Internet checksum. On the TCP hot path: four 16-bit words per loop
+ * step into a plain (double) accumulator, folded once at the end. A double
+ * holds the unfolded sum exactly for any buffer we will ever see (2^53 / 2^16
+ * words). The unfolded sum is the plain sum of the words (same value as one
+ * word per step), so partial sums stay interchangeable.
  */
 import type { Ipv4Addr } from './types';
 
@@ -9,8 +11,17 @@ import type { Ipv4Addr } from './types';
 export function sumWords(data: Uint8Array, initial = 0): number {
   let sum = initial;
   const n = data.length;
+  const by8 = n & ~7;
+  let i = 0;
+  for (; i < by8; i += 8) {
+    sum +=
+      ((data[i] << 8) | data[i + 1]) +
+      ((data[i + 2] << 8) | data[i + 3]) +
+      ((data[i + 4] << 8) | data[i + 5]) +
+      ((data[i + 6] << 8) | data[i + 7]);
+  }
   const even = n & ~1;
-  for (let i = 0; i < even; i += 2) sum += (data[i] << 8) | data[i + 1];
+  for (; i < even; i += 2) sum += (data[i] << 8) | data[i + 1];
   if (n & 1) sum += data[n - 1] << 8;
   return sum;
 }

@@ -152,10 +152,15 @@ export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ip
   return length;
 }
 
-export function emitTcp(repr: TcpRepr, src: Ipv4Addr, dst: Ipv4Addr): Uint8Array {
-  const out = new Uint8Array(TCP_HEADER_LEN + optionsLength(repr) + repr.payload.length);
-  emitTcpInto(out, 0, repr, src, dst);
-  return out;
+/**
+ * The segment's bytes. With `headroom`, they sit at that offset of a larger
+ * buffer (the returned view), leaving room for lower-layer headers in front.
+ */
+export function emitTcp(repr: TcpRepr, src: Ipv4Addr, dst: Ipv4Addr, headroom = 0): Uint8Array {
+  const len = TCP_HEADER_LEN + optionsLength(repr) + repr.payload.length;
+  const out = new Uint8Array(headroom + len);
+  emitTcpInto(out, headroom, repr, src, dst);
+  return headroom ? out.subarray(headroom) : out;
 }
 
 const FLAG_CHARS: [number, string][] = [
