@@ -272,6 +272,19 @@ export class TcpSock implements SockBase {
 
   private take(max: number, peek: boolean): Uint8Array {
     const n = Math.min(max, this.rxBytes);
+    const head = this.rx[0];
+    if (!peek && this.rxOff + n <= head.length) {
+      // All from the first segment: hand out a view (the frame is this device's own; nothing writes to it).
+      const out = head.subarray(this.rxOff, this.rxOff + n);
+      this.rxOff += n;
+      if (this.rxOff === head.length) {
+        this.rx.shift();
+        this.rxOff = 0;
+      }
+      this.rxBytes -= n;
+      this.pcb?.recved(n);
+      return out;
+    }
     const out = new Uint8Array(n);
     let got = 0;
     let i = 0;

@@ -12,6 +12,7 @@ import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
 import { tcpInput } from './input';
 import { Pcb } from './pcb';
+import { Slab } from './slab';
 
 export { ESP32_TCP, LINUX_TCP } from './config';
 export { formatSegment } from '../wire/tcp';
@@ -33,6 +34,9 @@ export class TcpLayer implements TcpLayerApi {
   private nextPort: number;
   private nextId = 1;
   private last: Pcb | undefined;
+  /** Where segments and send-buffer copies are carved from (see slab.ts). */
+  readonly slab = new Slab();
+  private readonly allocSeg = (n: number): Uint8Array => this.slab.alloc(n);
 
   constructor(
     readonly ip: IpLayer,
@@ -161,7 +165,7 @@ export class TcpLayer implements TcpLayerApi {
   transmit(src: Ipv4Addr, dst: Ipv4Addr, repr: TcpRepr): void {
     this.counters.txSegments = (this.counters.txSegments ?? 0) + 1;
     this.traceSeg('tx', repr);
-    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst, FRAME_HEADROOM), { src, df: true, headroom: true });
+    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst, FRAME_HEADROOM, this.allocSeg), { src, df: true, headroom: true });
     if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
   }
 }

@@ -175,7 +175,7 @@ export class Pcb implements TcpPcb, MachineHooks {
   write(data: Uint8Array): number {
     const n = Math.min(this.sndBufAvailable(), data.length);
     if (n <= 0) return 0;
-    this.tcb.unsent_unacked.push(data.slice(0, n));
+    this.tcb.unsent_unacked.push(this.layer.slab.copy(data.subarray(0, n)));
     return n;
   }
 

@@ -155,10 +155,17 @@ export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ip
 /**
  * The segment's bytes. With `headroom`, they sit at that offset of a larger
  * buffer (the returned view), leaving room for lower-layer headers in front.
+ * `alloc` must return zeroed bytes (the headroom is left for others to fill).
  */
-export function emitTcp(repr: TcpRepr, src: Ipv4Addr, dst: Ipv4Addr, headroom = 0): Uint8Array {
+export function emitTcp(
+  repr: TcpRepr,
+  src: Ipv4Addr,
+  dst: Ipv4Addr,
+  headroom = 0,
+  alloc: (n: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
   const len = TCP_HEADER_LEN + optionsLength(repr) + repr.payload.length;
-  const out = new Uint8Array(headroom + len);
+  const out = alloc(headroom + len);
   emitTcpInto(out, headroom, repr, src, dst);
   return headroom ? out.subarray(headroom) : out;
 }

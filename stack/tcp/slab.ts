@@ -1,0 +1,34 @@
+/**
+ * Byte pieces carved out of larger zeroed buffers: one JS view per piece
+ * instead of one ArrayBuffer allocation (a calloc plus GC bookkeeping) per
+ * segment. Pieces are never reused, so their bytes start as zeros like a fresh
+ * Uint8Array's and runs stay byte-identical. One slab per TcpLayer (no module
+ * state). A piece keeps its whole slab alive; big pieces get their own buffer.
+ */
+export class Slab {
+  private buf = new Uint8Array(0);
+  private off = 0;
+
+  constructor(
+    private readonly size = 256 * 1024,
+    private readonly maxPiece = 16 * 1024,
+  ) {}
+
+  alloc(n: number): Uint8Array {
+    if (n > this.maxPiece) return new Uint8Array(n);
+    if (this.off + n > this.buf.length) {
+      this.buf = new Uint8Array(this.size);
+      this.off = 0;
+    }
+    const out = this.buf.subarray(this.off, this.off + n);
+    this.off += n;
+    return out;
+  }
+
+  /** A copy of `data` in a new piece. */
+  copy(data: Uint8Array): Uint8Array {
+    const out = this.alloc(data.length);
+    out.set(data);
+    return out;
+  }
+}
