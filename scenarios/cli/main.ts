@@ -229,8 +229,9 @@ async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<number> {
 function overall(io: Io, o: RunOpts, results: readonly RunResult[], inputErrors: readonly JunitInputError[]): void {
   const c = new Timeline({ color: o.color !== false && io.color, write: io.out }).c;
   const rel = (f: string) => displayPath(f);
-  io.out(c.bold(`Summary of ${results.length + inputErrors.length} scenarios`));
+  if (!o.quiet) io.out(c.bold(`Summary of ${results.length + inputErrors.length} scenarios`));
   for (const r of results) {
+    if (o.quiet && r.exitCode === 0) continue; // quiet: each already has its one line
     const mark = r.exitCode === 0 ? c.green('✔ pass   ') : r.exitCode === 42 ? c.yellow('⧗ timeout') : c.red('✘ fail   ');
     io.out(`  ${mark} ${r.scenario.name} ${c.dim(rel(r.scenario.file))}${r.exitCode ? `\n              ${r.reason}` : ''}`);
   }

@@ -20,7 +20,8 @@ def ask(cmd):
                 data, addr = s.recvfrom(512)
                 reply = data.decode()
                 if reply.startswith(tag):          # an older, late answer is skipped
-                    print(cmd, '->', reply[len(tag):], '(try %d)' % attempt if attempt > 1 else '')
+                    retry = ' (try %d)' % attempt if attempt > 1 else ''
+                    print(cmd, '->', reply[len(tag):] + retry)
                     return reply[len(tag):]
         except socket.timeout:
             pass
