@@ -54,6 +54,8 @@ interface Waiter {
 export class Waits {
   private list: Waiter[] = [];
   private kickPending: TimerId | undefined;
+  /** The waiter whose attempt is running: its answer may call close() on its own socket. */
+  private running: Waiter | undefined;
 
   constructor(private readonly sim: Simulator) {}
 
@@ -97,7 +99,8 @@ export class Waits {
   /** Ends the waits of `owner`, answering each through its `closed` callback (EBADF). */
   cancelOwner(owner: object): void {
     for (const w of [...this.list]) {
-      if (w.owner !== owner) continue;
+      // A wait that is answering right now (its callback closed the socket) has already been answered.
+      if (w.owner !== owner || w === this.running) continue;
       this.finish(w);
       w.closed?.();
     }
@@ -117,7 +120,14 @@ export class Waits {
   private runKick(): void {
     for (const w of [...this.list]) {
       if (w.done) continue;
-      if (w.attempt()) this.finish(w);
+      this.running = w;
+      let answered: boolean;
+      try {
+        answered = w.attempt();
+      } finally {
+        this.running = undefined;
+      }
+      if (answered) this.finish(w);
     }
   }
 

@@ -45,8 +45,8 @@ const benches: Bench[] = [
       const file = join(__dirname, 'tcp-stack.ts');
       if (!existsSync(file)) return console.log('tcp-stack: not present');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { benchTcpStack } = require('./tcp-stack');
-      await benchTcpStack(MB64);
+      const { benchTcpStackVsLoopback, formatTcpStackBench } = require('./tcp-stack');
+      console.log(formatTcpStackBench(64, await benchTcpStackVsLoopback(MB64)));
     },
   ],
   [

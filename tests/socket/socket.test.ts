@@ -75,6 +75,22 @@ describe('socket table', () => {
   });
 });
 
+describe('callbacks that close their own socket', () => {
+  test('recv answered by a kick whose callback closes the fd gets exactly one answer', () => {
+    const w = world();
+    const { c, s } = connected(w, w.pc, w.esp);
+    const answers: unknown[] = [];
+    w.esp.sock.recv(s, 100, 0, (r) => {
+      answers.push(r);
+      w.esp.sock.close(s); // closing inside the answer must not answer the same recv again with EBADF
+    });
+    w.pc.sock.send(c, new TextEncoder().encode('hi'), 0, () => undefined);
+    w.sim.runSync({ for: 1_000_000 });
+    expect(answers).toHaveLength(1);
+    expect((answers[0] as { ok: boolean }).ok).toBe(true);
+  });
+});
+
 describe('bind and listen', () => {
   test('port held by a listener: second bind answers EADDRINUSE 112 (ESP32) / 98 (Linux)', () => {
     const w = world();
