@@ -16,7 +16,8 @@ import { DeviceHandleImpl, type Board } from './handle';
 import { InternetHost } from './internet/host';
 import { Airspace } from './medium/airspace';
 import { PcBoard } from './pc/board';
-import { launchScript } from './launch';
+import { buildRuntime, launchScript, type LaunchOptions } from './launch';
+import type { ScriptRuntime } from './script/contract';
 
 export const DEFAULT_WATCHDOG_MS = 5000;
 export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
@@ -30,6 +31,8 @@ export class Simulation implements SimulationApi {
   private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
   private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
+  /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
+  private readonly prebuilt = new Map<string, ScriptRuntime>();
 
   constructor(opts: SimulationOptions = {}) {
     this.opts = {
@@ -62,6 +65,13 @@ export class Simulation implements SimulationApi {
     if (spec.link) handle.setLink(spec.link);
     for (const line of spec.stdin ?? []) board.stdin.push(line);
     this.sim.trace.emit(spec.id, 'sim', 'device-added', { board: spec.board, startUs: spec.startUs ?? 0 });
+    if (spec.script) {
+      try {
+        this.prebuilt.set(spec.id, buildRuntime(board.kind, spec.script, this.launchOptions(handle)));
+      } catch {
+        // launchScript builds it again at start and reports the failure on the console.
+      }
+    }
     this.sim.at(spec.startUs ?? 0, () => this.boot(handle));
     return handle;
   }
@@ -129,15 +139,21 @@ export class Simulation implements SimulationApi {
 
   private startScript(h: DeviceHandleImpl): void {
     if (this.closed || !h.spec.script || (h.process && h.process.state === 'running')) return;
+    const prebuilt = this.prebuilt.get(h.id);
+    this.prebuilt.delete(h.id);
+    h.process = launchScript(h.board as Board, h.spec.script, this.launchOptions(h), prebuilt);
+  }
+
+  private launchOptions(h: { board: { kind: string }; spec: DeviceSpec }): LaunchOptions {
     const { ssid, password } = this.router.network;
     const auto = h.board.kind === 'esp32' && (h.spec.wifi ?? 'auto') === 'auto';
-    h.process = launchScript(h.board as Board, h.spec.script, {
+    return {
       seed: this.opts.seed,
       watchdogMs: this.opts.watchdogMs,
       memoryCapBytes: this.opts.memoryCapBytes,
       bootWifi: auto ? { ssid, password } : undefined,
       jitterMs: this.opts.workerJitterMs,
-    });
+    };
   }
 
   device(id: string): DeviceHandle {
@@ -166,6 +182,8 @@ export class Simulation implements SimulationApi {
     for (const h of this.handles.values()) {
       h.process?.kill('simulation closed');
     }
+    for (const rt of this.prebuilt.values()) rt.kill();
+    this.prebuilt.clear();
     this.sim.trace.emit('sim', 'sim', 'close');
   }
 }
