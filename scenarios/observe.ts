@@ -5,10 +5,11 @@
  * the same text twice waits for its second appearance).
  */
 import type { DeviceHandle, ScriptState, SimulationApi } from '../devices/api';
+import { ipToString } from '../stack/wire/types';
 
 export type TimelineEvent =
   | { type: 'console'; t: number; device: string; text: string; /** An unfinished line (no newline yet) shown at the end of the run. */ partial?: boolean }
-  | { type: 'frame'; t: number; frame: Uint8Array }
+  | { type: 'frame'; t: number; frame: Uint8Array; nameOf?: (ip: number) => string | undefined }
   | { type: 'exit'; t: number; device: string; state: ScriptState; code: number | undefined; failure: string | undefined }
   | { type: 'step'; t: number; index: number; label: string; ok: boolean; message: string; line: number };
 
@@ -42,7 +43,10 @@ export class Observer {
   }
 
   frame(t: number, frame: Uint8Array): void {
-    this.pending.push({ type: 'frame', t, frame });
+    // Device names by their address at the time of the frame (DHCP addresses come and go).
+    const names = new Map<string, string>();
+    for (const w of this.devs.values()) names.set(w.h.ip(), w.h.id);
+    this.pending.push({ type: 'frame', t, frame, nameOf: (ip) => names.get(ipToString(ip)) });
   }
 
   /** Cheap check after every event: script state changes. Returns true when an unexpected crash happened. */

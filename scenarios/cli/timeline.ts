@@ -111,7 +111,7 @@ export class Timeline {
       }
       case 'frame':
         if (o.packets && !o.quiet) {
-          o.write(`${t} ${c.dim(''.padEnd(this.width))} ${c.dim('≈ ' + summarizeFrame(ev.frame, (ip) => this.names.get(ip >>> 0)))}`);
+          o.write(`${t} ${c.dim(''.padEnd(this.width))} ${c.dim('≈ ' + summarizeFrame(ev.frame, (ip) => this.names.get(ip >>> 0) ?? ev.nameOf?.(ip)))}`);
         }
         return;
       case 'exit': {

@@ -83,9 +83,10 @@ function summarizeIcmp(r: ParseResult<IcmpRepr>): string {
   return `ICMP echo ${m.type === 'echo-request' ? 'request' : 'reply'} id=${m.ident} seq=${m.seq} len=${m.data.length}`;
 }
 
-function summarizeTcp(ip: Ipv4Repr): string {
+/** `pc → esp32 TCP 54321→10000 [S] seq=… win=5760 mss=1440`: who talks to whom, then the segment. */
+function summarizeTcp(ip: Ipv4Repr, nameOf?: NameOf): string {
   const t = parseTcp(ip.payload, ip.src, ip.dst);
-  return t.ok ? `TCP ${formatSegment(t.value)}` : malformed(t.error);
+  return t.ok ? `${host(ip.src, nameOf)} → ${host(ip.dst, nameOf)} TCP ${formatSegment(t.value)}` : malformed(t.error);
 }
 
 function summarizeIpv4(payload: Uint8Array, nameOf?: NameOf): string {
@@ -93,9 +94,9 @@ function summarizeIpv4(payload: Uint8Array, nameOf?: NameOf): string {
   if (!r.ok) return malformed(r.error);
   const ip = r.value;
   switch (ip.proto) {
-    case IP_ICMP: return summarizeIcmp(parseIcmp(ip.payload));
+    case IP_ICMP: return `${host(ip.src, nameOf)} → ${host(ip.dst, nameOf)} ${summarizeIcmp(parseIcmp(ip.payload))}`;
     case IP_UDP: return summarizeUdp(ip, nameOf);
-    case IP_TCP: return summarizeTcp(ip);
+    case IP_TCP: return summarizeTcp(ip, nameOf);
     default: return `IP ${host(ip.src, nameOf)} → ${host(ip.dst, nameOf)} proto=${ip.proto} len=${ip.payload.length}`;
   }
 }

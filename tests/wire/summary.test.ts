@@ -47,9 +47,9 @@ describe('summarizeFrame', () => {
   });
 
   it('ICMP echo and unreachable', () => {
-    expect(summarizeFrame(icmpFrame({ type: 'echo-request', ident: 1, seq: 3, data: new Uint8Array(56) }))).toBe('ICMP echo request id=1 seq=3 len=56');
-    expect(summarizeFrame(icmpFrame({ type: 'echo-reply', ident: 1, seq: 3, data: new Uint8Array(56) }))).toBe('ICMP echo reply id=1 seq=3 len=56');
-    expect(summarizeFrame(icmpFrame({ type: 'dest-unreachable', code: 3, quoted: new Uint8Array(28) }))).toBe('ICMP dest-unreachable port len=28');
+    expect(summarizeFrame(icmpFrame({ type: 'echo-request', ident: 1, seq: 3, data: new Uint8Array(56) }))).toBe('192.168.1.100 → 192.168.1.101 ICMP echo request id=1 seq=3 len=56');
+    expect(summarizeFrame(icmpFrame({ type: 'echo-reply', ident: 1, seq: 3, data: new Uint8Array(56) }))).toBe('192.168.1.100 → 192.168.1.101 ICMP echo reply id=1 seq=3 len=56');
+    expect(summarizeFrame(icmpFrame({ type: 'dest-unreachable', code: 3, quoted: new Uint8Array(28) }))).toBe('192.168.1.100 → 192.168.1.101 ICMP dest-unreachable port len=28');
   });
 
   it('UDP with addresses or device names', () => {
@@ -76,11 +76,14 @@ describe('summarizeFrame', () => {
   });
 
   it('TCP segments in tcpdump style', () => {
-    expect(summarizeFrame(tcpFrame({ flags: TCP_SYN, seq: 123, mss: 1440 }))).toBe('TCP 54321→10000 [S] seq=123 win=5760 mss=1440');
-    expect(summarizeFrame(tcpFrame({ flags: TCP_ACK, seq: 1, ack: 1, payload: new Uint8Array(100) }))).toBe('TCP 54321→10000 [.] seq=1 ack=1 win=5760 len=100');
-    expect(summarizeFrame(tcpFrame({ flags: TCP_PSH | TCP_ACK, seq: 1, ack: 1 }))).toMatch(/^TCP 54321→10000 \[P\.\]/);
+    expect(summarizeFrame(tcpFrame({ flags: TCP_SYN, seq: 123, mss: 1440 }))).toBe('192.168.1.100 → 192.168.1.101 TCP 54321→10000 [S] seq=123 win=5760 mss=1440');
+    expect(summarizeFrame(tcpFrame({ flags: TCP_ACK, seq: 1, ack: 1, payload: new Uint8Array(100) }))).toBe('192.168.1.100 → 192.168.1.101 TCP 54321→10000 [.] seq=1 ack=1 win=5760 len=100');
+    expect(summarizeFrame(tcpFrame({ flags: TCP_PSH | TCP_ACK, seq: 1, ack: 1 }))).toMatch(/ TCP 54321→10000 \[P\.\]/);
     expect(summarizeFrame(tcpFrame({ flags: TCP_FIN | TCP_ACK }))).toMatch(/\[F\.\]/);
     expect(summarizeFrame(tcpFrame({ flags: TCP_RST }))).toMatch(/\[R\]/);
+    // With names, the issue's form: `pc → esp32 TCP 54321→10000 [S] …`
+    const byName = (ip: number) => ({ [0xc0a80164]: 'pc', [0xc0a80165]: 'esp32' })[ip];
+    expect(summarizeFrame(tcpFrame({ flags: TCP_SYN, seq: 123, mss: 1440 }), byName)).toBe('pc → esp32 TCP 54321→10000 [S] seq=123 win=5760 mss=1440');
   });
 
   it('other ethertypes and IP protocols', () => {
