@@ -47,11 +47,11 @@ const PKG = '@micropython/micropython-webassembly-pyscript';
 const WORKER = path.join(__dirname, 'worker.mjs');
 const PY_DIR = path.join(__dirname, 'py');
 
-/** Process-wide caches of immutable inputs (compiled wasm, module sources); no simulation state. */
 /** A compiled WebAssembly.Module (lib "dom" is not in this project's types). */
 export type WasmModule = object;
 const WA = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WasmModule } }).WebAssembly;
 
+/** Process-wide caches of immutable inputs (compiled wasm, module sources); no simulation state. */
 const cache: { module?: WasmModule; files?: Record<string, string> } = {};
 
 export function wasmModule(): WasmModule {
