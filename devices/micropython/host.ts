@@ -4,10 +4,17 @@
  * SharedArrayBuffer and block (Atomics.wait) until the worker's next kernel
  * call, with the wall-clock watchdog as the wait budget. The wasm module is
  * compiled once per process and handed to every worker.
+ *
+ * Workers boot (thread, VM, /lib) before they know their script: a tiny
+ * process-wide pool keeps a couple of them booted and unclaimed, and a
+ * runtime claims one and only then sends its script and config (the Python
+ * modules read CFG at import, after that). Fresh and pooled workers run the
+ * same code in the same order, so nothing about a run depends on which it got.
+ * ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle workers; default 2).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { ERRNO_KEYBOARD_INTERRUPT } from '../script/contract';
 import type { ScriptRuntime, SysResult, SysValue, Syscall } from '../script/contract';
 
@@ -22,6 +29,15 @@ export const LAYOUT = {
   H_ANS_LEN: 5,
   H_OUT: 6,
   H_MEM_KB: 7,
+  /** Script handshake: the worker boots, then waits for CFG_SENT (its script) or retires when idle too long. */
+  H_CFG: 8,
+  CFG_IDLE: 0,
+  CFG_SENT: 1,
+  CFG_RETIRED: 2,
+  /** Set to 1 by the worker once booted and waiting for its script. */
+  H_BOOTED: 9,
+  /** Wall time an unclaimed pooled worker waits for a script before it ends itself. */
+  IDLE_MS: 5000,
   FLAG_RUN: 0,
   FLAG_REQ: 1,
   FLAG_ANS: 2,
@@ -71,6 +87,85 @@ function pyFiles(): Record<string, string> {
   return cache.files;
 }
 
+/** A booting or booted VM worker that has not been told its script yet. */
+class VmWorker {
+  readonly sab = new SharedArrayBuffer(LAYOUT.TOTAL);
+  readonly h = new Int32Array(this.sab, 0, LAYOUT.HEADER_INTS);
+  readonly worker: Worker;
+  private readonly port: MessagePort;
+  /** Worker errors reported asynchronously (e.g. failed to load). */
+  error: string | undefined;
+  exited = false;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WORKER, {
+      workerData: { module: wasmModule(), sab: this.sab, layout: LAYOUT, files: pyFiles(), port: port2 },
+      transferList: [port2],
+      stdout: false,
+      stderr: true,
+      // The worker is plain ESM: do not let it inherit -r ts-node/register (it would load TypeScript).
+      execArgv: [],
+    });
+    this.worker.on('error', (e) => {
+      this.error = String(e?.message ?? e);
+    });
+    this.worker.on('exit', () => {
+      this.exited = true;
+    });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** Sends the script; false if the worker is gone (died or retired while idle). */
+  claim(script: { source: string; config: object }): boolean {
+    if (this.error || this.exited) return false;
+    this.port.postMessage(script);
+    const L = LAYOUT;
+    if (Atomics.compareExchange(this.h, L.H_CFG, L.CFG_IDLE, L.CFG_SENT) !== L.CFG_IDLE) return false;
+    Atomics.notify(this.h, L.H_CFG);
+    return true;
+  }
+
+  terminate(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+/** Idle workers kept booted: ESP32SIM_VM_POOL (0 disables the pool), default 2. */
+function poolSize(): number {
+  const n = Number(process.env.ESP32SIM_VM_POOL ?? 2);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, 8) : 2;
+}
+/** Process-wide pool of booted, unclaimed workers (immutable until claimed; no simulation state). */
+const pool: VmWorker[] = [];
+
+/** Live pooled workers not yet claimed, and how many of them have booted (for tests and benchmarks). */
+export function idleVmWorkers(): { idle: number; booted: number } {
+  const live = pool.filter((w) => !w.error && !w.exited);
+  return { idle: live.length, booted: live.filter((w) => Atomics.load(w.h, LAYOUT.H_BOOTED) === 1).length };
+}
+
+/** Tops the pool up; called once a runtime's VM has booted, so refills never slow a boot down. */
+function refillPool(): void {
+  for (let i = pool.length - 1; i >= 0; i--) if (pool[i].error || pool[i].exited) pool.splice(i, 1);
+  const size = poolSize();
+  while (pool.length < size) pool.push(new VmWorker());
+}
+
+/** A worker running `script`: a pooled one if any is alive, else a fresh one. */
+function claimWorker(script: { source: string; config: object }): { w: VmWorker; pooled: boolean } {
+  for (let w = pool.shift(); w; w = pool.shift()) {
+    if (w.claim(script)) return { w, pooled: true };
+    w.terminate();
+  }
+  const w = new VmWorker();
+  w.claim(script);
+  return { w, pooled: false };
+}
+
 /**
  * The compiler folds `errno.EXXX` to the build's (Linux) numbers at compile
  * time; on the ESP32 personality, rewrite those reads to run-time lookups so
@@ -100,9 +195,11 @@ export interface MicroPythonOptions {
 const MiB = 1024 * 1024;
 
 export class MicroPythonRuntime implements ScriptRuntime {
-  private readonly sab = new SharedArrayBuffer(LAYOUT.TOTAL);
-  private readonly h = new Int32Array(this.sab, 0, LAYOUT.HEADER_INTS);
-  private readonly bytes = new Uint8Array(this.sab);
+  private readonly vm: VmWorker;
+  /** The worker came booted from the pool (nothing else may differ). */
+  readonly pooled: boolean;
+  private readonly h: Int32Array;
+  private readonly bytes: Uint8Array;
   private readonly dec = new TextDecoder();
   private readonly outDec = new TextDecoder();
   private readonly enc = new TextEncoder();
@@ -111,8 +208,6 @@ export class MicroPythonRuntime implements ScriptRuntime {
   /** The worker waits for an answer (false while we only replay queued syscalls). */
   private workerWaiting = false;
   private dead = false;
-  /** Worker errors reported asynchronously (e.g. failed to load). */
-  private workerError: string | undefined;
 
   constructor(private readonly opts: MicroPythonOptions) {
     const config = {
@@ -125,21 +220,18 @@ export class MicroPythonRuntime implements ScriptRuntime {
       sentErr: LAYOUT.SENT_ERR,
       sentVal: LAYOUT.SENT_VAL,
     };
-    this.worker = new Worker(WORKER, {
-      workerData: { module: wasmModule(), sab: this.sab, layout: LAYOUT, files: pyFiles(), source: esp32Source(opts), config },
-      stdout: false,
-      stderr: true,
-      // The worker is plain ESM: do not let it inherit -r ts-node/register (it would load TypeScript).
-      execArgv: [],
-    });
-    this.worker.on('error', (e) => {
-      this.workerError = String(e?.message ?? e);
-    });
-    this.worker.unref();
+    const { w, pooled } = claimWorker({ source: esp32Source(opts), config });
+    this.vm = w;
+    this.pooled = pooled;
+    this.worker = w.worker;
+    this.h = w.h;
+    this.bytes = new Uint8Array(w.sab);
   }
 
   start(): Syscall {
-    return this.waitRequest(this.opts.bootTimeoutMs ?? Math.max(30_000, this.opts.watchdogMs), true);
+    const first = this.waitRequest(this.opts.bootTimeoutMs ?? Math.max(30_000, this.opts.watchdogMs), true);
+    refillPool();
+    return first;
   }
 
   resume(result: SysResult): Syscall {
@@ -153,7 +245,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
     this.dead = true;
     const w = this.worker;
     this.worker = undefined;
-    if (w) void w.terminate();
+    if (w) this.vm.terminate();
   }
 
   /** Memory of the VM as last reported by the worker (bytes). */
@@ -203,7 +295,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
     for (;;) {
       const v = Atomics.load(h, L.H_FLAG);
       if (v === L.FLAG_REQ) break;
-      if (this.workerError) return this.fail(`VM error: ${this.workerError}`);
+      if (this.vm.error) return this.fail(`VM error: ${this.vm.error}`);
       const rem = deadline - performance.now(); // wall-clock-ok: watchdog budget
       if (rem <= 0) {
         const s = (budgetMs / 1000).toFixed(1);

@@ -1,17 +1,23 @@
 // MicroPython VM worker: one VM per worker thread. Started by host.ts with
 // `new Worker(thisFile, { workerData })`; plain ESM so jest never touches it.
 //
+// The worker boots (VM, /lib) first, then waits for its script and config
+// (host.ts VmWorker.claim: a message on `port`, then H_CFG=CFG_SENT); an
+// unclaimed pooled worker ends itself after IDLE_MS of wall time.
+//
 // Every kernel call is a synchronous round trip through a SharedArrayBuffer:
 // the worker writes the request, sets FLAG=REQ, notifies, and waits until the
 // main thread sets FLAG=ANS. Layout constants come from the host (workerData.layout).
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 
-const { module, sab, layout: L, files, source, config } = workerData;
+const { module, sab, layout: L, files, port } = workerData;
 const h = new Int32Array(sab, 0, L.HEADER_INTS);
 const bytes = new Uint8Array(sab);
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const jitterMs = config.jitterMs || 0;
+let source = '';
+let config = {};
+let jitterMs = 0;
 const jitterCell = new Int32Array(new SharedArrayBuffer(4));
 
 // Hand the precompiled module to emscripten instead of compiling the wasm again.
@@ -100,6 +106,27 @@ const kernel = {
   source: () => source,
 };
 
+/** Waits for the script; false if no one claimed this worker within IDLE_MS (it then retires). */
+function awaitScript() {
+  Atomics.store(h, L.H_BOOTED, 1);
+  for (;;) {
+    if (Atomics.load(h, L.H_CFG) === L.CFG_SENT) break;
+    const r = Atomics.wait(h, L.H_CFG, L.CFG_IDLE, L.IDLE_MS); // wall-clock-ok: idle pooled worker lifetime, before any script
+    if (r === 'timed-out' && Atomics.compareExchange(h, L.H_CFG, L.CFG_IDLE, L.CFG_RETIRED) === L.CFG_IDLE) {
+      port.close();
+      return false;
+    }
+  }
+  let msg;
+  // The host posts the message before it sets CFG_SENT; wait briefly should it not be visible yet.
+  while (!(msg = receiveMessageOnPort(port))) Atomics.wait(h, L.H_CFG, L.CFG_SENT, 1); // wall-clock-ok: message hand-over poll
+  port.close();
+  ({ source, config } = msg.message);
+  jitterMs = config.jitterMs || 0;
+  return true;
+}
+
+let bootError;
 try {
   mp.FS.mkdirTree('/lib');
   for (const [name, text] of Object.entries(files)) mp.FS.writeFile('/lib/' + name, text);
@@ -108,7 +135,14 @@ try {
   for (const k of ['process', 'require', 'fetch', 'Buffer', 'WebAssembly', 'eval', 'Function']) {
     try { delete globalThis[k]; } catch { /* ignore */ }
   }
-  mp.runPython('import sys\nsys.path.insert(0, "/lib")\nimport _boot\n_boot.main()');
 } catch (err) {
-  try { request('exit', [1, 'VM error: ' + (err && err.message ? err.message : String(err))], 0, 0, 0); } catch { /* gone */ }
+  bootError = err;
+}
+if (awaitScript()) {
+  try {
+    if (bootError) throw bootError;
+    mp.runPython('import sys\nsys.path.insert(0, "/lib")\nimport _boot\n_boot.main()');
+  } catch (err) {
+    try { request('exit', [1, 'VM error: ' + (err && err.message ? err.message : String(err))], 0, 0, 0); } catch { /* gone */ }
+  }
 }
