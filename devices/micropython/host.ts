@@ -8,7 +8,9 @@
  * Workers boot (thread, VM, /lib) before they know their script: a tiny
  * process-wide pool keeps a couple of them booted and unclaimed, and a
  * runtime claims one and only then sends its script and config (the Python
- * modules read CFG at import, after that). Fresh and pooled workers run the
+ * modules read CFG at import, after that). The pool is filled only once some
+ * runtime of the process has ended (a one-shot run never pays for it), and
+ * topped up after each boot. Fresh and pooled workers run the
  * same code in the same order, so nothing about a run depends on which it got.
  * ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle workers; default 2).
  */
@@ -141,6 +143,8 @@ function poolSize(): number {
 }
 /** Process-wide pool of booted, unclaimed workers (immutable until claimed; no simulation state). */
 const pool: VmWorker[] = [];
+/** Whether a runtime of this process has ended: only then is the pool filled (a one-shot run never pays for it). */
+const poolUse = { ended: false };
 
 /** Live pooled workers not yet claimed, and how many of them have booted (for tests and benchmarks). */
 export function idleVmWorkers(): { idle: number; booted: number } {
@@ -150,6 +154,7 @@ export function idleVmWorkers(): { idle: number; booted: number } {
 
 /** Tops the pool up; called once a runtime's VM has booted, so refills never slow a boot down. */
 function refillPool(): void {
+  if (!poolUse.ended) return;
   for (let i = pool.length - 1; i >= 0; i--) if (pool[i].error || pool[i].exited) pool.splice(i, 1);
   const size = poolSize();
   while (pool.length < size) pool.push(new VmWorker());
@@ -246,6 +251,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
     const w = this.worker;
     this.worker = undefined;
     if (w) this.vm.terminate();
+    poolUse.ended = true;
   }
 
   /** Memory of the VM as last reported by the worker (bytes). */

@@ -32,9 +32,11 @@ describe('MicroPython worker pool', () => {
   });
 
   test('same script on a fresh and on a pooled (already booted) worker gives identical console output and trace', async () => {
-    delete process.env[ENV];
+    process.env[ENV] = '0';
     const fresh = await runPy(SCRIPT, { seed: 3 });
     expect((fresh.runtime as MicroPythonRuntime).pooled).toBe(false);
+    delete process.env[ENV];
+    await runPy('pass\n'); // boots after a runtime of this process has ended: fills the pool
     await poolBooted(2);
     expect(idleVmWorkers()).toEqual({ idle: 2, booted: 2 });
     const pooled = await runPy(SCRIPT, { seed: 3 });
