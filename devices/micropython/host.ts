@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { ERRNO_KEYBOARD_INTERRUPT } from '../script/contract';
+import { ESP32_PERSONALITY } from '../../stack/personality';
 import type { ScriptRuntime, SysResult, SysValue, Syscall } from '../script/contract';
 
 /** SharedArrayBuffer layout, passed to the worker so both sides agree. */
@@ -222,6 +223,9 @@ export class MicroPythonRuntime implements ScriptRuntime {
       jitterMs: opts.jitterMs ?? 0,
       bootWifi: opts.bootWifi ?? null,
       kbi: ERRNO_KEYBOARD_INTERRUPT,
+      // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality.ts)
+      // for the socket layer, OSError texts and the `errno` module.
+      espErrno: Object.fromEntries(ESP32_PERSONALITY.errnoNames.map((n) => [n, ESP32_PERSONALITY.errno[n]])),
       sentErr: LAYOUT.SENT_ERR,
       sentVal: LAYOUT.SENT_VAL,
     };

@@ -12,11 +12,9 @@ _scratch = bytearray(4096)
 
 _BaseOSError = builtins.OSError
 
-# Errno names the ESP32 port's errno module knows (newlib numbers), as MicroPython prints them.
-ESP_ERRNO = {1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES',
-             17: 'EEXIST', 19: 'ENODEV', 21: 'EISDIR', 22: 'EINVAL', 95: 'EOPNOTSUPP', 112: 'EADDRINUSE',
-             113: 'ECONNABORTED', 104: 'ECONNRESET', 105: 'ENOBUFS', 128: 'ENOTCONN', 116: 'ETIMEDOUT',
-             111: 'ECONNREFUSED', 118: 'EHOSTUNREACH', 120: 'EALREADY', 119: 'EINPROGRESS'}
+# Errno names the ESP32 port's errno module knows (newlib numbers), as MicroPython prints them;
+# the table comes from the host (stack/personality.ts).
+ESP_ERRNO = {v: k for k, v in CFG['espErrno'].items()}
 
 # Linux strerror texts for the PC personality (CPython prints "[Errno n] text").
 LINUX_STRERROR = {1: 'Operation not permitted', 2: 'No such file or directory', 4: 'Interrupted system call',
