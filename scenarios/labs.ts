@@ -88,7 +88,8 @@ function expandEach(args: readonly string[]): Target[] {
  * A scenario for a bare .py: an ESP32 on the tutorial's lab network (pinned to
  * 192.168.2.231, already on WiFi) plus a PC per --pc script, starting at 1 s.
  */
-export function bareScenarioYaml(esp32Py: string, pcScripts: readonly string[], timeout = '30s'): string {
+/** `input` lines are typed into every PC's input()/raw_input(), as a scenario's `stdin:` list. */
+export function bareScenarioYaml(esp32Py: string, pcScripts: readonly string[], timeout = '30s', input: readonly string[] = []): string {
   const q = (s: string) => JSON.stringify(path.resolve(s));
   const lines = [
     `name: ${JSON.stringify(path.basename(esp32Py))}`,
@@ -105,6 +106,7 @@ export function bareScenarioYaml(esp32Py: string, pcScripts: readonly string[], 
   ];
   pcScripts.forEach((p, i) => {
     lines.push(`  pc${pcScripts.length > 1 ? i + 1 : ''}:`, '    board: pc', `    script: ${q(p)}`, '    start: 1s');
+    if (input.length) lines.push(`    stdin: ${JSON.stringify(input)}`);
   });
   return lines.join('\n') + '\n';
 }

@@ -39,6 +39,7 @@ export function defaultIo(): Io {
 
 interface RunOpts {
   pc?: string[];
+  input?: string[];
   seed?: string;
   timeout?: string;
   pcap?: string;
@@ -67,6 +68,8 @@ Examples:
   $ esp32sim run lab.yaml --junit report.xml     CI: exit code + JUnit report
   $ esp32sim run scenarios --shard 1/2           half of all labs (2/2 runs the rest)
   $ esp32sim run server.py --pc client.py        a bare script on an ESP32 (192.168.2.231) and a PC
+  $ esp32sim run server.py --pc client.py --input hello --input world
+                                                 ... and the PC user types two lines
   $ esp32sim run scenarios/echo --packets        also one line per frame on the air
   $ esp32sim run scenarios/echo --trace echo.trace && esp32sim replay echo.trace
 
@@ -188,7 +191,7 @@ async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<number> {
   if (pcs.length && !pys.length) return bad(io, '--pc adds PCs to a bare .py run: give an ESP32 .py script too');
   let jobs: Job[] = expanded.filter((t) => t.kind === 'py' || t.kind === 'yaml').map((t) =>
     t.kind === 'py'
-      ? { key: path.resolve(t.file), load: () => parseScenario(bareScenarioYaml(t.file, pcs), t.file, { dir: process.cwd() }) }
+      ? { key: path.resolve(t.file), load: () => parseScenario(bareScenarioYaml(t.file, pcs, undefined, o.input ?? []), t.file, { dir: process.cwd() }) }
       : { key: path.resolve(t.file), load: () => loadScenario(t.file) },
   );
   if (o.shard !== undefined) {
@@ -376,6 +379,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .description('run scenarios (YAML files, lab folders, or a bare ESP32 .py) and print one timeline')
     .argument('<targets...>', 'scenario.yaml, lab folder, folder of labs, or ESP32 .py script')
     .option('--pc <client.py>', 'with a bare .py: add a PC host running this Python script (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--input <line>', 'with --pc: a line the PC user types into input()/raw_input() (repeatable, in order)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--seed <n>', 'override the scenario seed')
     .option('--timeout <duration>', 'override the virtual time budget, e.g. 30s, 2m')
     .option('--pcap <file>', 'write every frame to a pcap file (Wireshark/tshark)')

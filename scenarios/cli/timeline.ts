@@ -139,7 +139,8 @@ export class Timeline {
   }
 
   header(title: string, file: string): void {
-    this.o.write(`${this.c.bold(title)} ${this.c.dim(file)}`);
+    // A bare .py run is named after its file: say it once.
+    this.o.write(title === file ? this.c.bold(title) : `${this.c.bold(title)} ${this.c.dim(file)}`);
   }
 
   summary(r: RunResult, wallMs: number): void {
