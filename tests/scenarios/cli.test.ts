@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { main, type Io } from '../../scenarios/cli/main';
 import { shardOf, parseShard } from '../../scenarios/shard';
+import { bareScenarioYaml } from '../../scenarios/labs';
+import { parseScenario } from '../../scenarios/schema';
 import { fakeFactory, type Behaviour } from './fake';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'esp32sim-cli-'));
@@ -151,5 +153,18 @@ describe('shard partition', () => {
     expect(parseShard('1/2')).toEqual({ index: 1, count: 2 });
     expect(parseShard('0/2')).toBeUndefined();
     expect(parseShard('x')).toBeUndefined();
+  });
+});
+
+describe('bare .py runs', () => {
+  test('--input lines become the PC stdin of the generated scenario', () => {
+    const root = path.join(__dirname, '..', '..', 'scenarios', 'echo');
+    const yaml = bareScenarioYaml(path.join(root, 'esp32_tcp_server.py'), [path.join(root, 'pc_tcp_client.py')], '10s', ['hello', 'world']);
+    const r = parseScenario(yaml, 'bare.yaml', { dir: root });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const pc = r.scenario.devices.find((d) => d.id === 'pc');
+    expect(pc?.stdin).toEqual(['hello', 'world']);
+    expect(r.scenario.devices.find((d) => d.id === 'esp32')?.ip).toBe('192.168.2.231');
   });
 });
