@@ -37,7 +37,7 @@ class NotStarted implements ProcessLike {
  */
 export function buildRuntime(kind: Board['kind'], spec: ScriptSpec, opts: LaunchOptions): ScriptRuntime {
   return createRuntime(spec, {
-    personality: kind === 'esp32' ? 'esp32' : 'pc',
+    personality: kind, // a board's kind names its personality ('esp32' | 'pc')
     seed: opts.seed,
     watchdogMs: opts.watchdogMs,
     memoryCapBytes: opts.memoryCapBytes,
@@ -48,11 +48,10 @@ export function buildRuntime(kind: Board['kind'], spec: ScriptSpec, opts: Launch
 
 /** Starts `spec` on `board`, with a runtime built earlier by buildRuntime() if there is one. */
 export function launchScript(board: Board, spec: ScriptSpec, opts: LaunchOptions, prebuilt?: ScriptRuntime): ProcessLike {
-  const personality = board.kind === 'esp32' ? 'esp32' : 'pc';
   let proc: ScriptProcess;
   try {
     const runtime = prebuilt ?? buildRuntime(board.kind, spec, opts);
-    proc = new ScriptProcess(board, runtime, { personality, name: spec.filename });
+    proc = new ScriptProcess(board, runtime, { personality: board.kind, name: spec.filename });
   } catch (e) {
     const failed = new NotStarted(`${spec.filename}: cannot start: ${(e as Error).message.split('\n')[0]}`);
     board.console.write(failed.failure + '\n');
