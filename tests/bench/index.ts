@@ -4,11 +4,10 @@
  *   npm run bench            all of them
  *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs)
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { benchKernel } from './kernel';
 import { benchPing } from './ping';
 import { benchTcpVsLoopback } from './tcp';
+import { benchTcpStackVsLoopback, formatTcpStackBench } from './tcp-stack';
 import { benchVm } from './vm';
 import { benchLabs } from './labs';
 
@@ -42,10 +41,6 @@ const benches: Bench[] = [
   [
     'tcp-stack',
     async () => {
-      const file = join(__dirname, 'tcp-stack.ts');
-      if (!existsSync(file)) return console.log('tcp-stack: not present');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { benchTcpStackVsLoopback, formatTcpStackBench } = require('./tcp-stack');
       console.log(formatTcpStackBench(64, await benchTcpStackVsLoopback(MB64)));
     },
   ],
