@@ -3,6 +3,7 @@
  * The stack calls transmit(); the medium calls deliver(), which reaches the
  * stack's receive handler. Taps (pcap, trace, --packets) see both directions.
  */
+import type { NetDevice } from '../stack/link';
 import type { MacAddr } from '../stack/wire/types';
 
 export type FrameDirection = 'tx' | 'rx';
@@ -22,7 +23,7 @@ export interface MediumAttachment {
   send(from: MediumPort, frame: Uint8Array): void;
 }
 
-export class Nic implements MediumPort {
+export class Nic implements MediumPort, NetDevice {
   private taps: FrameTap[] = [];
   private medium: MediumAttachment | undefined;
   /** Set by the stack: called for each received frame. */

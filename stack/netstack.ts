@@ -4,7 +4,7 @@
  * Devices add TCP themselves (`new TcpLayer(stack.ip, cfg)`), so this file
  * never imports stack/tcp. The DhcpServer and DnsServer run on a NetStack too.
  */
-import type { Nic } from '../devices/nic';
+import type { NetDevice } from './link';
 import type { Simulator } from '../sim/simulator';
 import type { Counters } from './contracts';
 import { DhcpClient, type DhcpClientEvent } from './dhcp/client';
@@ -75,7 +75,7 @@ export class NetStack {
     this.dns = new DnsResolver(this.udp, sim, opts.device);
   }
 
-  addInterface(nic: Nic, name: string): IfaceHandle {
+  addInterface(nic: NetDevice, name: string): IfaceHandle {
     return this.ip.addInterface(nic, name);
   }
 

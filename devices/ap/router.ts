@@ -8,7 +8,6 @@
 import type { Simulator } from '../../sim/simulator';
 import { DnsServer, NetStack, type IfaceHandle } from '../../stack/netstack';
 import { ipToString, parseIp, type Ipv4Addr, type MacAddr } from '../../stack/wire/types';
-import type { LinkSpec, NetworkSpec } from '../api';
 import type { Airspace } from '../medium/airspace';
 import { DEFAULT_WIFI_LINK, mergeLink } from '../medium/link';
 import { deviceMac } from '../medium/mac';
@@ -16,6 +15,17 @@ import { WiredSegment } from '../medium/wired';
 import { Nic } from '../nic';
 import { ApRadio } from './radio';
 import { DhcpService } from './services';
+import type { InternetHostSpec } from '../internet/host';
+import type { LinkSpec } from '../medium/link';
+
+export interface NetworkSpec {
+  ssid?: string; // default "esp32-lab"
+  password?: string; // default "micropython"
+  /** e.g. "192.168.1.0/24": router at .1, DHCP pool from .100. Reservations may lie outside it (the tutorial's 192.168.2.231). */
+  subnet?: string;
+  wifi?: LinkSpec;
+  internet?: InternetHostSpec[];
+}
 
 export const ROUTER_ID = 'router';
 /** The router's WAN address; the simulated internet hosts use it as their gateway. */

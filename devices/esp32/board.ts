@@ -5,16 +5,13 @@
  */
 import type { Simulator } from '../../sim/simulator';
 import { NetStack } from '../../stack/netstack';
-import type { SocketApi } from '../../stack/socket/api';
-import type { TcpLayerApi } from '../../stack/tcp/api';
 import { ipToString } from '../../stack/wire/types';
-import { Console, Stdin } from '../console';
-import type { BoardApi, WlanApi } from '../contracts';
+import type { WlanApi } from '../contracts';
 import { Gpio } from '../gpio';
 import type { Airspace } from '../medium/airspace';
 import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
-import { boardCounters, buildTransport, resolveName } from './transport';
+import { Board } from '../node';
 import { macBytes, StaWlan } from './wlan-sta';
 import { SoftApWlan } from './wlan-ap';
 
@@ -34,46 +31,28 @@ export interface Esp32Options {
   labNetwork?: { ssid: string; password: string };
 }
 
-export class Esp32Board implements BoardApi {
+export class Esp32Board extends Board {
   readonly kind = 'esp32' as const;
-  readonly id: string;
-  readonly sim: Simulator;
   readonly syscallCostUs = ESP32_SYSCALL_COST_US;
-  readonly net: NetStack;
   readonly staNic: Nic;
   readonly apNic: Nic;
-  readonly console: Console;
-  readonly stdin: Stdin;
+  protected get mainNic(): Nic {
+    return this.staNic;
+  }
   readonly gpio: Gpio;
   readonly sta: StaWlan;
   private ap: SoftApWlan | undefined;
-  private transport: { tcp: TcpLayerApi | undefined; sockets: SocketApi };
   private resetListeners: (() => void)[] = [];
   readonly labNetwork: { ssid: string; password: string } | undefined;
-  /** Powered on (between powerOn() and powerOff()). */
-  powered = false;
 
   constructor(private readonly opts: Esp32Options) {
-    this.id = opts.id;
-    this.sim = opts.sim;
+    super(opts.sim, opts.id, new NetStack(opts.sim, { device: opts.id, hostname: opts.hostname ?? ESP32_HOSTNAME }), 'esp32');
     this.labNetwork = opts.labNetwork;
-    this.net = new NetStack(opts.sim, { device: opts.id, hostname: opts.hostname ?? ESP32_HOSTNAME });
     this.staNic = new Nic(opts.id, deviceMac('esp32', opts.id), 'st1');
     this.apNic = new Nic(opts.id, deviceMac('esp32', opts.id, 1), 'ap1');
     const staIface = this.net.addInterface(this.staNic, 'sta');
     this.sta = new StaWlan(opts.sim, opts.id, this.net, this.staNic, staIface, opts.airspace);
-    this.console = new Console(opts.sim, opts.id);
-    this.stdin = new Stdin(opts.sim, opts.id);
     this.gpio = new Gpio(opts.sim, opts.id);
-    this.transport = buildTransport(opts.sim, opts.id, this.net, 'esp32');
-  }
-
-  get sockets(): SocketApi {
-    return this.transport.sockets;
-  }
-
-  get tcp(): TcpLayerApi | undefined {
-    return this.transport.tcp;
   }
 
   /** The soft-AP interface, created the first time a script asks for WLAN(AP_IF). */
@@ -86,10 +65,6 @@ export class Esp32Board implements BoardApi {
     if (iface === STA_IF) return this.sta;
     if (iface === AP_IF) return this.softAp();
     return undefined;
-  }
-
-  resolve(host: string, cb: (ip: string | undefined) => void): void {
-    resolveName(this.net, host, cb);
   }
 
   ipAddress(): string {
@@ -108,11 +83,9 @@ export class Esp32Board implements BoardApi {
   /** Power off: everything stops without a word on the air. */
   powerOff(): void {
     this.powered = false;
-    this.sockets.destroyAll();
-    this.transport.tcp?.destroyAll();
+    this.dropConnections();
     this.sta.reset();
     this.ap?.reset();
-    this.stdin.dropWaiters();
     this.sim.trace.emit(this.id, 'sim', 'power-off');
   }
 
@@ -130,9 +103,5 @@ export class Esp32Board implements BoardApi {
     return () => {
       this.resetListeners = this.resetListeners.filter((x) => x !== fn);
     };
-  }
-
-  counters(): Record<string, number> {
-    return boardCounters(this.net, this.transport.tcp, this.staNic);
   }
 }

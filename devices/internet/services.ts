@@ -5,7 +5,7 @@
  */
 import { AF_INET, SOCK_STREAM, type Fd, type SocketApi } from '../../stack/socket/api';
 import type { Simulator } from '../../sim/simulator';
-import type { InternetHostSpec } from '../api';
+import type { InternetHostSpec } from './host';
 import { CLEAR_HOME, STARWARS_FPS, starwarsFrames } from './starwars';
 
 export interface Service {

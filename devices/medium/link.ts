@@ -12,7 +12,19 @@
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
 import { bump, type Counters } from '../../stack/contracts';
-import type { LinkSpec } from '../api';
+
+export interface LinkSpec {
+  latencyUs?: number;
+  jitterUs?: number;
+  /** Probabilities 0..1, drawn from the station's RNG stream. */
+  loss?: number;
+  duplicate?: number;
+  reorder?: number;
+  /** Bit rate for airtime (serialisation delay), bits per second. */
+  rateBps?: number;
+  /** true = link down (frames to/from this station are lost, the station stays associated). */
+  down?: boolean;
+}
 
 export interface LinkParams {
   latencyUs: number;

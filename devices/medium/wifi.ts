@@ -8,7 +8,7 @@
 import type { Simulator } from '../../sim/simulator';
 import { bump, type Counters } from '../../stack/contracts';
 import { BROADCAST_MAC, readMac, type MacAddr } from '../../stack/wire/types';
-import type { LinkSpec } from '../api';
+import type { LinkSpec } from './link';
 import type { MediumAttachment, MediumPort } from '../nic';
 import { DEFAULT_WIFI_LINK, HopQueue, mergeLink, type LinkParams } from './link';
 

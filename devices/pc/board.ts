@@ -5,15 +5,12 @@
  */
 import type { Simulator } from '../../sim/simulator';
 import { NetStack, type IfaceHandle } from '../../stack/netstack';
-import type { SocketApi } from '../../stack/socket/api';
-import type { TcpLayerApi } from '../../stack/tcp/api';
 import { ipToString, type Ipv4Addr } from '../../stack/wire/types';
-import { Console, Stdin } from '../console';
-import type { BoardApi, WlanApi } from '../contracts';
+import type { WlanApi } from '../contracts';
 import type { AccessPointRadio } from '../medium/airspace';
 import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
-import { boardCounters, buildTransport, resolveName } from '../esp32/transport';
+import { Board } from '../node';
 import { macBytes } from '../esp32/wlan-sta';
 
 /** A PC's kernel call costs little next to an ESP32's. */
@@ -30,39 +27,22 @@ export interface PcOptions {
   staticIp?: { ip: Ipv4Addr; prefixLen: number; gateway: Ipv4Addr; dns: Ipv4Addr };
 }
 
-export class PcBoard implements BoardApi {
+export class PcBoard extends Board {
   readonly kind = 'pc' as const;
-  readonly id: string;
-  readonly sim: Simulator;
   readonly syscallCostUs = PC_SYSCALL_COST_US;
-  readonly net: NetStack;
   readonly nic: Nic;
+  protected get mainNic(): Nic {
+    return this.nic;
+  }
   readonly iface: IfaceHandle;
-  readonly console: Console;
-  readonly stdin: Stdin;
   readonly gpio = undefined;
-  private transport: { tcp: TcpLayerApi | undefined; sockets: SocketApi };
   private readyListeners: (() => void)[] = [];
   private joinTimer: number | undefined;
-  powered = false;
 
   constructor(private readonly opts: PcOptions) {
-    this.id = opts.id;
-    this.sim = opts.sim;
-    this.net = new NetStack(opts.sim, { device: opts.id, hostname: opts.id });
+    super(opts.sim, opts.id, new NetStack(opts.sim, { device: opts.id, hostname: opts.id }), 'linux');
     this.nic = new Nic(opts.id, deviceMac('pc', opts.id), 'wlan0');
     this.iface = this.net.addInterface(this.nic, 'wlan0');
-    this.console = new Console(opts.sim, opts.id);
-    this.stdin = new Stdin(opts.sim, opts.id);
-    this.transport = buildTransport(opts.sim, opts.id, this.net, 'linux');
-  }
-
-  get sockets(): SocketApi {
-    return this.transport.sockets;
-  }
-
-  get tcp(): TcpLayerApi | undefined {
-    return this.transport.tcp;
   }
 
   /** Powers on: associates after PC_ASSOC_US, then DHCP (or the static address); `ready` once it has an address. */
@@ -111,13 +91,11 @@ export class PcBoard implements BoardApi {
   powerOff(): void {
     this.powered = false;
     this.sim.cancel(this.joinTimer);
-    this.sockets.destroyAll();
-    this.transport.tcp?.destroyAll();
+    this.dropConnections();
     this.net.stopDhcp(this.iface);
     this.net.unconfigure(this.iface);
     this.opts.ap.disassociate(this.nic);
     this.nic.attach(undefined);
-    this.stdin.dropWaiters();
     this.sim.trace.emit(this.id, 'sim', 'power-off');
   }
 
@@ -131,19 +109,11 @@ export class PcBoard implements BoardApi {
     return undefined;
   }
 
-  resolve(host: string, cb: (ip: string | undefined) => void): void {
-    resolveName(this.net, host, cb);
-  }
-
   ipAddress(): string {
     return ipToString(this.iface.ip);
   }
 
   uniqueId(): Uint8Array {
     return macBytes(this.nic.mac);
-  }
-
-  counters(): Record<string, number> {
-    return boardCounters(this.net, this.transport.tcp, this.nic);
   }
 }

@@ -7,13 +7,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { parseDuration } from '../../sim/simulator';
-import { junitXml, type JunitInputError } from '../junit';
-import { bareScenarioYaml, expandTargets, LABS_DIR, listLabs } from '../labs';
-import { formatError, type Scenario } from '../model';
-import { EXIT_BAD_INPUT, runScenario, type RunResult, type SimulationFactory } from '../runner';
-import { loadScenario, parseScenario, type ParseResult } from '../schema';
-import { parseShard, shardOf } from '../shard';
-import { compareTraces, parseTrace, traceText } from '../tracefile';
+import { junitXml, type JunitInputError } from '../runner/junit';
+import { bareScenarioYaml, expandTargets, LABS_DIR, listLabs } from '../runner/targets';
+import { formatError, type Scenario } from '../schema/model';
+import { EXIT_BAD_INPUT, runScenario, type RunResult, type SimulationFactory } from '../runner/runner';
+import { loadScenario, parseScenario, type ParseResult } from '../schema/index';
+import { parseShard, shardOf } from '../runner/shard';
+import { compareTraces, parseTrace, traceText } from '../runner/tracefile';
 import { Timeline } from './timeline';
 
 export interface Io {
@@ -64,14 +64,14 @@ with one PC per --pc script starting at 1s, until every script ends or the
 timeout (30s) passes. A lab name alone works too: esp32sim run echo.
 
 Examples:
-  $ esp32sim run scenarios/echo                  run a lab folder (its scenario.yaml)
+  $ esp32sim run scenarios/labs/echo                  run a lab folder (its scenario.yaml)
   $ esp32sim run lab.yaml --junit report.xml     CI: exit code + JUnit report
-  $ esp32sim run scenarios --shard 1/2           half of all labs (2/2 runs the rest)
+  $ esp32sim run scenarios/labs --shard 1/2           half of all labs (2/2 runs the rest)
   $ esp32sim run server.py --pc client.py        a bare script on an ESP32 (192.168.2.231) and a PC
   $ esp32sim run server.py --pc client.py --input hello --input world
                                                  ... and the PC user types two lines
-  $ esp32sim run scenarios/echo --packets        also one line per frame on the air
-  $ esp32sim run scenarios/echo --trace echo.trace && esp32sim replay echo.trace
+  $ esp32sim run scenarios/labs/echo --packets        also one line per frame on the air
+  $ esp32sim run scenarios/labs/echo --trace echo.trace && esp32sim replay echo.trace
 
 Exit codes: 0 all steps passed, 1 a step failed or a script crashed, 2 bad input, 42 timeout.`;
 
@@ -128,7 +128,7 @@ async function runOne(s: Scenario, io: Io, o: RunOpts, extra: { seed?: number; t
   let shown = false;
   let lastProgress = -Infinity;
   const r = await runScenario(s, {
-    createSimulation: io.createSimulation ?? (await import('../simulation')).createDefaultSimulation,
+    createSimulation: io.createSimulation ?? (await import('../runner/simulation')).createDefaultSimulation,
     seed: extra.seed,
     timeoutUs: extra.timeoutUs,
     recordTrace: Boolean(o.trace),
@@ -277,7 +277,7 @@ async function cmdReplay(file: string, o: { color?: boolean; quiet?: boolean }, 
   }
   const tl = new Timeline({ color: o.color !== false && io.color, quiet: true, write: io.out });
   const r = await runScenario(p.scenario, {
-    createSimulation: io.createSimulation ?? (await import('../simulation')).createDefaultSimulation,
+    createSimulation: io.createSimulation ?? (await import('../runner/simulation')).createDefaultSimulation,
     seed: h.seed,
     timeoutUs: h.timeoutUs,
     recordTrace: true,
@@ -398,14 +398,14 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .description('re-run a recorded trace and check that the new run is identical')
     .argument('<trace>', 'a file written by esp32sim run --trace')
     .option('--no-color', 'plain output without colours')
-    .addHelpText('after', '\nExamples:\n  $ esp32sim run scenarios/echo --trace echo.trace\n  $ esp32sim replay echo.trace      # → identical (N records), exit 0\n\nA difference prints the first differing record with the records before it, exit 1.')
+    .addHelpText('after', '\nExamples:\n  $ esp32sim run scenarios/labs/echo --trace echo.trace\n  $ esp32sim replay echo.trace      # → identical (N records), exit 0\n\nA difference prints the first differing record with the records before it, exit 1.')
     .action(async (trace: string, opts: { color?: boolean }) => {
       result.code = await cmdReplay(trace, opts, io);
     });
   program
     .command('list')
     .description('list the bundled classroom labs')
-    .addHelpText('after', '\nExamples:\n  $ esp32sim list\n  $ esp32sim run scenarios/led-tcp')
+    .addHelpText('after', '\nExamples:\n  $ esp32sim list\n  $ esp32sim run scenarios/labs/led-tcp')
     .action(() => {
       result.code = cmdList(io);
     });

@@ -5,8 +5,8 @@
  */
 import { createColors } from 'picocolors';
 import { summarizeFrame } from '../../stack/wire/summary';
-import { fmtUs } from '../model';
-import type { RunResult, TimelineEvent } from '../runner';
+import { fmtUs } from '../schema/model';
+import type { RunResult, TimelineEvent } from '../runner/runner';
 
 export type Colors = ReturnType<typeof createColors>;
 

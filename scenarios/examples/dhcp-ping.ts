@@ -7,7 +7,7 @@
  *   npx ts-node scenarios/examples/dhcp-ping.ts --pcap out.pcap --seed 3 [--trace out.jsonl] [--loss 0.1]
  */
 import { writeFileSync } from 'node:fs';
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 import type { Esp32Board } from '../../devices/esp32/board';
 import type { PcBoard } from '../../devices/pc/board';
 import type { PingStats } from '../../stack/icmp/icmp';

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 import type { Esp32Board } from '../../devices/esp32/board';
 import type { PcBoard } from '../../devices/pc/board';
 import type { Simulator } from '../../sim/simulator';

@@ -4,8 +4,8 @@
  * step is a map with exactly one action key and an optional `name`.
  */
 import { z } from 'zod';
-import type { LinkSpec } from '../../devices/api';
-import type { Step, StepAction, StepKind } from '../model';
+import type { LinkSpec } from '../../devices/simulation/api';
+import type { Step, StepAction, StepKind } from './model';
 import { duration, fraction, rate, toLinkSpec } from './values';
 
 export type PathIssue = { path: (string | number)[]; message: string };

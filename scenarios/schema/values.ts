@@ -4,7 +4,7 @@
  * schema whose error message is the text after `file:line: path: `.
  */
 import { z } from 'zod';
-import type { LinkSpec } from '../../devices/api';
+import type { LinkSpec } from '../../devices/simulation/api';
 import { parseDuration } from '../../sim/simulator';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);

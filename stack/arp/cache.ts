@@ -8,7 +8,7 @@
  * is still blank: the destination MAC is written once it is known.
  */
 import type { Simulator, TimerId } from '../../sim/simulator';
-import type { Nic } from '../../devices/nic';
+import type { NetDevice } from '../link';
 import { bump, type Counters } from '../contracts';
 import { emitArpInto, parseArp, ARP_LEN, ARP_OP_REPLY, ARP_OP_REQUEST, type ArpRepr } from '../wire/arp';
 import { emitEthernetHeader, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETH_HEADER_LEN } from '../wire/ethernet';
@@ -48,7 +48,7 @@ export class ArpCache {
   constructor(
     private readonly sim: Simulator,
     private readonly device: string,
-    private readonly nic: Nic,
+    private readonly nic: NetDevice,
     /** This interface's address (0 while unconfigured). */
     private readonly ownIp: () => Ipv4Addr,
     readonly counters: Counters,

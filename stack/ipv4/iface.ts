@@ -2,7 +2,7 @@
  * One IPv4 interface of a device: a NIC, its address/prefix/gateway and its
  * ARP cache. An ESP32 has two (STA, soft-AP), a router two (LAN, WAN).
  */
-import type { Nic } from '../../devices/nic';
+import type { NetDevice } from '../link';
 import type { ArpCache } from '../arp/cache';
 import { inSubnet, prefixToMask, type Ipv4Addr } from '../wire/types';
 
@@ -23,7 +23,7 @@ export class Ipv4Interface {
   constructor(
     readonly index: number,
     readonly name: string,
-    readonly nic: Nic,
+    readonly nic: NetDevice,
   ) {}
 
   get mask(): Ipv4Addr {

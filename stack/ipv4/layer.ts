@@ -6,7 +6,7 @@
  * forwarding (the router), MTU check without fragmentation. Every malformed
  * or undeliverable packet is counted in `counters`, never thrown.
  */
-import type { Nic } from '../../devices/nic';
+import type { NetDevice } from '../link';
 import type { Simulator } from '../../sim/simulator';
 import { ArpCache } from '../arp/cache';
 import {
@@ -76,7 +76,7 @@ export class Ipv4Layer implements IpLayer {
     this.nextId = sim.rng(`ipv4/${device}/id`).u32() & 0xffff;
   }
 
-  addInterface(nic: Nic, name: string): Ipv4Interface {
+  addInterface(nic: NetDevice, name: string): Ipv4Interface {
     const iface = new Ipv4Interface(this.interfaces.length, name, nic);
     iface.arp = new ArpCache(this.sim, this.device, nic, () => iface.ip, this.arpCounters);
     nic.onReceive = (frame) => this.receive(iface, frame);

@@ -1,16 +1,16 @@
 /**
  * Lab benchmark: each bundled lab's virtual time / wall time ratio (goal ≥ 1000×
  * on the echo and LED labs), and the cold-start wall time of
- * `esp32sim run scenarios/echo` as a child process. Wall time is fine here:
+ * `esp32sim run scenarios/labs/echo` as a child process. Wall time is fine here:
  * this is a benchmark, not simulated code.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { listLabs } from '../../scenarios/labs';
-import { runScenario } from '../../scenarios/runner';
-import { loadScenario } from '../../scenarios/schema';
-import { createDefaultSimulation } from '../../scenarios/simulation';
+import { listLabs } from '../../scenarios/runner/targets';
+import { runScenario } from '../../scenarios/runner/runner';
+import { loadScenario } from '../../scenarios/schema/index';
+import { createDefaultSimulation } from '../../scenarios/runner/simulation';
 
 export interface LabBench {
   lab: string;
@@ -47,12 +47,12 @@ export async function benchLabs(log: (line: string) => void = console.log): Prom
     log(`lab ${l.id.padEnd(11)} exit ${String(r.exitCode).padStart(2)}  ${virtualS.toFixed(3)} s virtual in ${wallS.toFixed(3)} s wall = ${b.ratio.toFixed(0)}× real time`);
   }
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [path.join(ROOT, 'scenarios/cli/bin.js'), 'run', path.join(ROOT, 'scenarios/echo'), '--quiet', '--no-color'], {
+  const child = spawnSync(process.execPath, [path.join(ROOT, 'scenarios/cli/bin.js'), 'run', path.join(ROOT, 'scenarios/labs/echo'), '--quiet', '--no-color'], {
     cwd: ROOT,
     encoding: 'utf8',
   });
   const coldStartS = (performance.now() - t0) / 1000;
-  log(`cold start: esp32sim run scenarios/echo took ${coldStartS.toFixed(2)} s wall (exit ${child.status})`);
+  log(`cold start: esp32sim run scenarios/labs/echo took ${coldStartS.toFixed(2)} s wall (exit ${child.status})`);
   return { labs, coldStartS, coldStartExit: child.status };
 }
 

@@ -1,6 +1,6 @@
 /** Ping benchmark: ICMP echo round trips per wall second between two devices on the simulated WiFi LAN (full stacks, real bytes). */
 import { performance } from 'node:perf_hooks';
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 import type { PcBoard } from '../../devices/pc/board';
 import type { Esp32Board } from '../../devices/esp32/board';
 

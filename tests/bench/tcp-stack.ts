@@ -9,7 +9,7 @@
  *   npx ts-node --transpile-only tests/bench/tcp-stack.ts [MB]
  */
 import { performance } from 'node:perf_hooks';
-import { buildTransport } from '../../devices/esp32/transport';
+import { buildTransport } from '../../stack/transport';
 import { WiredSegment } from '../../devices/medium/wired';
 import { Nic } from '../../devices/nic';
 import { Simulator } from '../../sim/simulator';

@@ -7,7 +7,7 @@
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LINUX_TCP } from '../../stack/tcp/config';
-import { makePair, startBulk } from '../tcp/harness';
+import { makePair, startBulk } from '../stack/tcp/harness';
 
 export interface TcpBenchResult {
   mbPerS: number;

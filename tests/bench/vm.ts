@@ -4,8 +4,8 @@
  * Wall time is fine here: this is a benchmark, not simulated code.
  */
 import { performance } from 'node:perf_hooks';
-import { MicroPythonRuntime } from '../../devices/micropython/host';
-import type { Syscall } from '../../devices/script/contract';
+import { MicroPythonRuntime } from '../../devices/runtime/micropython/host';
+import type { Syscall } from '../../devices/runtime/contract';
 
 export interface VmBenchResult {
   firstBootMs: number;

@@ -1,4 +1,4 @@
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 import type { PcBoard } from '../../devices/pc/board';
 import { AF_INET, SOCK_STREAM, type SocketApi } from '../../stack/socket/api';
 import { CLEAR_HOME } from '../../devices/internet/starwars';

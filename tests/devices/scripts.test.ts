@@ -1,4 +1,4 @@
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 
 const py = (source: string) => ({ filename: 'main.py', language: 'micropython' as const, source });
 

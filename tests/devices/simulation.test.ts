@@ -1,4 +1,4 @@
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 import type { Esp32Board } from '../../devices/esp32/board';
 import type { PcBoard } from '../../devices/pc/board';
 import { STAT_GOT_IP, STAT_IDLE } from '../../devices/contracts';

@@ -1,4 +1,4 @@
-import { Simulation } from '../../devices/simulation';
+import { Simulation } from '../../devices/simulation/simulation';
 import type { Esp32Board } from '../../devices/esp32/board';
 import { STAT_GOT_IP } from '../../devices/contracts';
 import { AF_INET, SOCK_DGRAM, SOCK_STREAM } from '../../stack/socket/api';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { main, type Io } from '../../scenarios/cli/main';
-import { shardOf, parseShard } from '../../scenarios/shard';
-import { bareScenarioYaml } from '../../scenarios/labs';
-import { parseScenario } from '../../scenarios/schema';
+import { shardOf, parseShard } from '../../scenarios/runner/shard';
+import { bareScenarioYaml } from '../../scenarios/runner/targets';
+import { parseScenario } from '../../scenarios/schema/index';
 import { fakeFactory, type Behaviour } from './fake';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'esp32sim-cli-'));
@@ -158,7 +158,7 @@ describe('shard partition', () => {
 
 describe('bare .py runs', () => {
   test('--input lines become the PC stdin of the generated scenario', () => {
-    const root = path.join(__dirname, '..', '..', 'scenarios', 'echo');
+    const root = path.join(__dirname, '..', '..', 'scenarios', 'labs', 'echo');
     const yaml = bareScenarioYaml(path.join(root, 'esp32_tcp_server.py'), [path.join(root, 'pc_tcp_client.py')], '10s', ['hello', 'world']);
     const r = parseScenario(yaml, 'bare.yaml', { dir: root });
     expect(r.ok).toBe(true);

@@ -2,7 +2,7 @@
  * A small SimulationApi double: devices whose "script" is a TypeScript
  * behaviour scheduling prints, pin changes and exits on the real kernel.
  */
-import type { DeviceHandle, DeviceSpec, LinkSpec, ScriptState, SimulationApi, SimulationOptions } from '../../devices/api';
+import type { DeviceHandle, DeviceSpec, LinkSpec, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
 import type { BoardApi, ConsoleApi, ConsoleLine } from '../../devices/contracts';
 import { PcapWriter } from '../../sim/pcap';
 import { Simulator } from '../../sim/simulator';

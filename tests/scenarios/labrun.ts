@@ -1,22 +1,13 @@
 /** Shared helpers for the lab tests: run a bundled lab on the real Simulation, replay it, compare. */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runScenario, type RunResult } from '../../scenarios/runner';
-import { formatError, loadScenario, parseScenario, type Scenario } from '../../scenarios/schema';
-import { createDefaultSimulation } from '../../scenarios/simulation';
-import { compareTraces, parseTrace, traceText } from '../../scenarios/tracefile';
+import { runScenario, type RunResult } from '../../scenarios/runner/runner';
+import { formatError, loadScenario, parseScenario, type Scenario } from '../../scenarios/schema/index';
+import { createDefaultSimulation } from '../../scenarios/runner/simulation';
+import { compareTraces, parseTrace, traceText } from '../../scenarios/runner/tracefile';
 
-export const LABS = path.join(__dirname, '..', '..', 'scenarios');
-
-/** True when the MicroPython runtime the labs need is part of this checkout. */
-export function runtimePresent(): boolean {
-  try {
-    require.resolve('../../devices/script');
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { LABS } from '../paths';
+import { LABS } from '../paths';
 
 export function lab(id: string): Scenario {
   const p = loadScenario(path.join(LABS, id));

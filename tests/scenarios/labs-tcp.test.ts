@@ -1,7 +1,7 @@
 /** The TCP labs on the real Simulation: each passes, and a replay of its trace is identical. */
-import { explain, runAndReplay, runtimePresent } from './labrun';
+import { explain, runAndReplay } from './labrun';
 
-const d = runtimePresent() ? describe : describe.skip;
+const d = describe;
 
 d('bundled TCP labs', () => {
   test.each(['echo', 'echo-multi', 'led-tcp', 'starwars'])('lab %s run then replayed passes with an identical trace', async (id) => {
@@ -24,7 +24,7 @@ d('esp32sim run on the echo lab', () => {
       const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), progress: false, color: false };
       const pcap = path.join(dir, 'echo.pcap');
       const junit = path.join(dir, 'echo.xml');
-      const code = await main(['run', path.join(__dirname, '../../scenarios/echo'), '--pcap', pcap, '--packets', '--junit', junit], io);
+      const code = await main(['run', path.join(__dirname, '../../scenarios/labs/echo'), '--pcap', pcap, '--packets', '--junit', junit], io);
       expect({ code, out: out.join('\n') }).toEqual({ code: 0, out: out.join('\n') });
       expect(out.some((l) => l.includes('≈ ') && /TCP|tcp/.test(l))).toBe(true);
       expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite name="TCP echo \(tutorial\)" tests="14" failures="0"/);

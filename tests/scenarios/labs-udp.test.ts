@@ -1,7 +1,7 @@
 /** The UDP and lossy labs on the real Simulation, plus failing scenarios: wrong expectation, crash. */
-import { explain, labWith, run, runAndReplay, runtimePresent } from './labrun';
+import { explain, labWith, run, runAndReplay } from './labrun';
 
-const d = runtimePresent() ? describe : describe.skip;
+const d = describe;
 
 d('bundled UDP and lossy labs', () => {
   test.each(['led-udp', 'udp-echo', 'lossy-echo'])('lab %s run then replayed passes with an identical trace', async (id) => {

@@ -1,6 +1,6 @@
-import { runScenario, type TimelineEvent } from '../../scenarios/runner';
-import { formatError, parseScenario } from '../../scenarios/schema';
-import { compareTraces, parseTrace, traceText } from '../../scenarios/tracefile';
+import { runScenario, type TimelineEvent } from '../../scenarios/runner/runner';
+import { formatError, parseScenario } from '../../scenarios/schema/index';
+import { compareTraces, parseTrace, traceText } from '../../scenarios/runner/tracefile';
 import { fakeFactory, type Behaviour } from './fake';
 
 const read = () => 'pass\n';

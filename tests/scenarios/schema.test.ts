@@ -1,4 +1,4 @@
-import { formatError, parseScenario } from '../../scenarios/schema';
+import { formatError, parseScenario } from '../../scenarios/schema/index';
 
 const scripts: Record<string, string> = { '/lab/server.py': 'print("hi")\n', '/lab/client.py': 'print("pc")\n' };
 const readScript = (p: string) => scripts[p];

@@ -7,11 +7,11 @@ import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { DeviceHandle, SimulationApi } from '../../devices/api';
+import type { DeviceHandle, SimulationApi } from '../../devices/simulation/api';
 import { Console } from '../../devices/console';
 import { Timeline, printable } from '../../scenarios/cli/timeline';
-import { expandTargets } from '../../scenarios/labs';
-import { Observer, type TimelineEvent } from '../../scenarios/observe';
+import { expandTargets } from '../../scenarios/runner/targets';
+import { Observer, type TimelineEvent } from '../../scenarios/runner/observe';
 import { Simulator } from '../../sim/simulator';
 
 function observed() {
@@ -90,7 +90,7 @@ describe('bin.js compile cache', () => {
       const r = require(${JSON.stringify(reg)});
       const dirs = r.cacheDirs();
       process.stdout.write(r.register({ cacheDir: ${JSON.stringify(tmp)} }) + ' ');
-      require(${JSON.stringify(path.join(__dirname, '..', '..', 'scenarios', 'shard.ts'))});
+      require(${JSON.stringify(path.join(__dirname, '..', '..', 'scenarios', 'runner', 'shard.ts'))});
       process.stdout.write(String(Object.keys(require.cache).some((f) => f.endsWith('/typescript/lib/typescript.js'))));
     `;
     const run = () => spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });

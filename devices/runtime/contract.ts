@@ -1,0 +1,49 @@
+/**
+ * The contract between a script runtime (MicroPython VM in a worker, or a
+ * TypeScript async function) and its device's OS.
+ *
+ * A script runs until it makes a syscall; the kernel then answers it, possibly
+ * much later in virtual time, and resumes the script with the result. Exactly
+ * one script runs at a time, so the interleaving never depends on threads.
+ */
+export type SysValue = number | string | boolean | null | Uint8Array | SysValue[] | { [k: string]: SysValue };
+
+export interface Syscall {
+  /** e.g. "sleep", "print", "socket.recv", "wlan.status", "pin.write"; "exit" ends the script. */
+  op: string;
+  args: SysValue[];
+}
+
+export type SysResult = { ok: true; value: SysValue } | { ok: false; errno: number; message?: string };
+
+/** The script ended: code 0 = returned normally; traceback text when it crashed. */
+export interface ScriptExit {
+  op: 'exit';
+  args: [code: number, reason: string];
+}
+
+export interface ScriptRuntime {
+  /** Starts the script and runs it until its first syscall (or exit). */
+  start(): Syscall | Promise<Syscall>;
+  /** Answers the pending syscall and runs the script until the next one. */
+  resume(result: SysResult): Syscall | Promise<Syscall>;
+  /** Stops the script for good (power off, reset, end of run). */
+  kill(): void;
+}
+
+/**
+ * errno with which the OS answers a pending call to deliver Ctrl-C: the
+ * runtime raises KeyboardInterrupt in the script instead of OSError.
+ */
+export const ERRNO_KEYBOARD_INTERRUPT = -0x7fff;
+
+export interface ScriptSpec {
+  /** Shown in tracebacks, e.g. "main.py" or "esp32_server.py". */
+  filename: string;
+  source: string;
+  language: 'micropython' | 'typescript';
+  /** For TypeScript/JavaScript scripts: absolute path of the module to load (default export: async (env) => {}). */
+  modulePath?: string;
+}
+
+export type ScriptState = 'none' | 'not-started' | 'running' | 'exited' | 'crashed' | 'killed';

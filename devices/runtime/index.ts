@@ -1,0 +1,54 @@
+/**
+ * Script runtimes and the device OS. `createRuntime` picks the runtime for a
+ * script spec; `ScriptProcess` runs it on a board.
+ */
+import type { ScriptSpec } from './contract';
+import { MicroPythonRuntime } from './micropython/host';
+import type { ScriptRuntime } from './contract';
+import { TsRuntime, type TsScriptMain } from './typescript';
+
+export * from './contract';
+export { ScriptOs, PC_EPOCH_S } from './os';
+export { ScriptProcess, type ScriptProcessOptions, type ExitListener } from './process';
+export { TsRuntime, OSError, KeyboardInterrupt, type TsEnv, type TsSocket, type TsScriptMain } from './typescript';
+export { MicroPythonRuntime, wasmModule } from './micropython/host';
+
+export interface RuntimeOptions {
+  personality: 'esp32' | 'pc';
+  seed: number;
+  /** Wall-clock watchdog between kernel calls (MicroPython), ms. */
+  watchdogMs: number;
+  memoryCapBytes: number;
+  /** ESP32 firmware boot: join this WiFi before main.py (MicroPython). */
+  bootWifi?: { ssid: string; password: string };
+  /** Test hook: random wall-time delay (ms) before each worker request. */
+  jitterMs?: number;
+  /** TypeScript: the script's main function, instead of loading spec.modulePath. */
+  main?: TsScriptMain;
+}
+
+export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {
+  if (spec.language === 'typescript') {
+    const main = opts.main ?? loadTsMain(spec);
+    return new TsRuntime(main, { personality: opts.personality, filename: spec.filename });
+  }
+  return new MicroPythonRuntime({
+    filename: spec.filename,
+    source: spec.source,
+    personality: opts.personality,
+    seed: opts.seed,
+    watchdogMs: opts.watchdogMs,
+    memoryCapBytes: opts.memoryCapBytes,
+    bootWifi: opts.bootWifi,
+    jitterMs: opts.jitterMs,
+  });
+}
+
+function loadTsMain(spec: ScriptSpec): TsScriptMain {
+  if (!spec.modulePath) throw new Error(`TypeScript script ${spec.filename}: modulePath is required`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(spec.modulePath) as { default?: TsScriptMain } | TsScriptMain;
+  const main = typeof mod === 'function' ? mod : mod.default;
+  if (typeof main !== 'function') throw new Error(`${spec.modulePath}: no default export function`);
+  return main;
+}

@@ -1,0 +1,138 @@
+/**
+ * One running script on a board: resumes its runtime from simulator events,
+ * one syscall at a time, charging the board's syscall cost in virtual time.
+ * When the script ends (or crashes) the OS closes its sockets as an OS does.
+ */
+import type { BoardApi } from '../contracts';
+import type { ScriptState } from './contract';
+import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type Syscall } from './contract';
+import { ScriptOs } from './os';
+
+export interface ScriptProcessOptions {
+  personality?: 'esp32' | 'pc';
+  /** Name in traces (e.g. the script's filename). */
+  name?: string;
+}
+
+export type ExitListener = (code: number, reason: string) => void;
+
+function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+  return typeof (v as Promise<T>)?.then === 'function';
+}
+
+export class ScriptProcess {
+  private _state: ScriptState = 'not-started';
+  private _exitCode: number | undefined;
+  private _failure: string | undefined;
+  private readonly os: ScriptOs;
+  private readonly listeners: ExitListener[] = [];
+  /** Bumped whenever an answer is delivered or the process stops: stale answers are dropped. */
+  private token = 0;
+  /** A syscall handed to the OS and not yet answered. */
+  private waiting = false;
+  private interruptPending = false;
+  syscalls = 0;
+
+  constructor(
+    private readonly board: BoardApi,
+    private readonly runtime: ScriptRuntime,
+    private readonly opts: ScriptProcessOptions = {},
+  ) {
+    this.os = new ScriptOs(board, { personality: opts.personality ?? board.kind, bootUs: board.sim.now });
+  }
+
+  get state(): ScriptState {
+    return this._state;
+  }
+  get exitCode(): number | undefined {
+    return this._exitCode;
+  }
+  get failure(): string | undefined {
+    return this._failure;
+  }
+
+  onExit(fn: ExitListener): void {
+    this.listeners.push(fn);
+  }
+
+  start(): void {
+    if (this._state !== 'not-started') return;
+    this._state = 'running';
+    this.board.sim.trace.emit(this.board.id, 'script', 'start', { file: this.opts.name ?? '' });
+    const token = this.token;
+    this.board.sim.schedule(0, () => (token === this.token ? this.step(() => this.runtime.start()) : undefined));
+  }
+
+  /** Ctrl-C: KeyboardInterrupt at the script's next kernel call, or now if it is blocked in one. */
+  interrupt(): void {
+    if (this._state !== 'running') return;
+    if (this.waiting) this.deliver(this.token, { ok: false, errno: ERRNO_KEYBOARD_INTERRUPT });
+    else this.interruptPending = true;
+  }
+
+  /** Stops the script for good without OS cleanup (power off, reset, end of run). */
+  kill(): void {
+    if (this._state === 'exited' || this._state === 'crashed' || this._state === 'killed') return;
+    this.token++;
+    this._state = 'killed';
+    this._failure ??= 'killed';
+    this.runtime.kill();
+    this.board.sim.trace.emit(this.board.id, 'script', 'kill', {});
+  }
+
+  private step(next: () => Syscall | Promise<Syscall>): void | Promise<void> {
+    let r: Syscall | Promise<Syscall>;
+    try {
+      r = next();
+    } catch (e) {
+      return this.finish(1, `runtime error: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (isPromise(r)) {
+      return r.then(
+        (c) => this.handle(c),
+        (e: unknown) => this.finish(1, `runtime error: ${(e as Error)?.message ?? String(e)}`),
+      );
+    }
+    this.handle(r);
+  }
+
+  private handle(call: Syscall): void {
+    if (this._state !== 'running') return;
+    if (call.op === 'exit') {
+      const code = typeof call.args[0] === 'number' ? call.args[0] : 1;
+      return this.finish(code, typeof call.args[1] === 'string' ? call.args[1] : '');
+    }
+    this.syscalls++;
+    const token = this.token;
+    this.board.sim.schedule(this.board.syscallCostUs, () => {
+      if (token !== this.token || this._state !== 'running') return;
+      this.waiting = true;
+      if (this.interruptPending) {
+        this.interruptPending = false;
+        return this.deliver(token, { ok: false, errno: ERRNO_KEYBOARD_INTERRUPT });
+      }
+      this.os.dispatch(call, (res) => this.deliver(token, res));
+    });
+  }
+
+  private deliver(token: number, res: SysResult): void {
+    if (token !== this.token || this._state !== 'running') return;
+    this.token++;
+    this.waiting = false;
+    const t = this.token;
+    this.board.sim.schedule(0, () => (t === this.token ? this.step(() => this.runtime.resume(res)) : undefined));
+  }
+
+  private finish(code: number, reason: string): void {
+    if (this._state !== 'running') return;
+    this.token++;
+    this._exitCode = code;
+    this._state = code === 0 || code === 130 ? 'exited' : 'crashed';
+    if (code !== 0) this._failure = reason;
+    this.runtime.kill();
+    this.board.sockets.closeAll();
+    const last = reason.trimEnd().split('\n').pop() ?? '';
+    this.board.sim.trace.emit(this.board.id, 'script', code === 0 || code === 130 ? 'exit' : 'crash', code === 0 ? { code } : { code, reason: last });
+    for (const l of this.listeners) l(code, reason);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The library API (the package's main export builds on it): what a jest test or
+ * the scenario runner uses to build and drive a simulation. Implemented by
+ * devices/simulation.ts. Times are virtual microseconds.
+ */
+import type { PcapWriter } from '../../sim/pcap';
+import type { RunOutcome, Simulator } from '../../sim/simulator';
+import type { BoardApi, ConsoleApi } from '../contracts';
+import type { NetworkSpec } from '../ap/router';
+import type { LinkSpec } from '../medium/link';
+import type { ScriptSpec, ScriptState } from '../runtime/contract';
+
+export type { LinkSpec } from '../medium/link';
+export type { InternetHostSpec, InternetService } from '../internet/host';
+export type { NetworkSpec } from '../ap/router';
+export type { ScriptSpec, ScriptState } from '../runtime/contract';
+
+
+
+
+
+
+export interface DeviceSpec {
+  id: string;
+  board: 'esp32' | 'pc';
+  script?: ScriptSpec;
+  /** ESP32/PC on DHCP: reservation. PC with `static: true`: static address. */
+  ip?: string;
+  static?: boolean;
+  /** ESP32: 'auto' joins `network` at boot before main.py (tutorial firmware), 'none' leaves it to the script. PCs always join. */
+  wifi?: 'auto' | 'none';
+  /** Power-on time. */
+  startUs?: number;
+  /** Lines for input()/raw_input(). */
+  stdin?: string[];
+  link?: LinkSpec;
+}
+
+export interface SimulationOptions {
+  seed?: number;
+  network?: NetworkSpec;
+  /** Wall-clock budget for a script to reach its next kernel call (runaway loop watchdog), ms. Default 5000. */
+  watchdogMs?: number;
+  /** Per-VM memory cap in bytes. Default 64 MiB. */
+  memoryCapBytes?: number;
+  /**
+   * Test hook: each MicroPython worker sleeps a random wall time up to this
+   * (ms) before every kernel call, to prove thread timing cannot change results.
+   */
+  workerJitterMs?: number;
+}
+
+
+export interface DeviceHandle {
+  readonly id: string;
+  readonly kind: 'esp32' | 'pc';
+  readonly board: BoardApi;
+  readonly console: ConsoleApi;
+  /** Current level of a GPIO pin (ESP32). */
+  pin(n: number): number;
+  pinHistory(n: number): [number, number][];
+  /** Drive an input pin from outside (e.g. the BOOT button on GPIO 0). */
+  setPin(n: number, value: number): void;
+  scriptState(): ScriptState;
+  /** Exit code: 0 normal, 1 crashed (uncaught exception), 130 KeyboardInterrupt; undefined while running. */
+  exitCode(): number | undefined;
+  /** Traceback / reason text when crashed or killed. */
+  failure(): string | undefined;
+  writeStdin(line: string): void;
+  /** Ctrl-C: raises KeyboardInterrupt in the script at its next kernel call; the OS then closes its sockets. */
+  interrupt(): void;
+  reset(): void;
+  setLink(spec: LinkSpec): void;
+  ip(): string;
+  counters(): Record<string, number>;
+}
+
+export interface SimulationApi {
+  readonly sim: Simulator;
+  addDevice(spec: DeviceSpec): DeviceHandle;
+  device(id: string): DeviceHandle;
+  devices(): DeviceHandle[];
+  /** Runs for a virtual duration / until an absolute time / until a condition. */
+  run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<RunOutcome>;
+  /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once). */
+  attachPcap(): PcapWriter;
+  /** Terminates worker threads; call at the end of every test. */
+  close(): Promise<void>;
+}

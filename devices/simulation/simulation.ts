@@ -1,0 +1,191 @@
+/**
+ * The library API's Simulation: a Simulator, the lab router/AP with its WiFi
+ * medium, the simulated internet, and the devices a test or scenario adds.
+ * Boards power on at their start time; an ESP32 with `wifi: 'auto'` first
+ * joins the lab WiFi (like the tutorial's firmware) and starts its script once
+ * it has an address, a PC once its DHCP (or static) address is up.
+ */
+import { PcapWriter } from '../../sim/pcap';
+import { Simulator, type RunOutcome } from '../../sim/simulator';
+import { parseIp, type Ipv4Addr } from '../../stack/wire/types';
+import type { DeviceHandle, DeviceSpec, InternetHostSpec, SimulationApi, SimulationOptions } from './api';
+import { resolveNetwork, Router } from '../ap/router';
+import { STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from '../contracts';
+import { Esp32Board } from '../esp32/board';
+import { DeviceHandleImpl } from './handle';
+import type { Board } from '../node';
+import { InternetHost } from '../internet/host';
+import { Airspace } from '../medium/airspace';
+import { PcBoard } from '../pc/board';
+import { buildRuntime, launchScript, type LaunchOptions } from './launch';
+import type { ScriptRuntime } from '../runtime/contract';
+
+export const DEFAULT_WATCHDOG_MS = 5000;
+export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
+
+export class Simulation implements SimulationApi {
+  readonly sim: Simulator;
+  readonly airspace = new Airspace();
+  readonly router: Router;
+  readonly internet: InternetHost[] = [];
+  private readonly handles = new Map<string, DeviceHandleImpl>();
+  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes'>> & Pick<SimulationOptions, 'workerJitterMs'>;
+  private closed = false;
+  private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
+  /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
+  private readonly prebuilt = new Map<string, ScriptRuntime>();
+
+  constructor(opts: SimulationOptions = {}) {
+    this.opts = {
+      seed: opts.seed ?? 1,
+      watchdogMs: opts.watchdogMs ?? DEFAULT_WATCHDOG_MS,
+      memoryCapBytes: opts.memoryCapBytes ?? DEFAULT_MEMORY_CAP,
+      workerJitterMs: opts.workerJitterMs,
+    };
+    this.sim = new Simulator(this.opts.seed);
+    this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network));
+    for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
+    this.sim.trace.emit('sim', 'sim', 'start', { seed: this.opts.seed });
+  }
+
+  /** Adds a host beyond the router (also from NetworkSpec.internet). */
+  addInternetHost(spec: InternetHostSpec): InternetHost {
+    const host = new InternetHost(this.sim, this.router, spec);
+    this.internet.push(host);
+    return host;
+  }
+
+  addDevice(spec: DeviceSpec): DeviceHandle {
+    if (this.handles.has(spec.id)) throw new Error(`device "${spec.id}" already exists`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(spec.id)) throw new Error(`bad device id "${spec.id}" (letters, digits, - and _)`);
+    const ip = spec.ip !== undefined ? parseIp(spec.ip) : undefined;
+    if (spec.ip !== undefined && ip === undefined) throw new Error(`device "${spec.id}": bad ip "${spec.ip}"`);
+    const board = spec.board === 'esp32' ? this.buildEsp32(spec, ip) : this.buildPc(spec, ip);
+    const handle = new DeviceHandleImpl(this.sim, spec, board, this.airspace);
+    this.handles.set(spec.id, handle);
+    if (spec.link) handle.setLink(spec.link);
+    for (const line of spec.stdin ?? []) board.stdin.push(line);
+    this.sim.trace.emit(spec.id, 'sim', 'device-added', { board: spec.board, startUs: spec.startUs ?? 0 });
+    if (spec.script) {
+      try {
+        this.prebuilt.set(spec.id, buildRuntime(board.kind, spec.script, this.launchOptions(handle)));
+      } catch {
+        // launchScript builds it again at start and reports the failure on the console.
+      }
+    }
+    this.sim.at(spec.startUs ?? 0, () => this.boot(handle));
+    return handle;
+  }
+
+  private buildEsp32(spec: DeviceSpec, ip: Ipv4Addr | undefined): Esp32Board {
+    const { ssid, password } = this.router.network;
+    const board = new Esp32Board({ id: spec.id, sim: this.sim, airspace: this.airspace, labNetwork: { ssid, password } });
+    this.router.registerDevice(spec.id, board.staNic.mac);
+    if (ip !== undefined) this.router.reserve(board.staNic.mac, ip);
+    board.onReset(() => {
+      const h = this.handles.get(spec.id);
+      if (h) this.boot(h, true);
+    });
+    return board;
+  }
+
+  private buildPc(spec: DeviceSpec, ip: Ipv4Addr | undefined): PcBoard {
+    const isStatic = spec.static === true && ip !== undefined;
+    const lan = this.router.lanIp;
+    const board = new PcBoard({
+      id: spec.id,
+      sim: this.sim,
+      ap: this.router.radio,
+      staticIp: isStatic ? { ip: ip!, prefixLen: this.router.dhcp.prefixLen, gateway: lan, dns: lan } : undefined,
+    });
+    this.router.registerDevice(spec.id, board.nic.mac, isStatic ? ip : undefined);
+    if (ip !== undefined && !isStatic) this.router.reserve(board.nic.mac, ip);
+    board.onReady(() => {
+      const h = this.handles.get(spec.id);
+      if (h) this.startScript(h);
+    });
+    return board;
+  }
+
+  /** Power-on (or reset) of a board: ESP32 boot joins WiFi first when `wifi: 'auto'`. */
+  private boot(h: DeviceHandleImpl, afterReset = false): void {
+    if (this.closed) return;
+    h.process?.kill('reset');
+    h.process = undefined;
+    const board = h.board;
+    if (!afterReset) board.powerOn();
+    if (!(board instanceof Esp32Board)) return; // a PC starts its script once it has an address (onReady)
+    if ((h.spec.wifi ?? 'auto') === 'none') {
+      this.startScript(h);
+      return;
+    }
+    const net = this.router.network;
+    board.sta.active(true);
+    board.sta.connect(net.ssid, net.password);
+    // The firmware's boot waits for an address (or a definite failure), then runs main.py.
+    this.bootWaits.get(h.id)?.unsubscribe();
+    const sub = board.sta.station.actor.subscribe(() => {
+      const st = board.sta.status();
+      if (st === STAT_CONNECTING || st === STAT_IDLE) return;
+      sub.unsubscribe();
+      this.bootWaits.delete(h.id);
+      if (st !== STAT_GOT_IP) this.sim.trace.emit(h.id, 'wifi', 'boot-join-failed', { status: st });
+      this.sim.schedule(0, () => this.startScript(h));
+    });
+    this.bootWaits.set(h.id, sub);
+  }
+
+  private startScript(h: DeviceHandleImpl): void {
+    if (this.closed || !h.spec.script || (h.process && h.process.state === 'running')) return;
+    const prebuilt = this.prebuilt.get(h.id);
+    this.prebuilt.delete(h.id);
+    h.process = launchScript(h.board, h.spec.script, this.launchOptions(h), prebuilt);
+  }
+
+  private launchOptions(h: { board: { kind: string }; spec: DeviceSpec }): LaunchOptions {
+    const { ssid, password } = this.router.network;
+    const auto = h.board.kind === 'esp32' && (h.spec.wifi ?? 'auto') === 'auto';
+    return {
+      seed: this.opts.seed,
+      watchdogMs: this.opts.watchdogMs,
+      memoryCapBytes: this.opts.memoryCapBytes,
+      bootWifi: auto ? { ssid, password } : undefined,
+      jitterMs: this.opts.workerJitterMs,
+    };
+  }
+
+  device(id: string): DeviceHandle {
+    const h = this.handles.get(id);
+    if (!h) throw new Error(`no device "${id}" (have: ${[...this.handles.keys()].join(', ') || 'none'})`);
+    return h;
+  }
+
+  devices(): DeviceHandle[] {
+    return [...this.handles.values()];
+  }
+
+  run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean } = {}): Promise<RunOutcome> {
+    return this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: opts.stopWhen });
+  }
+
+  attachPcap(): PcapWriter {
+    const pcap = new PcapWriter();
+    this.airspace.tapAll((frame) => pcap.add(this.sim.now, frame));
+    return pcap;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const h of this.handles.values()) {
+      h.process?.kill('simulation closed');
+    }
+    for (const rt of this.prebuilt.values()) rt.kill();
+    this.prebuilt.clear();
+    this.sim.trace.emit('sim', 'sim', 'close');
+  }
+}
+
+export function createSimulation(opts: SimulationOptions = {}): Simulation {
+  return new Simulation(opts);
+}

@@ -1,0 +1,39 @@
+import { createRuntime, ScriptProcess } from '../../../../devices/runtime';
+import type { ScriptRuntime } from '../../../../devices/runtime/contract';
+import { FakeBoard, fakeBoard } from '../typescript/fake-board';
+
+export interface PyRun {
+  board: FakeBoard;
+  proc: ScriptProcess;
+  runtime: ScriptRuntime;
+  out: () => string;
+}
+
+/** Starts `source` as main.py on a fake board (not yet run). */
+export function startPy(
+  source: string,
+  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; memoryCapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number } = {},
+): PyRun {
+  const board = opts.board ?? fakeBoard({ kind: opts.kind, seed: opts.seed });
+  const runtime = createRuntime(
+    { filename: opts.filename ?? 'main.py', source, language: 'micropython' },
+    {
+      personality: board.kind,
+      seed: opts.seed ?? 1,
+      watchdogMs: opts.watchdogMs ?? 5000,
+      memoryCapBytes: opts.memoryCapBytes ?? 64 * 1024 * 1024,
+      jitterMs: opts.jitterMs,
+    },
+  );
+  const proc = new ScriptProcess(board, runtime, { personality: board.kind, name: opts.filename ?? 'main.py' });
+  proc.start();
+  return { board, proc, runtime, out: () => board.console.text() };
+}
+
+/** Runs a script to its end (or `forUs` of virtual time) and kills its VM. */
+export async function runPy(source: string, opts: Parameters<typeof startPy>[1] & { forUs?: number } = {}): Promise<PyRun> {
+  const r = startPy(source, opts);
+  await r.board.sim.run({ until: r.board.sim.now + (opts.forUs ?? 60_000_000), stopWhen: () => r.proc.state !== 'running' });
+  r.proc.kill();
+  return r;
+}
