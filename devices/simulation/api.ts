@@ -34,6 +34,8 @@ export interface DeviceSpec {
   /** Lines for input()/raw_input(). */
   stdin?: string[];
   link?: LinkSpec;
+  /** MicroPython heap of this board in bytes (ESP32 default: what a WROOM module without PSRAM offers). */
+  heapBytes?: number;
 }
 
 export interface SimulationOptions {
@@ -43,6 +45,12 @@ export interface SimulationOptions {
   watchdogMs?: number;
   /** Per-VM memory cap in bytes. Default 64 MiB. */
   memoryCapBytes?: number;
+  /**
+   * Wall-clock budget for the whole simulation (all run() calls together), ms: a safety net
+   * against runs that stop making virtual progress. Past it, run() resolves 'wall-timeout'
+   * and wallTimeout() names the device that was running. Default 600000 (10 minutes).
+   */
+  wallTimeoutMs?: number;
   /**
    * Test hook: each MicroPython worker sleeps a random wall time up to this
    * (ms) before every kernel call, to prove thread timing cannot change results.
@@ -75,13 +83,18 @@ export interface DeviceHandle {
   counters(): Record<string, number>;
 }
 
+/** How run() ended: the kernel's outcomes, or the wall-clock safety net (SimulationOptions.wallTimeoutMs). */
+export type SimRunOutcome = RunOutcome | 'wall-timeout';
+
 export interface SimulationApi {
   readonly sim: Simulator;
   addDevice(spec: DeviceSpec): DeviceHandle;
   device(id: string): DeviceHandle;
   devices(): DeviceHandle[];
   /** Runs for a virtual duration / until an absolute time / until a condition. */
-  run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<RunOutcome>;
+  run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<SimRunOutcome>;
+  /** After a 'wall-timeout' outcome: which device was running and for how long (wall ms). */
+  wallTimeout(): { device: string | undefined; wallMs: number } | undefined;
   /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once). */
   attachPcap(): PcapWriter;
   /** Terminates worker threads; call at the end of every test. */

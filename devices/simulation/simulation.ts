@@ -6,9 +6,9 @@
  * it has an address, a PC once its DHCP (or static) address is up.
  */
 import { PcapWriter } from '../../sim/pcap';
-import { Simulator, type RunOutcome } from '../../sim/simulator';
+import { Simulator } from '../../sim/simulator';
 import { parseIp, type Ipv4Addr } from '../../stack/wire/types';
-import type { DeviceHandle, DeviceSpec, InternetHostSpec, SimulationApi, SimulationOptions } from './api';
+import type { DeviceHandle, DeviceSpec, InternetHostSpec, SimRunOutcome, SimulationApi, SimulationOptions } from './api';
 import { resolveNetwork, Router } from '../ap/router';
 import { STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from '../contracts';
 import { Esp32Board } from '../esp32/board';
@@ -22,6 +22,7 @@ import type { ScriptRuntime } from '../runtime/contract';
 
 export const DEFAULT_WATCHDOG_MS = 5000;
 export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
+export const DEFAULT_WALL_TIMEOUT_MS = 600_000;
 
 export class Simulation implements SimulationApi {
   readonly sim: Simulator;
@@ -29,8 +30,11 @@ export class Simulation implements SimulationApi {
   readonly router: Router;
   readonly internet: InternetHost[] = [];
   private readonly handles = new Map<string, DeviceHandleImpl>();
-  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes'>> & Pick<SimulationOptions, 'workerJitterMs'>;
+  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
+  /** Wall time spent inside run() so far (the wallTimeoutMs safety net; never reaches simulated code). */
+  private readonly wall = { start: 0, spent: 0 };
+  private wallHit: { device: string | undefined; wallMs: number } | undefined;
   private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
   /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
   private readonly prebuilt = new Map<string, ScriptRuntime>();
@@ -40,6 +44,7 @@ export class Simulation implements SimulationApi {
       seed: opts.seed ?? 1,
       watchdogMs: opts.watchdogMs ?? DEFAULT_WATCHDOG_MS,
       memoryCapBytes: opts.memoryCapBytes ?? DEFAULT_MEMORY_CAP,
+      wallTimeoutMs: opts.wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS,
       workerJitterMs: opts.workerJitterMs,
     };
     this.sim = new Simulator(this.opts.seed);
@@ -164,8 +169,27 @@ export class Simulation implements SimulationApi {
     return [...this.handles.values()];
   }
 
-  run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean } = {}): Promise<RunOutcome> {
-    return this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: opts.stopWhen });
+  async run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean } = {}): Promise<SimRunOutcome> {
+    if (this.wallHit) return 'wall-timeout';
+    const wall = this.wall;
+    let n = 0;
+    const outOfWallTime = () => {
+      if ((++n & 255) !== 0) return false;
+      if (performance.now() - wall.start + wall.spent <= this.opts.wallTimeoutMs) return false; // wall-clock-ok: the wall-time safety net
+      this.wallHit = { device: undefined, wallMs: Math.round(wall.spent + performance.now() - wall.start) }; // wall-clock-ok: as above
+      return true;
+    };
+    wall.start = performance.now(); // wall-clock-ok: as above
+    try {
+      const outcome = await this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: () => outOfWallTime() || (opts.stopWhen?.() ?? false) });
+      return this.wallHit ? 'wall-timeout' : outcome;
+    } finally {
+      wall.spent += performance.now() - wall.start; // wall-clock-ok: as above
+    }
+  }
+
+  wallTimeout(): { device: string | undefined; wallMs: number } | undefined {
+    return this.wallHit;
   }
 
   attachPcap(): PcapWriter {

@@ -137,6 +137,10 @@ export class FakeSimulation implements SimulationApi {
   async run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }) {
     return this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: opts.stopWhen });
   }
+  wallTimeout(): undefined {
+    return undefined;
+  }
+
   attachPcap(): PcapWriter {
     this.pcap = new PcapWriter();
     return this.pcap;
