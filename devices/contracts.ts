@@ -64,12 +64,25 @@ export interface ConsoleLine {
   text: string;
 }
 
+/**
+ * A board's serial console. Memory is bounded: it keeps a tail (the last MiB of text and the last
+ * 10,000 lines); offsets are absolute since power-on, so readers that keep their place never rescan.
+ */
 export interface ConsoleApi {
   /** Raw text as printed (print() adds "\n"); lines are split on "\n". */
   write(text: string): void;
+  /** Completed lines still kept (all of them unless more than 10,000 were printed). */
   readonly lines: readonly ConsoleLine[];
-  /** Everything printed so far, as one string. */
+  /** Completed lines since power-on: `lines[0]` is line number `lineCount - lines.length`. */
+  readonly lineCount: number;
+  /** Characters printed since power-on. */
+  readonly written: number;
+  /** The kept text as one string (everything unless more than a MiB was printed). */
   text(): string;
+  /** Text from absolute character offset `from` on (as far back as the tail reaches). */
+  textSince(from: number): string;
+  /** Called for every completed line; returns an unsubscribe function. */
+  onLine(fn: (line: ConsoleLine) => void): () => void;
 }
 
 export interface StdinApi {

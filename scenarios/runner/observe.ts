@@ -20,9 +20,6 @@ interface DevWatch {
   linesSeen: number;
   state: ScriptState;
   cursor: number;
-  /** Newlines counted in the console text up to `scanned` (so only new text is scanned). */
-  newlines: number;
-  scanned: number;
   /** Text of an unfinished last line already shown by a final flush. */
   partialShown: boolean;
 }
@@ -39,7 +36,7 @@ export class Observer {
     private readonly api: SimulationApi,
     private readonly emit: (ev: TimelineEvent) => void,
   ) {
-    for (const h of api.devices()) this.devs.set(h.id, { h, linesSeen: 0, state: h.scriptState(), cursor: 0, newlines: 0, scanned: 0, partialShown: false });
+    for (const h of api.devices()) this.devs.set(h.id, { h, linesSeen: 0, state: h.scriptState(), cursor: 0, partialShown: false });
   }
 
   frame(t: number, frame: Uint8Array): void {
@@ -69,20 +66,16 @@ export class Observer {
 
   private collectConsole(w: DevWatch, final = false): void {
     const con = w.h.console;
-    const text = con.text();
-    for (let i = text.indexOf('\n', w.scanned); i >= 0; i = text.indexOf('\n', i + 1)) w.newlines++;
-    w.scanned = text.length;
     const lines = con.lines;
-    // Only lines whose "\n" has been printed are final. A console may or may not
-    // list its unfinished last line (a prompt waiting for input): count newlines.
-    const complete = Math.min(lines.length, w.newlines);
-    for (; w.linesSeen < complete; w.linesSeen++) {
-      const l = lines[w.linesSeen];
+    const first = con.lineCount - lines.length;
+    for (w.linesSeen = Math.max(w.linesSeen, first); w.linesSeen < con.lineCount; w.linesSeen++) {
+      const l = lines[w.linesSeen - first];
       this.pending.push({ type: 'console', t: l.t, device: w.h.id, text: l.text });
     }
-    if (final && !w.partialShown && !text.endsWith('\n') && text.length) {
+    if (final && !w.partialShown && con.written) {
       // The run is over: show what is left on the unfinished line (e.g. a prompt).
-      const tail = text.slice(text.lastIndexOf('\n') + 1).replace(/\r$/, '');
+      const end = con.textSince(Math.max(0, con.written - 4096));
+      const tail = end.slice(end.lastIndexOf('\n') + 1).replace(/\r$/, '');
       if (tail) this.pending.push({ type: 'console', t: this.api.sim.now, device: w.h.id, text: tail, partial: true });
       w.partialShown = true;
     }
@@ -102,10 +95,11 @@ export class Observer {
   findSerial(device: string, text: string, consume: boolean): boolean {
     const w = this.devs.get(device);
     if (!w) return false;
-    const all = w.h.console.text();
-    const at = all.indexOf(text, w.cursor);
+    const con = w.h.console;
+    const from = Math.max(w.cursor, con.written - con.text().length);
+    const at = con.textSince(from).indexOf(text);
     if (at < 0) return false;
-    if (consume) w.cursor = at + text.length;
+    if (consume) w.cursor = from + at + text.length;
     return true;
   }
 
@@ -117,7 +111,7 @@ export class Observer {
     return () => {
       if (!w) return false;
       if (met) return true;
-      const s = w.h.console.text().length;
+      const s = w.h.console.written;
       if (s === sig) return false;
       sig = s;
       met = this.findSerial(device, text, true);

@@ -3,35 +3,15 @@
  * behaviour scheduling prints, pin changes and exits on the real kernel.
  */
 import type { DeviceHandle, DeviceSpec, LinkSpec, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
-import type { BoardApi, ConsoleApi, ConsoleLine } from '../../devices/contracts';
+import { Console } from '../../devices/console';
+import type { BoardApi } from '../../devices/contracts';
 import { PcapWriter } from '../../sim/pcap';
 import { Simulator } from '../../sim/simulator';
 
 export type Behaviour = (d: FakeDevice, sim: Simulator) => void;
 
-class FakeConsole implements ConsoleApi {
-  lines: ConsoleLine[] = [];
-  private all = '';
-  constructor(private readonly sim: Simulator, private readonly dev: string) {}
-  private open = false;
-  write(text: string): void {
-    this.all += text;
-    for (const part of text.split(/(?<=\n)/)) {
-      if (!part) continue;
-      const body = part.replace(/\n$/, '');
-      if (this.open) this.lines[this.lines.length - 1].text += body;
-      else this.lines.push({ t: this.sim.now, text: body });
-      this.open = !part.endsWith('\n');
-    }
-    this.sim.trace.emit(this.dev, 'console', 'out', { text });
-  }
-  text(): string {
-    return this.all;
-  }
-}
-
 export class FakeDevice implements DeviceHandle {
-  readonly console: FakeConsole;
+  readonly console: Console;
   state: ScriptState = 'not-started';
   code: number | undefined;
   why: string | undefined;
@@ -43,7 +23,7 @@ export class FakeDevice implements DeviceHandle {
   onInterrupt: () => void = () => this.exit(130, 'KeyboardInterrupt');
 
   constructor(readonly spec: DeviceSpec, private readonly sim: Simulator) {
-    this.console = new FakeConsole(sim, spec.id);
+    this.console = new Console(sim, spec.id);
   }
   get id() {
     return this.spec.id;

@@ -5,7 +5,8 @@
  * or Linux errno). Good enough for the OS and runtimes; not the real stack.
  */
 import { Simulator } from '../../../../sim/simulator';
-import type { BoardApi, ConsoleApi, ConsoleLine, GpioApi, IfConfig, StdinApi, WlanApi } from '../../../../devices/contracts';
+import { Console } from '../../../../devices/console';
+import type { BoardApi, GpioApi, IfConfig, StdinApi, WlanApi } from '../../../../devices/contracts';
 import type { Fd, SockAddr, SockCallback, SockResult, SocketApi } from '../../../../stack/socket/api';
 
 const ESP = { EAGAIN: 11, EBADF: 9, ENFILE: 23, ECONNRESET: 104, EADDRINUSE: 112, ETIMEDOUT: 116, ENOTCONN: 128, REFUSED: 104 };
@@ -30,25 +31,6 @@ interface Sock {
 export class FakeNet {
   readonly boards = new Map<string, FakeBoard>();
   constructor(readonly sim: Simulator) {}
-}
-
-class FakeConsole implements ConsoleApi {
-  readonly lines: ConsoleLine[] = [];
-  private all = '';
-  private partial = '';
-  constructor(private readonly sim: Simulator) {}
-  write(text: string): void {
-    this.all += text;
-    this.partial += text;
-    let i: number;
-    while ((i = this.partial.indexOf('\n')) >= 0) {
-      this.lines.push({ t: this.sim.now, text: this.partial.slice(0, i) });
-      this.partial = this.partial.slice(i + 1);
-    }
-  }
-  text(): string {
-    return this.all;
-  }
 }
 
 class FakeStdin implements StdinApi {
@@ -139,7 +121,7 @@ class FakeWlan implements WlanApi {
 
 export class FakeBoard implements BoardApi {
   readonly sockets: SocketApi;
-  readonly console: FakeConsole;
+  readonly console: Console;
   readonly stdin = new FakeStdin();
   readonly gpio: FakeGpio;
   readonly sim: Simulator;
@@ -154,7 +136,7 @@ export class FakeBoard implements BoardApi {
     readonly syscallCostUs = kind === 'esp32' ? 40 : 2,
   ) {
     this.sim = net.sim;
-    this.console = new FakeConsole(this.sim);
+    this.console = new Console(this.sim, id);
     this.gpio = new FakeGpio(this.sim);
     this.sockets = new FakeSockets(this, kind === 'esp32' ? ESP : LNX);
     this.wlans = [new FakeWlan('sta', this), new FakeWlan('ap', this)];
