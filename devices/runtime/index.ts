@@ -6,19 +6,25 @@ import type { ScriptSpec } from './contract';
 import { MicroPythonRuntime } from './micropython/host';
 import type { ScriptRuntime } from './contract';
 import { TsRuntime, type TsScriptMain } from './typescript';
+import type { WallClock } from './wallclock';
 
 export * from './contract';
 export { ScriptOs, PC_EPOCH_S } from './os';
 export { ScriptProcess, type ScriptProcessOptions, type ExitListener } from './process';
+export { WallClock, type WallHit } from './wallclock';
 export { TsRuntime, OSError, KeyboardInterrupt, type TsEnv, type TsSocket, type TsScriptMain } from './typescript';
 export { MicroPythonRuntime, wasmModule } from './micropython/host';
 
+/** One options object from the Simulation to the runtime (nothing is renamed on the way). */
 export interface RuntimeOptions {
   personality: 'esp32' | 'pc';
   seed: number;
-  /** Wall-clock watchdog between kernel calls (MicroPython), ms. */
-  watchdogMs: number;
+  /** The simulation's wall-clock safety nets (watchdog between kernel calls, whole-run limit). */
+  clock: WallClock;
+  /** Per-VM memory cap in bytes (MicroPython). */
   memoryCapBytes: number;
+  /** MicroPython heap in bytes (undefined: the board's default). */
+  heapBytes?: number;
   /** ESP32 firmware boot: join this WiFi before main.py (MicroPython). */
   bootWifi?: { ssid: string; password: string };
   /** Test hook: random wall-time delay (ms) before each worker request. */
@@ -30,18 +36,9 @@ export interface RuntimeOptions {
 export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {
   if (spec.language === 'typescript') {
     const main = opts.main ?? loadTsMain(spec);
-    return new TsRuntime(main, { personality: opts.personality, filename: spec.filename });
+    return new TsRuntime(main, { personality: opts.personality, filename: spec.filename, clock: opts.clock });
   }
-  return new MicroPythonRuntime({
-    filename: spec.filename,
-    source: spec.source,
-    personality: opts.personality,
-    seed: opts.seed,
-    watchdogMs: opts.watchdogMs,
-    memoryCapBytes: opts.memoryCapBytes,
-    bootWifi: opts.bootWifi,
-    jitterMs: opts.jitterMs,
-  });
+  return new MicroPythonRuntime({ ...opts, filename: spec.filename, source: spec.source });
 }
 
 function loadTsMain(spec: ScriptSpec): TsScriptMain {

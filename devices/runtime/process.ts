@@ -7,11 +7,14 @@ import type { BoardApi } from '../contracts';
 import type { ScriptState } from './contract';
 import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type Syscall } from './contract';
 import { ScriptOs } from './os';
+import type { WallClock } from './wallclock';
 
 export interface ScriptProcessOptions {
   personality?: 'esp32' | 'pc';
   /** Name in traces (e.g. the script's filename). */
   name?: string;
+  /** Wall time the script uses is charged to this board (the wall-clock safety nets name it). */
+  clock?: WallClock;
 }
 
 export type ExitListener = (code: number, reason: string) => void;
@@ -81,18 +84,28 @@ export class ScriptProcess {
   }
 
   private step(next: () => Syscall | Promise<Syscall>): void | Promise<void> {
+    const clock = this.opts.clock;
     let r: Syscall | Promise<Syscall>;
+    clock?.enter(this.board.id);
     try {
       r = next();
     } catch (e) {
+      clock?.leave();
       return this.finish(1, `runtime error: ${(e as Error)?.message ?? String(e)}`);
     }
     if (isPromise(r)) {
       return r.then(
-        (c) => this.handle(c),
-        (e: unknown) => this.finish(1, `runtime error: ${(e as Error)?.message ?? String(e)}`),
+        (c) => {
+          clock?.leave();
+          this.handle(c);
+        },
+        (e: unknown) => {
+          clock?.leave();
+          this.finish(1, `runtime error: ${(e as Error)?.message ?? String(e)}`);
+        },
       );
     }
+    clock?.leave();
     this.handle(r);
   }
 

@@ -4,6 +4,7 @@
  * kernel resumes the script one call at a time, so runs stay deterministic.
  */
 import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type SysValue, type Syscall } from './contract';
+import type { WallClock } from './wallclock';
 
 export class OSError extends Error {
   constructor(readonly errno: number) {
@@ -99,7 +100,7 @@ export class TsRuntime implements ScriptRuntime {
 
   constructor(
     private readonly main: TsScriptMain,
-    private readonly opts: { personality: 'esp32' | 'pc'; filename: string },
+    private readonly opts: { personality: 'esp32' | 'pc'; filename: string; clock?: WallClock },
   ) {}
 
   start(): Promise<Syscall> {

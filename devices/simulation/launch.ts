@@ -7,17 +7,11 @@
 import type { ScriptSpec } from './api';
 import type { Board } from '../node';
 import type { ProcessLike } from './handle';
-import { createRuntime, ScriptProcess } from '../runtime';
+import { createRuntime, ScriptProcess, type RuntimeOptions } from '../runtime';
 import type { ScriptRuntime } from '../runtime/contract';
 
-export interface LaunchOptions {
-  seed: number;
-  watchdogMs: number;
-  memoryCapBytes: number;
-  /** ESP32 firmware boot WiFi (also what emp_wifi joins); only for `wifi: 'auto'` boards. */
-  bootWifi?: { ssid: string; password: string };
-  /** Test hook: random wall-time delay (ms) before each worker request. */
-  jitterMs?: number;
+/** The runtime's options (its personality comes from the board) plus who hears about the exit. */
+export interface LaunchOptions extends Omit<RuntimeOptions, 'personality' | 'main'> {
   onExit?: (code: number, reason: string) => void;
 }
 
@@ -37,14 +31,8 @@ class NotStarted implements ProcessLike {
  * is visible before the kernel answers its first call, so this changes no result.
  */
 export function buildRuntime(kind: Board['kind'], spec: ScriptSpec, opts: LaunchOptions): ScriptRuntime {
-  return createRuntime(spec, {
-    personality: kind, // a board's kind names its personality ('esp32' | 'pc')
-    seed: opts.seed,
-    watchdogMs: opts.watchdogMs,
-    memoryCapBytes: opts.memoryCapBytes,
-    bootWifi: opts.bootWifi,
-    jitterMs: opts.jitterMs,
-  });
+  const { onExit: _onExit, ...runtime } = opts;
+  return createRuntime(spec, { ...runtime, personality: kind }); // a board's kind names its personality ('esp32' | 'pc')
 }
 
 /** Starts `spec` on `board`, with a runtime built earlier by buildRuntime() if there is one. */
@@ -52,7 +40,7 @@ export function launchScript(board: Board, spec: ScriptSpec, opts: LaunchOptions
   let proc: ScriptProcess;
   try {
     const runtime = prebuilt ?? buildRuntime(board.kind, spec, opts);
-    proc = new ScriptProcess(board, runtime, { personality: board.kind, name: spec.filename });
+    proc = new ScriptProcess(board, runtime, { personality: board.kind, name: spec.filename, clock: opts.clock });
   } catch (e) {
     const failed = new NotStarted(`${spec.filename}: cannot start: ${(e as Error).message.split('\n')[0]}`);
     board.console.write(failed.failure + '\n');

@@ -19,8 +19,9 @@ import { Airspace } from '../medium/airspace';
 import { PcBoard } from '../pc/board';
 import { buildRuntime, launchScript, type LaunchOptions } from './launch';
 import type { ScriptRuntime } from '../runtime/contract';
+import { WallClock, type WallHit } from '../runtime/wallclock';
 
-export const DEFAULT_WATCHDOG_MS = 5000;
+export const DEFAULT_WATCHDOG_MS = 30_000;
 export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
 export const DEFAULT_WALL_TIMEOUT_MS = 600_000;
 
@@ -32,9 +33,8 @@ export class Simulation implements SimulationApi {
   private readonly handles = new Map<string, DeviceHandleImpl>();
   private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
-  /** Wall time spent inside run() so far (the wallTimeoutMs safety net; never reaches simulated code). */
-  private readonly wall = { start: 0, spent: 0 };
-  private wallHit: { device: string | undefined; wallMs: number } | undefined;
+  /** The wall-clock safety nets (watchdog, whole-run limit); they never reach simulated code. */
+  private readonly clock: WallClock;
   private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
   /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
   private readonly prebuilt = new Map<string, ScriptRuntime>();
@@ -47,6 +47,7 @@ export class Simulation implements SimulationApi {
       wallTimeoutMs: opts.wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS,
       workerJitterMs: opts.workerJitterMs,
     };
+    this.clock = new WallClock(this.opts.watchdogMs, this.opts.wallTimeoutMs);
     this.sim = new Simulator(this.opts.seed);
     this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network));
     for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
@@ -152,8 +153,9 @@ export class Simulation implements SimulationApi {
     const auto = h.board.kind === 'esp32' && (h.spec.wifi ?? 'auto') === 'auto';
     return {
       seed: this.opts.seed,
-      watchdogMs: this.opts.watchdogMs,
+      clock: this.clock,
       memoryCapBytes: this.opts.memoryCapBytes,
+      heapBytes: h.spec.heapBytes,
       bootWifi: auto ? { ssid, password } : undefined,
       jitterMs: this.opts.workerJitterMs,
     };
@@ -170,26 +172,22 @@ export class Simulation implements SimulationApi {
   }
 
   async run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean } = {}): Promise<SimRunOutcome> {
-    if (this.wallHit) return 'wall-timeout';
-    const wall = this.wall;
+    const clock = this.clock;
+    if (clock.hit) return 'wall-timeout';
     let n = 0;
-    const outOfWallTime = () => {
-      if ((++n & 255) !== 0) return false;
-      if (performance.now() - wall.start + wall.spent <= this.opts.wallTimeoutMs) return false; // wall-clock-ok: the wall-time safety net
-      this.wallHit = { device: undefined, wallMs: Math.round(wall.spent + performance.now() - wall.start) }; // wall-clock-ok: as above
-      return true;
-    };
-    wall.start = performance.now(); // wall-clock-ok: as above
+    // The wall-clock limit is checked every 256 events (a script stuck between events is the runtimes' watchdog's).
+    const stop = () => ((++n & 255) === 0 && clock.expired()) || (opts.stopWhen?.() ?? false);
+    clock.beginRun();
     try {
-      const outcome = await this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: () => outOfWallTime() || (opts.stopWhen?.() ?? false) });
-      return this.wallHit ? 'wall-timeout' : outcome;
+      const outcome = await this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: stop });
+      return clock.hit ? 'wall-timeout' : outcome;
     } finally {
-      wall.spent += performance.now() - wall.start; // wall-clock-ok: as above
+      clock.endRun();
     }
   }
 
-  wallTimeout(): { device: string | undefined; wallMs: number } | undefined {
-    return this.wallHit;
+  wallTimeout(): WallHit | undefined {
+    return this.clock.hit;
   }
 
   attachPcap(): PcapWriter {
@@ -205,6 +203,7 @@ export class Simulation implements SimulationApi {
       h.process?.kill('simulation closed');
     }
     for (const rt of this.prebuilt.values()) rt.kill();
+    this.clock.close();
     this.prebuilt.clear();
     this.sim.trace.emit('sim', 'sim', 'close');
   }

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MicroPythonRuntime } from '../../devices/runtime/micropython/host';
+import { WallClock } from '../../devices/runtime/wallclock';
 import type { Syscall } from '../../devices/runtime/contract';
 
 export interface VmBenchResult {
@@ -20,7 +21,7 @@ const CALLS = 20_000;
 const LOOP = `import time\ntime.sleep(0)\nfor i in range(${CALLS}):\n    time.ticks_us()\n`;
 
 function vm(source: string): MicroPythonRuntime {
-  return new MicroPythonRuntime({ filename: 'bench.py', source, personality: 'esp32', seed: 1, watchdogMs: 10_000, memoryCapBytes: 1 << 30 });
+  return new MicroPythonRuntime({ filename: 'bench.py', source, personality: 'esp32', seed: 1, clock: new WallClock(10_000, 3_600_000), memoryCapBytes: 1 << 30 });
 }
 
 /** Answers every call at once (no simulator): measures the round trip itself. */

@@ -20,6 +20,8 @@ import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { ERRNO_KEYBOARD_INTERRUPT } from '../contract';
 import { ESP32_PERSONALITY } from '../../../stack/personality';
 import type { ScriptRuntime, SysResult, SysValue, Syscall } from '../contract';
+import type { RuntimeOptions } from '../index';
+import { wallLimitMessage, watchdogMessage } from '../wallclock';
 
 /** SharedArrayBuffer layout, passed to the worker so both sides agree. */
 export const LAYOUT = {
@@ -182,20 +184,11 @@ function esp32Source(opts: MicroPythonOptions): string {
   return opts.source.replace(/(?<![\w.'"])(u?errno)\.(E[A-Z0-9]+)\b/g, "getattr($1, '$2')");
 }
 
-export interface MicroPythonOptions {
+export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
   filename: string;
   source: string;
-  personality: 'esp32' | 'pc';
-  seed: number;
-  /** Wall-clock budget between kernel calls (runaway loop watchdog). */
-  watchdogMs: number;
   /** Wall-clock budget for the VM to boot (not counted against the watchdog). */
   bootTimeoutMs?: number;
-  memoryCapBytes: number;
-  /** Test hook: the worker sleeps a random wall time up to this before each request. */
-  jitterMs?: number;
-  /** Join this WiFi before the script runs (tutorial firmware boot). */
-  bootWifi?: { ssid: string; password: string };
 }
 
 const MiB = 1024 * 1024;
@@ -238,7 +231,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
   }
 
   start(): Syscall {
-    const first = this.waitRequest(this.opts.bootTimeoutMs ?? Math.max(30_000, this.opts.watchdogMs), true);
+    const first = this.waitRequest(this.opts.bootTimeoutMs ?? Math.max(30_000, this.opts.clock.watchdogMs), true);
     refillPool();
     return first;
   }
@@ -247,7 +240,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
     if (this.queued.length) return this.queued.shift()!;
     if (this.dead) return { op: 'exit', args: [1, 'script is not running'] };
     if (this.workerWaiting) this.answer(result);
-    return this.waitRequest(this.opts.watchdogMs, false);
+    return this.waitRequest(this.opts.clock.budgetMs(), false);
   }
 
   kill(): void {
@@ -309,11 +302,9 @@ export class MicroPythonRuntime implements ScriptRuntime {
       const rem = deadline - performance.now(); // wall-clock-ok: watchdog budget
       if (rem <= 0) {
         const s = (budgetMs / 1000).toFixed(1);
-        return this.fail(
-          booting
-            ? `VM did not boot within ${s} s of wall time`
-            : `Watchdog: script ran ${s} s of wall time without a kernel call (runaway loop?)`,
-        );
+        if (booting) return this.fail(`VM did not boot within ${s} s of wall time`);
+        const clock = this.opts.clock;
+        return this.fail(clock.limitReached() && clock.expired() ? wallLimitMessage(clock) : watchdogMessage(clock));
       }
       Atomics.wait(h, L.H_FLAG, v, Math.min(rem, 50));
     }
@@ -336,7 +327,7 @@ export class MicroPythonRuntime implements ScriptRuntime {
     if (!calls.length) {
       // An empty flush: answer it and keep waiting for a real request.
       this.answer({ ok: true, value: null });
-      return req.op === '_ready' ? this.waitRequest(this.opts.watchdogMs, false) : this.waitRequest(budgetMs, booting);
+      return req.op === '_ready' ? this.waitRequest(this.opts.clock.budgetMs(), false) : this.waitRequest(budgetMs, booting);
     }
     this.queued.push(...calls.slice(1));
     return calls[0];

@@ -1,4 +1,4 @@
-import { createRuntime, ScriptProcess } from '../../../../devices/runtime';
+import { createRuntime, ScriptProcess, WallClock } from '../../../../devices/runtime';
 import type { ScriptRuntime } from '../../../../devices/runtime/contract';
 import { FakeBoard, fakeBoard } from '../typescript/fake-board';
 
@@ -12,20 +12,21 @@ export interface PyRun {
 /** Starts `source` as main.py on a fake board (not yet run). */
 export function startPy(
   source: string,
-  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; memoryCapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number } = {},
+  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number } = {},
 ): PyRun {
   const board = opts.board ?? fakeBoard({ kind: opts.kind, seed: opts.seed });
+  const clock = new WallClock(opts.watchdogMs ?? 30_000, opts.wallLimitMs ?? 600_000);
   const runtime = createRuntime(
     { filename: opts.filename ?? 'main.py', source, language: 'micropython' },
     {
       personality: board.kind,
       seed: opts.seed ?? 1,
-      watchdogMs: opts.watchdogMs ?? 5000,
+      clock,
       memoryCapBytes: opts.memoryCapBytes ?? 64 * 1024 * 1024,
       jitterMs: opts.jitterMs,
     },
   );
-  const proc = new ScriptProcess(board, runtime, { personality: board.kind, name: opts.filename ?? 'main.py' });
+  const proc = new ScriptProcess(board, runtime, { personality: board.kind, name: opts.filename ?? 'main.py', clock });
   proc.start();
   return { board, proc, runtime, out: () => board.console.text() };
 }

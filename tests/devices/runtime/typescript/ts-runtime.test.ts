@@ -1,9 +1,9 @@
-import { createRuntime, OSError, ScriptProcess, type TsEnv } from '../../../../devices/runtime';
+import { createRuntime, OSError, ScriptProcess, WallClock, type TsEnv } from '../../../../devices/runtime';
 import { FakeBoard, FakeNet, fakeBoard } from './fake-board';
 import { Simulator } from '../../../../sim/simulator';
 
 function startTs(board: FakeBoard, main: (env: TsEnv) => Promise<void>) {
-  const rt = createRuntime({ filename: 'main.ts', source: '', language: 'typescript' }, { personality: board.kind, seed: 1, watchdogMs: 1000, memoryCapBytes: 1 << 26, main });
+  const rt = createRuntime({ filename: 'main.ts', source: '', language: 'typescript' }, { personality: board.kind, seed: 1, clock: new WallClock(1000, 600_000), memoryCapBytes: 1 << 26, main });
   const proc = new ScriptProcess(board, rt, { personality: board.kind, name: 'main.ts' });
   proc.start();
   return proc;
