@@ -174,16 +174,6 @@ function claimWorker(script: { source: string; config: object }): { w: VmWorker;
   return { w, pooled: false };
 }
 
-/**
- * The compiler folds `errno.EXXX` to the build's (Linux) numbers at compile
- * time; on the ESP32 personality, rewrite those reads to run-time lookups so
- * scripts see newlib numbers (ETIMEDOUT 116). Line numbers are unchanged.
- */
-function esp32Source(opts: MicroPythonOptions): string {
-  if (opts.personality !== 'esp32') return opts.source;
-  return opts.source.replace(/(?<![\w.'"])(u?errno)\.(E[A-Z0-9]+)\b/g, "getattr($1, '$2')");
-}
-
 export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
   filename: string;
   source: string;
@@ -217,12 +207,12 @@ export class MicroPythonRuntime implements ScriptRuntime {
       bootWifi: opts.bootWifi ?? null,
       kbi: ERRNO_KEYBOARD_INTERRUPT,
       // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality.ts)
-      // for the socket layer, OSError texts and the `errno` module.
+      // for the socket layer and the VM's own errno module (rewritten at boot by py/_errno.py).
       espErrno: Object.fromEntries(ESP32_PERSONALITY.errnoNames.map((n) => [n, ESP32_PERSONALITY.errno[n]])),
       sentErr: LAYOUT.SENT_ERR,
       sentVal: LAYOUT.SENT_VAL,
     };
-    const { w, pooled } = claimWorker({ source: esp32Source(opts), config });
+    const { w, pooled } = claimWorker({ source: opts.source, config });
     this.vm = w;
     this.pooled = pooled;
     this.worker = w.worker;

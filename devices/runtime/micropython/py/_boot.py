@@ -15,8 +15,9 @@ def _install():
     m['network'] = _network
     m['machine'] = _machine
     if not PC:
-        import _esp_errno
-        m['errno'] = m['uerrno'] = _esp_errno
+        import _errno
+        _errno.adopt(CFG['espErrno'])
+        del m['_errno']
     # Scripts cannot reach the host through the JS bridge.
     for name in ('js', 'jsffi', 'pyscript'):
         m[name] = None

@@ -12,10 +12,6 @@ _scratch = bytearray(4096)
 
 _BaseOSError = builtins.OSError
 
-# Errno names the ESP32 port's errno module knows (newlib numbers), as MicroPython prints them;
-# the table comes from the host (stack/personality.ts).
-ESP_ERRNO = {v: k for k, v in CFG['espErrno'].items()}
-
 # Linux strerror texts for the PC personality (CPython prints "[Errno n] text").
 LINUX_STRERROR = {1: 'Operation not permitted', 2: 'No such file or directory', 4: 'Interrupted system call',
                   9: 'Bad file descriptor', 11: 'Resource temporarily unavailable', 13: 'Permission denied',
@@ -28,21 +24,22 @@ LINUX_STRERROR = {1: 'Operation not permitted', 2: 'No such file or directory', 
                   115: 'Operation now in progress', -2: 'Name or service not known',
                   -3: 'Temporary failure in name resolution'}
 
-
-class OSError(_BaseOSError):
-    # Prints like the personality's OSError ("[Errno 104] ECONNRESET" on the ESP32).
-    def __str__(self):
-        a = self.args
-        if len(a) == 1 and isinstance(a[0], int):
-            n = a[0]
-            if PC:
+if PC:
+    class OSError(_BaseOSError):
+        # Prints like CPython on Linux: "[Errno 111] Connection refused".
+        def __str__(self):
+            a = self.args
+            if len(a) == 1 and isinstance(a[0], int):
+                n = a[0]
                 t = LINUX_STRERROR.get(n)
                 return '[Errno %d] %s' % (n, t) if t else '[Errno %d] Unknown error %d' % (n, n)
-            t = ESP_ERRNO.get(n)
-            return '[Errno %d] %s' % (n, t) if t else str(n)
-        if len(a) == 1:
-            return str(a[0])
-        return str(a)
+            if len(a) == 1:
+                return str(a[0])
+            return str(a)
+else:
+    # The ESP32's own OSError: the VM's errno tables carry the board's numbers (_errno.py), so
+    # it prints "[Errno 104] ECONNRESET" as the board does.
+    OSError = _BaseOSError
 
 
 class BlockingIOError(OSError): pass
