@@ -7,6 +7,7 @@ import { MicroPythonRuntime } from './micropython/host';
 import type { ScriptRuntime } from './contract';
 import { TsRuntime, type TsScriptMain } from './typescript';
 import type { WallClock } from './wallclock';
+import { ensureTypeScriptLoader } from './ts-loader';
 
 export * from './contract';
 export { ScriptOs, PC_EPOCH_S } from './os';
@@ -43,6 +44,7 @@ export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRun
 
 function loadTsMain(spec: ScriptSpec): TsScriptMain {
   if (!spec.modulePath) throw new Error(`TypeScript script ${spec.filename}: modulePath is required`);
+  if (spec.modulePath.endsWith('.ts')) ensureTypeScriptLoader();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(spec.modulePath) as { default?: TsScriptMain } | TsScriptMain;
   const main = typeof mod === 'function' ? mod : mod.default;

@@ -7,7 +7,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
-export const LABS_DIR = path.resolve(__dirname, '..', 'labs');
+/** scenarios/labs of the package, from the sources or from the compiled dist/scenarios/runner/. */
+export const LABS_DIR = path.join(packageRoot(__dirname), 'scenarios', 'labs');
+
+function packageRoot(dir: string): string {
+  for (let d = dir; path.dirname(d) !== d; d = path.dirname(d)) if (existsSync(path.join(d, 'package.json'))) return d;
+  return path.resolve(dir, '..', '..');
+}
 
 export interface LabInfo {
   id: string;

@@ -1,12 +1,11 @@
 /**
  * The CLI's readable output: console lines in time order even while a prompt
  * waits for input, terminal-safe text, collapsed blank runs, no repeated
- * tracebacks, glob-friendly targets, and the compile cache of the bin script.
+ * tracebacks and glob-friendly targets.
  */
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { DeviceHandle, SimulationApi } from '../../devices/simulation/api';
 import { Console } from '../../devices/console';
 import { Timeline, printable } from '../../scenarios/cli/timeline';
@@ -78,26 +77,5 @@ describe('command-line targets', () => {
     const both = expandTargets([path.join(root, 'cli'), path.join(root, 'lab')]);
     expect(both.map((t) => t.kind)).toEqual(['skip', 'yaml']);
     expect(expandTargets([path.join(root, 'cli')]).map((t) => t.kind)).toEqual(['missing']);
-  });
-});
-
-describe('bin.js compile cache', () => {
-  test('a cold start fills the cache; a warm start uses it without loading TypeScript', () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'esp32sim-cache-test-'));
-    const reg = path.join(__dirname, '..', '..', 'scenarios', 'cli', 'register.js');
-    // A child whose cache goes to an empty temp folder (TMPDIR) with the project's cache folder hidden.
-    const script = `
-      const r = require(${JSON.stringify(reg)});
-      const dirs = r.cacheDirs();
-      process.stdout.write(r.register({ cacheDir: ${JSON.stringify(tmp)} }) + ' ');
-      require(${JSON.stringify(path.join(__dirname, '..', '..', 'scenarios', 'runner', 'shard.ts'))});
-      process.stdout.write(String(Object.keys(require.cache).some((f) => f.endsWith('/typescript/lib/typescript.js'))));
-    `;
-    const run = () => spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    const cold = run();
-    expect(cold.stdout).toBe('cache true');
-    expect(readdirSync(tmp).filter((f) => f.endsWith('.js'))).toHaveLength(1);
-    const warm = run();
-    expect(warm.stdout).toBe('cache false');
   });
 });

@@ -163,6 +163,15 @@ function refillPool(): void {
   while (pool.length < size) pool.push(new VmWorker());
 }
 
+/**
+ * Starts booting up to `n` workers into the pool now (capped by ESP32SIM_VM_POOL): the
+ * `esp32sim` command calls it first thing, so the VMs boot on another core while it loads.
+ */
+export function prewarmVmWorkers(n: number): void {
+  const size = Math.min(n, poolSize());
+  while (pool.length < size) pool.push(new VmWorker());
+}
+
 /** A worker running `script`: a pooled one if any is alive, else a fresh one. */
 function claimWorker(script: { source: string; config: object }): { w: VmWorker; pooled: boolean } {
   for (let w = pool.shift(); w; w = pool.shift()) {

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// Builds the npm package into dist/: the TypeScript sources reachable from the
+// package entry (scenarios/index.ts) and the command (scenarios/cli/main.ts)
+// compiled to CommonJS with .d.ts types, laid out as the source tree
+// (dist/scenarios/index.js, dist/devices/..., ...), plus the files the
+// compiled code reads beside itself: the MicroPython worker and its Python
+// modules.
+//
+// Run by npm's `prepare` lifecycle (npm install / npm ci in a clone, npm pack,
+// npm publish) and by `npm run build`. The build is skipped when dist/ was
+// built from exactly the current inputs (a hash of every source file, the
+// tsconfig, this script and the TypeScript version, kept in dist/.build-hash),
+// so `npm pack` right after `npm install` costs nothing. Type errors fail it.
+//   node scenarios/cli/build.js [--force] [--check]
+//   --check: exit 1 (no build) when dist/ is missing or stale.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OUT = path.join(ROOT, 'dist');
+const STAMP = path.join(OUT, '.build-hash');
+/** Source folders: everything the build can read from. */
+const SOURCE_DIRS = ['sim', 'stack', 'devices', 'scenarios'];
+const ENTRIES = ['scenarios/index.ts', 'scenarios/cli/main.ts'];
+/**
+ * Files copied as they are next to the compiled code that finds them by __dirname. (The
+ * bundled labs are not copied: the package ships scenarios/labs/ itself, see runner/targets.ts.)
+ */
+const ASSETS = ['devices/runtime/micropython/worker.mjs', 'devices/runtime/micropython/py'];
+
+function walk(dir, out = []) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+function tsVersion() {
+  return require('typescript/package.json').version;
+}
+
+/** Hash of every input of the build (file names and contents). */
+function inputHash() {
+  const h = require('node:crypto').createHash('sha256');
+  const files = [path.join(ROOT, 'tsconfig.json'), __filename];
+  for (const d of SOURCE_DIRS) files.push(...walk(path.join(ROOT, d)).sort());
+  for (const f of files) h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  h.update(tsVersion());
+  return h.digest('hex');
+}
+
+function isFresh(hash) {
+  try {
+    return fs.readFileSync(STAMP, 'utf8').trim() === hash;
+  } catch {
+    return false;
+  }
+}
+
+function compile() {
+  const ts = require('typescript');
+  const configFile = path.join(ROOT, 'tsconfig.json');
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, ROOT, undefined, configFile);
+  const options = {
+    ...parsed.options,
+    noEmit: false,
+    outDir: OUT,
+    rootDir: ROOT,
+    declaration: true,
+    sourceMap: false,
+    declarationMap: false,
+    removeComments: false,
+    types: ['node'],
+  };
+  const program = ts.createProgram({ rootNames: ENTRIES.map((e) => path.join(ROOT, e)), options });
+  const emitted = program.emit();
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
+  if (diagnostics.length) {
+    const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
+    process.stderr.write(ts.formatDiagnostics(diagnostics, host));
+    throw new Error(`build: ${diagnostics.length} TypeScript error(s)`);
+  }
+  const outside = program
+    .getSourceFiles()
+    .map((f) => path.relative(ROOT, f.fileName))
+    .filter((f) => !f.startsWith('node_modules') && !f.startsWith('..') && !SOURCE_DIRS.includes(f.split(path.sep)[0]));
+  if (outside.length) throw new Error(`build: the package would include ${outside.join(', ')}`);
+}
+
+function copyAssets() {
+  for (const a of ASSETS) fs.cpSync(path.join(ROOT, a), path.join(OUT, a), { recursive: true });
+}
+
+/** Every relative require() in the compiled code names a file that is in dist/. */
+function checkRequires() {
+  const missing = [];
+  for (const f of walk(OUT).filter((f) => f.endsWith('.js'))) {
+    const re = /require\((["'])(\.{1,2}\/[^"']*)\1\)/g;
+    const text = fs.readFileSync(f, 'utf8');
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const base = path.resolve(path.dirname(f), m[2]);
+      if (![base, `${base}.js`, path.join(base, 'index.js')].some((p) => fs.existsSync(p) && fs.statSync(p).isFile())) {
+        missing.push(`${path.relative(ROOT, f)}: ${m[2]}`);
+      }
+    }
+  }
+  if (missing.length) throw new Error(`build: compiled code requires files that were not built:\n  ${missing.join('\n  ')}`);
+}
+
+/**
+ * Fills the command's V8 code cache (./compile-cache.js) by loading the command
+ * and the library once in a child process, so the first `esp32sim` run after
+ * `npm install` does not compile ~300 files. Best effort: never fails the build.
+ */
+function primeCompileCache() {
+  const cache = require('./compile-cache');
+  for (const dir of cache.cacheDirs()) fs.rmSync(path.dirname(dir), { recursive: true, force: true }); // old builds' entries
+  const load = ['devices/runtime/micropython/host.js', 'scenarios/cli/main.js', 'devices/simulation/simulation.js', 'scenarios/index.js'];
+  const code = `require(${JSON.stringify(require.resolve('./compile-cache'))}).enable();` + load.map((f) => `require(${JSON.stringify(path.join(OUT, f))});`).join('');
+  require('node:child_process').spawnSync(process.execPath, ['-e', code], { stdio: 'ignore', timeout: 60_000 });
+}
+
+/** Builds dist/ unless it is up to date (or `force`); true when it built. */
+function build({ force = false } = {}) {
+  const hash = inputHash();
+  if (!force && isFresh(hash)) {
+    const now = new Date();
+    fs.utimesSync(STAMP, now, now); // sources touched but unchanged: not stale for isStale()
+    return false;
+  }
+  fs.rmSync(OUT, { recursive: true, force: true });
+  compile();
+  copyAssets();
+  checkRequires();
+  fs.writeFileSync(STAMP, hash + '\n');
+  primeCompileCache();
+  return true;
+}
+
+/**
+ * Cheap check for a source checkout (file times only, no hashing): is any source
+ * file newer than the last build, or is there no build?
+ */
+function isStale() {
+  let built;
+  try {
+    built = fs.statSync(STAMP).mtimeMs;
+  } catch {
+    return true;
+  }
+  const newer = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built) return true;
+    }
+    return false;
+  };
+  return [...SOURCE_DIRS.map((d) => path.join(ROOT, d)), path.join(ROOT, 'tsconfig.json')].some((p) => (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built));
+}
+
+module.exports = { build, inputHash, isFresh, isStale, OUT };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  try {
+    if (args.includes('--check')) {
+      const fresh = isFresh(inputHash());
+      if (!fresh) process.stderr.write('esp32sim: dist/ is missing or older than the sources (npm run build)\n');
+      process.exit(fresh ? 0 : 1);
+    }
+    const t0 = process.hrtime.bigint();
+    const built = build({ force: args.includes('--force') });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    process.stderr.write(built ? `esp32sim: built dist/ in ${(ms / 1000).toFixed(1)} s\n` : 'esp32sim: dist/ is up to date\n');
+  } catch (e) {
+    process.stderr.write(`${e && e.message ? e.message : e}\n`);
+    process.exit(1);
+  }
+}
