@@ -11,8 +11,7 @@
 // built from exactly the current inputs (a hash of every source file, the
 // tsconfig, this script and the TypeScript version, kept in dist/.build-hash),
 // so `npm pack` right after `npm install` costs nothing. Type errors fail it.
-//   node scenarios/cli/build.js [--force] [--check]
-//   --check: exit 1 (no build) when dist/ is missing or stale.
+//   node scenarios/cli/build.js [--force]
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,8 +19,9 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'dist');
 const STAMP = path.join(OUT, '.build-hash');
-/** Source folders: everything the build can read from. */
+/** Source folders: everything the build can read from (less the labs and examples, which it never reads). */
 const SOURCE_DIRS = ['sim', 'stack', 'devices', 'scenarios'];
+const NOT_INPUTS = ['scenarios/labs', 'scenarios/examples'].map((d) => path.join(ROOT, d));
 const ENTRIES = ['scenarios/index.ts', 'scenarios/cli/main.ts'];
 /**
  * Files copied as they are next to the compiled code that finds them by __dirname. (The
@@ -32,8 +32,9 @@ const ASSETS = ['devices/runtime/micropython/worker.mjs', 'devices/runtime/micro
 function walk(dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile()) out.push(p);
+    if (e.isDirectory()) {
+      if (!NOT_INPUTS.includes(p)) walk(p, out);
+    } else if (e.isFile()) out.push(p);
   }
   return out;
 }
@@ -118,11 +119,12 @@ function checkRequires() {
  * `npm install` does not compile ~300 files. Best effort: never fails the build.
  */
 function primeCompileCache() {
-  const cache = require('./compile-cache');
-  for (const dir of cache.cacheDirs()) fs.rmSync(path.dirname(dir), { recursive: true, force: true }); // old builds' entries
+  fs.rmSync(path.join(ROOT, 'node_modules', '.cache', 'esp32sim'), { recursive: true, force: true }); // old builds' entries
   const load = ['devices/runtime/micropython/host.js', 'scenarios/cli/main.js', 'devices/simulation/simulation.js', 'scenarios/index.js'];
   const code = `require(${JSON.stringify(require.resolve('./compile-cache'))}).enable();` + load.map((f) => `require(${JSON.stringify(path.join(OUT, f))});`).join('');
-  require('node:child_process').spawnSync(process.execPath, ['-e', code], { stdio: 'ignore', timeout: 60_000 });
+  const env = { ...process.env };
+  delete env.ESP32SIM_COMPILE_CACHE;
+  require('node:child_process').spawnSync(process.execPath, ['-e', code], { stdio: 'ignore', timeout: 60_000, env });
 }
 
 /** Builds dist/ unless it is up to date (or `force`); true when it built. */
@@ -156,23 +158,18 @@ function isStale() {
   const newer = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
-      if (e.isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built) return true;
+      if (e.isDirectory() ? !NOT_INPUTS.includes(p) && newer(p) : fs.statSync(p).mtimeMs > built) return true;
     }
     return false;
   };
   return [...SOURCE_DIRS.map((d) => path.join(ROOT, d)), path.join(ROOT, 'tsconfig.json')].some((p) => (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built));
 }
 
-module.exports = { build, inputHash, isFresh, isStale, OUT };
+module.exports = { build, isStale };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
   try {
-    if (args.includes('--check')) {
-      const fresh = isFresh(inputHash());
-      if (!fresh) process.stderr.write('esp32sim: dist/ is missing or older than the sources (npm run build)\n');
-      process.exit(fresh ? 0 : 1);
-    }
     const t0 = process.hrtime.bigint();
     const built = build({ force: args.includes('--force') });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;

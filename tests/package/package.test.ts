@@ -125,7 +125,7 @@ beforeAll(async () => {
   const manifest = { name: 'esp32sim-user', private: true, dependencies: { esp32sim: `file:${path.relative(project, tarball)}` }, jest: { preset: 'ts-jest' } };
   writeFileSync(path.join(project, 'package.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(lockfile(tarball, pkg, ok(registry, 'npm config').out.trim()), null, 2));
-  ok(await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], project), 'npm ci --offline');
+  ok(await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], project), 'npm ci --offline (its dependencies come from the npm cache that `npm install` here filled)');
   for (const dev of ['jest', 'ts-jest', 'typescript', '@types/jest']) {
     mkdirSync(path.dirname(path.join(project, 'node_modules', dev)), { recursive: true });
     symlinkSync(path.join(REPO_ROOT, 'node_modules', dev), path.join(project, 'node_modules', dev), 'dir');
