@@ -84,7 +84,7 @@ def newfile(path):
 
 
 def rm(path, recursive=False):
-    if os.stat(path)[0] == _DIR:
+    if os.stat(path)[0] & 0xF000 == _DIR:
         if not recursive:
             raise OSError(21)  # EISDIR
         for e in os.ilistdir(path):

@@ -190,4 +190,26 @@ describe('asyncio on the ESP32 (real Simulation, virtual time)', () => {
     expect(lines(esp)).toEqual(['start', 'reader cancelled', 'end 3600']);
     expect(used).toBeLessThan(40);
   }, 30_000);
+
+  test('asyncio.StreamReader(sys.stdin) waits for typed lines while other tasks run', async () => {
+    const { s, esp } = esp32With([
+      'import asyncio, sys',
+      'async def ticker():',
+      '    for i in range(3):',
+      "        print('tick', i)",
+      '        await asyncio.sleep(1)',
+      'async def main():',
+      '    asyncio.create_task(ticker())',
+      '    r = asyncio.StreamReader(sys.stdin)',
+      '    for _ in range(2):',
+      "        print('typed', await r.readline())",
+      'asyncio.run(main())',
+    ]);
+    await s.run({ stopWhen: () => lines(esp).includes('tick 1'), forUs: 10_000_000 });
+    esp.writeStdin('hello');
+    esp.writeStdin('again');
+    await s.run({ stopWhen: ended(esp), forUs: 10_000_000 });
+    await s.close();
+    expect(lines(esp)).toEqual(['tick 0', 'tick 1', "typed b'hello\\n'", "typed b'again\\n'"]);
+  }, 30_000);
 });

@@ -91,7 +91,7 @@ const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
 
 export interface MqttEvent {
   t: number;
-  kind: 'connect' | 'connack-refused' | 'subscribe' | 'publish' | 'deliver' | 'ping' | 'disconnect' | 'will' | 'keepalive-timeout' | 'closed';
+  kind: 'connect' | 'connack-refused' | 'subscribe' | 'publish' | 'deliver' | 'puback' | 'ping' | 'disconnect' | 'will' | 'keepalive-timeout' | 'kicked' | 'closed';
   client: string;
   topic?: string;
   payload?: string;
@@ -148,12 +148,23 @@ export interface MqttBroker {
   readonly retained: Map<string, Uint8Array>;
   /** Credentials it accepts (none: anyone). */
   users?: Record<string, string>;
+  /** Drops a client's connection as a failing broker would (no DISCONNECT; its will is published). */
+  kick(clientId: string): void;
   stop(): void;
 }
 
 export function startMqttBroker(sim: Simulator, api: SocketApi, port = 1883): MqttBroker {
   const clients = new Set<Client>();
-  const broker: MqttBroker = { log: [], retained: new Map(), stop: () => stopListen() };
+  /** Subscriptions kept for clients that connected with clean session 0. */
+  const sessions = new Map<string, { filter: string; qos: number }[]>();
+  const broker: MqttBroker = {
+    log: [],
+    retained: new Map(),
+    kick: (id) => {
+      for (const c of clients) if (c.id === id) drop(c, 'kicked');
+    },
+    stop: () => stopListen(),
+  };
   const log = (e: Omit<MqttEvent, 't'>) => broker.log.push({ t: sim.now, ...e });
 
   const deliver = (topic: string, payload: Uint8Array, qos: number, retain: boolean, to?: Client) => {
@@ -177,7 +188,7 @@ export function startMqttBroker(sim: Simulator, api: SocketApi, port = 1883): Mq
     void from;
   };
 
-  const drop = (c: Client, why: 'closed' | 'keepalive-timeout') => {
+  const drop = (c: Client, why: 'closed' | 'keepalive-timeout' | 'kicked') => {
     if (c.gone) return;
     c.gone = true;
     clients.delete(c);
@@ -221,7 +232,11 @@ export function startMqttBroker(sim: Simulator, api: SocketApi, port = 1883): Mq
         const pass = f & 0x40 ? text(s16()) : undefined;
         let rc = proto === 'MQTT' && level === 4 ? 0 : 1;
         if (rc === 0 && broker.users && (user === undefined || broker.users[user] !== pass)) rc = 5;
-        c.w.send(new Uint8Array([0x20, 2, 0, rc]));
+        const clean = (f & 2) !== 0;
+        if (clean) sessions.delete(c.id);
+        const kept = sessions.get(c.id);
+        if (!clean) sessions.set(c.id, (c.subs = kept ?? []));
+        c.w.send(new Uint8Array([0x20, 2, rc === 0 && kept ? 1 : 0, rc]));
         if (rc !== 0) {
           log({ kind: 'connack-refused', client: c.id });
           c.will = undefined;
@@ -255,7 +270,8 @@ export function startMqttBroker(sim: Simulator, api: SocketApi, port = 1883): Mq
         while (o < b.length) {
           const filter = text(s16());
           const qos = Math.min(1, b[o++] & 3);
-          c.subs = c.subs.filter((s) => s.filter !== filter);
+          const i = c.subs.findIndex((s) => s.filter === filter);
+          if (i >= 0) c.subs.splice(i, 1);
           c.subs.push({ filter, qos });
           granted.push(qos);
           added.push(filter);
@@ -280,8 +296,11 @@ export function startMqttBroker(sim: Simulator, api: SocketApi, port = 1883): Mq
         c.will = undefined;
         drop(c, 'closed');
         return false;
+      case 4:
+        log({ kind: 'puback', client: c.id });
+        return true;
       default:
-        return true; // PUBACK and the like: nothing to do
+        return true;
     }
   };
 
