@@ -32,7 +32,7 @@ export class Simulation implements SimulationApi {
   readonly router: Router;
   readonly internet: InternetHost[] = [];
   /** The simulated world's date (SimulationOptions.clock): NTP, PCs' clocks, the daytime service. */
-  readonly clock: WorldClock;
+  readonly world: WorldClock;
   private readonly handles = new Map<string, DeviceHandleImpl>();
   private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
@@ -52,15 +52,15 @@ export class Simulation implements SimulationApi {
     };
     this.clock = new WallClock(this.opts.watchdogMs, this.opts.wallTimeoutMs);
     this.sim = new Simulator(this.opts.seed);
-    this.clock = new WorldClock(this.sim, parseClock(opts.clock));
-    this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network), this.clock);
+    this.world = new WorldClock(this.sim, parseClock(opts.clock));
+    this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network), this.world);
     for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
     this.sim.trace.emit('sim', 'sim', 'start', { seed: this.opts.seed });
   }
 
   /** Adds a host beyond the router (also from NetworkSpec.internet). */
   addInternetHost(spec: InternetHostSpec): InternetHost {
-    const host = new InternetHost(this.sim, this.router, spec, this.clock);
+    const host = new InternetHost(this.sim, this.router, spec, this.world);
     this.internet.push(host);
     return host;
   }
@@ -108,7 +108,7 @@ export class Simulation implements SimulationApi {
       ap: this.router.radio,
       staticIp: isStatic ? { ip: ip!, prefixLen: this.router.dhcp.prefixLen, gateway: lan, dns: lan } : undefined,
     });
-    board.rtc.set(this.clock.unixUs());
+    board.rtc.set(this.world.unixUs());
     this.router.registerDevice(spec.id, board.nic.mac, isStatic ? ip : undefined);
     if (ip !== undefined && !isStatic) this.router.reserve(board.nic.mac, ip);
     board.onReady(() => {
