@@ -38,10 +38,11 @@ describe('wall clock, RTC and NTP on the real Simulation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ntp-'));
     const file = join(dir, 'ntp.pcap');
     writeFileSync(file, pcap.bytes());
-    const out = execFileSync('tshark', ['-r', file, '-Y', 'ntp', '-T', 'fields', '-e', 'ntp.flags.mode', '-e', 'ntp.xmt'], { encoding: 'utf8' });
+    const tshark = (args: string[]) => execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = tshark(['-r', file, '-Y', 'ntp', '-T', 'fields', '-e', 'ntp.flags.mode', '-e', 'ntp.xmt']);
     expect(out.trim().split('\n').map((l) => l.split('\t')[0])).toEqual(['3', '4']);
     expect(out).toContain('Sep  1, 2026 08:00:01');
-    const bad = execFileSync('tshark', ['-o', 'udp.check_checksum:TRUE', '-r', file, '-Y', '_ws.malformed || _ws.expert.severity >= warning'], { encoding: 'utf8' });
+    const bad = tshark(['-o', 'udp.check_checksum:TRUE', '-r', file, '-Y', '_ws.malformed || _ws.expert.severity >= warning']);
     expect(bad.trim()).toBe('');
   }, 120_000);
 
