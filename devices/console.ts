@@ -161,6 +161,8 @@ export class Console implements ConsoleApi {
 export class Stdin implements StdinApi {
   private queued: string[] = [];
   private waiting: ((line: string) => void)[] = [];
+  /** One-shot watchers of a line arriving with no reader waiting (select.poll on sys.stdin). */
+  private watchers: (() => void)[] = [];
 
   constructor(
     private readonly sim: Simulator,
@@ -176,12 +178,29 @@ export class Stdin implements StdinApi {
   push(line: string): void {
     this.sim.trace.emit(this.device, 'input', 'stdin', { line });
     const cb = this.waiting.shift();
-    if (cb) cb(line);
-    else this.queued.push(line);
+    if (cb) return cb(line);
+    this.queued.push(line);
+    const ws = this.watchers;
+    this.watchers = [];
+    for (const w of ws) w();
+  }
+
+  /** Lines typed ahead and not read yet. */
+  pending(): number {
+    return this.queued.length;
+  }
+
+  /** Calls `fn` once when a line is queued; the returned function forgets it. */
+  whenReadable(fn: () => void): () => void {
+    this.watchers.push(fn);
+    return () => {
+      this.watchers = this.watchers.filter((w) => w !== fn);
+    };
   }
 
   /** Forgets waiting readers (script killed / board reset); typed-ahead lines stay. */
   dropWaiters(): void {
     this.waiting = [];
+    this.watchers = [];
   }
 }

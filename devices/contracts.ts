@@ -90,6 +90,16 @@ export interface StdinApi {
   readLine(cb: (line: string) => void): void;
   /** Adds a line as if typed (scenario write-serial / stdin list). */
   push(line: string): void;
+  /** Lines typed ahead and not read yet (select.poll on sys.stdin). */
+  pending?(): number;
+  /** Calls `fn` once when a line is queued; the returned function forgets it. */
+  whenReadable?(fn: () => void): () => void;
+}
+
+/** A board's real-time clock (machine.RTC, time.time()): µs since the board's epoch. */
+export interface RtcApi {
+  nowUs(): number;
+  set(us: number): void;
 }
 
 export interface BoardApi {
@@ -112,6 +122,8 @@ export interface BoardApi {
   /** machine.reset(): reboot (sockets gone, script restarts). */
   reset(): void;
   uniqueId(): Uint8Array;
+  /** ESP32: µs since 2000-01-01 (the port's epoch), 0 at power-on; PC: Unix µs of the simulated world's clock. */
+  readonly rtc?: RtcApi;
   /**
    * The lab WiFi this board's firmware knows (what the tutorial's emp_wifi.Wifi.connect() joins).
    * The Simulation already joins it before the script starts when the device has `wifi: 'auto'`.

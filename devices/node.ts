@@ -9,6 +9,7 @@ import type { NetStack } from '../stack/netstack';
 import type { SocketApi } from '../stack/socket/api';
 import type { TcpLayerApi } from '../stack/tcp/api';
 import { boardCounters, buildTransport, resolveName, type PersonalityKind, type Transport } from '../stack/transport';
+import { Rtc } from './clock';
 import { Console, Stdin } from './console';
 import type { BoardApi, WlanApi } from './contracts';
 import type { Gpio } from './gpio';
@@ -55,6 +56,8 @@ export abstract class Board extends NetNode implements BoardApi {
   abstract readonly gpio: Gpio | undefined;
   readonly console: Console;
   readonly stdin: Stdin;
+  /** Real-time clock (time.time(), machine.RTC); the Simulation sets it at power-on. */
+  readonly rtc: Rtc;
   /** Powered on (between powerOn() and powerOff()). */
   powered = false;
 
@@ -62,6 +65,7 @@ export abstract class Board extends NetNode implements BoardApi {
     super(sim, id, net, personality);
     this.console = new Console(sim, id);
     this.stdin = new Stdin(sim, id);
+    this.rtc = new Rtc(sim);
   }
 
   abstract wlan(iface: number): WlanApi | undefined;

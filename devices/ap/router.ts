@@ -16,6 +16,8 @@ import { Nic } from '../nic';
 import { ApRadio } from './radio';
 import { DhcpService } from './services';
 import type { InternetHostSpec } from '../internet/host';
+import { SntpServer } from '../internet/ntp';
+import { WorldClock } from '../clock';
 import type { LinkSpec } from '../medium/link';
 
 export interface NetworkSpec {
@@ -28,6 +30,8 @@ export interface NetworkSpec {
 }
 
 export const ROUTER_ID = 'router';
+/** ntptime's default host. */
+export const DEFAULT_NTP_NAME = 'pool.ntp.org';
 /** The router's WAN address; the simulated internet hosts use it as their gateway. */
 export const WAN_IP = '100.64.0.1';
 
@@ -66,6 +70,8 @@ export class Router {
   readonly dhcp: DhcpService;
   readonly dns: DnsServer;
   readonly lanIp: Ipv4Addr;
+  /** SNTP on the router (home routers answer NTP); `pool.ntp.org` resolves here unless an internet host takes the name. */
+  readonly ntp: SntpServer;
   /** Device id → MAC of every LAN device (for DNS names), and static addresses. */
   private readonly names = new Map<string, { mac: MacAddr; staticIp?: Ipv4Addr }>();
 
@@ -73,6 +79,7 @@ export class Router {
     private readonly sim: Simulator,
     airspace: Airspace,
     readonly network: ResolvedNetwork,
+    readonly clock: WorldClock = new WorldClock(sim),
   ) {
     this.net = new NetStack(sim, { device: ROUTER_ID, hostname: ROUTER_ID });
     this.net.ip.forwarding = true;
@@ -99,6 +106,8 @@ export class Router {
     this.dns = new DnsServer(this.net.udp);
     this.dns.add(ROUTER_ID, this.lanIp);
     this.dns.add(`${ROUTER_ID}.lan`, this.lanIp);
+    this.dns.add(DEFAULT_NTP_NAME, this.lanIp);
+    this.ntp = new SntpServer(this.net.udp, clock);
     this.dhcp = new DhcpService(this.net, this.lan, {
       onLease: (l) => {
         for (const [id, d] of this.names) if (d.mac === l.mac) this.dns.addDevice(id, l.ip);
@@ -132,6 +141,7 @@ export class Router {
     const out = this.net.counters();
     for (const [k, v] of Object.entries(this.radio.bss.counters)) out[`medium.${k}`] = v;
     for (const [k, v] of Object.entries(this.dhcp.counters)) out[`dhcpd.${k}`] = v;
+    for (const [k, v] of Object.entries(this.ntp.counters)) out[`ntpd.${k}`] = v;
     return out;
   }
 }

@@ -11,8 +11,9 @@ import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
 import { NetNode } from '../node';
 import { startService, type Service } from './services';
+import type { WorldClock } from '../clock';
 
-export type InternetService = 'starwars' | 'echo' | 'discard' | 'http' | 'daytime';
+export type InternetService = 'starwars' | 'echo' | 'discard' | 'http' | 'daytime' | 'ntp';
 
 export interface InternetHostSpec {
   name: string;
@@ -38,6 +39,7 @@ export class InternetHost extends NetNode {
     sim: Simulator,
     router: Router,
     readonly spec: InternetHostSpec,
+    readonly clock: WorldClock = router.clock,
   ) {
     super(sim, spec.name, new NetStack(sim, { device: spec.name, hostname: spec.name }), 'linux');
     const ip = parseIp(spec.ip);

@@ -7,6 +7,9 @@ import { AF_INET, SOCK_STREAM, type Fd, type SocketApi } from '../../stack/socke
 import type { Simulator } from '../../sim/simulator';
 import type { InternetHostSpec } from './host';
 import { CLEAR_HOME, STARWARS_FPS, starwarsFrames } from './starwars';
+import type { UdpLayerApi } from '../../stack/udp/api';
+import type { WorldClock } from '../clock';
+import { SntpServer } from './ntp';
 
 export interface Service {
   stop(): void;
@@ -18,14 +21,15 @@ interface ServiceHost {
   readonly sim: Simulator;
   readonly id: string;
   readonly transport: { sockets: SocketApi };
+  readonly net: { udp: UdpLayerApi };
+  /** The simulated world's date (daytime, ntp). */
+  readonly clock: WorldClock;
 }
 
-type ConnHandler = (fd: Fd, api: SocketApi, sim: Simulator) => void;
+type ConnHandler = (fd: Fd, api: SocketApi, sim: Simulator, clock: WorldClock) => void;
 
 /** How many times the animation plays before the server says goodbye and closes. */
 export const STARWARS_LOOPS = 2;
-/** Virtual wall clock of the daytime service at t = 0: 2026-01-01T00:00:00Z, in seconds since 1970. */
-export const DAYTIME_EPOCH_S = 1_767_225_600;
 
 const DAYS = ['Thursday', 'Friday', 'Saturday', 'Sunday', 'Monday', 'Tuesday', 'Wednesday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -69,8 +73,8 @@ const echo: ConnHandler = (fd, api) => {
 
 const discard: ConnHandler = (fd, api) => readLoop(api, fd, () => {}, () => api.close(fd));
 
-const daytime: ConnHandler = (fd, api, sim) => {
-  api.sendall(fd, enc(daytimeText(DAYTIME_EPOCH_S + Math.floor(sim.now / 1_000_000)) + '\r\n'), () => api.close(fd));
+const daytime: ConnHandler = (fd, api, _sim, clock) => {
+  api.sendall(fd, enc(daytimeText(Math.floor(clock.unixUs() / 1_000_000)) + '\r\n'), () => api.close(fd));
 };
 
 const http: ConnHandler = (fd, api) => {
@@ -128,7 +132,21 @@ function starwars(frames: string[]): ConnHandler {
   };
 }
 
+/** NTP (UDP): an SNTP server on the spec's port (123). */
+function startNtp(host: ServiceHost, spec: InternetHostSpec): Service {
+  if (spec.port !== 123) throw new Error(`${host.id}: the ntp service answers on port 123, not ${spec.port}`);
+  const ntp = new SntpServer(host.net.udp, host.clock);
+  if (!ntp.started) throw new Error(`${host.id}: cannot bind UDP port 123`);
+  return {
+    stop: () => ntp.stop(),
+    get connections() {
+      return ntp.counters.answered;
+    },
+  };
+}
+
 export function startService(host: ServiceHost, spec: InternetHostSpec): Service {
+  if (spec.service === 'ntp') return startNtp(host, spec);
   const api = host.transport.sockets;
   const handler: ConnHandler =
     spec.service === 'echo' ? echo : spec.service === 'discard' ? discard : spec.service === 'daytime' ? daytime : spec.service === 'http' ? http : starwars(starwarsFrames());
@@ -144,7 +162,7 @@ export function startService(host: ServiceHost, spec: InternetHostSpec): Service
       if (svc.stopped || !r.ok) return;
       svc.connections++;
       host.sim.trace.emit(host.id, 'socket', 'service-accept', { service: spec.service, from: `${r.value.addr.ip}:${r.value.addr.port}` });
-      handler(r.value.fd, api, host.sim);
+      handler(r.value.fd, api, host.sim, host.clock);
       acceptLoop();
     });
   acceptLoop();

@@ -10,6 +10,9 @@ import type { SysResult, SysValue, Syscall } from './contract';
 export type Answer = (r: SysResult) => void;
 
 export const EINVAL = 22;
+/** select.poll: sys.stdin is fd 0 (never a socket's fd); POLLIN. */
+const STDIN_FD = 0;
+const POLLIN_BIT = 1;
 export const EPERM = 1;
 const TICKS_PERIOD = 2 ** 30;
 /** PC clocks: Unix time of the simulation's t=0 (2025-01-01T00:00:00Z). */
@@ -86,12 +89,22 @@ export class ScriptOs {
         return answer(ok(Math.floor(this.sinceBoot / 1000) % TICKS_PERIOD));
       case 'time.ticks_us':
         return answer(ok(this.sinceBoot % TICKS_PERIOD));
+      case 'stdin.read':
+        // sys.stdin: the next typed line; a PC's terminal echoes it, an ESP32's UART does not.
+        return b.stdin.readLine((line) => {
+          if (num(a[0])) b.console.write(line + '\n');
+          answer(ok(line));
+        });
       case 'time.time':
-        return answer(ok(pc ? PC_EPOCH_S + b.sim.now / 1e6 : Math.floor(this.sinceBoot / 1e6)));
-      case 'time.time_ns': {
-        const us = BigInt(pc ? b.sim.now : this.sinceBoot) + (pc ? BigInt(PC_EPOCH_S) * 1_000_000n : 0n);
-        return answer(ok((us * 1000n).toString()));
-      }
+        return answer(ok(pc ? this.rtcUs() / 1e6 : Math.floor(this.rtcUs() / 1e6)));
+      case 'time.time_ns':
+        return answer(ok((BigInt(Math.round(this.rtcUs())) * 1000n).toString()));
+      case 'rtc.get':
+        return answer(ok(this.rtcUs()));
+      case 'rtc.set':
+        if (!b.rtc || typeof a[0] !== 'number' || !Number.isFinite(a[0])) return answer(fail(EINVAL));
+        b.rtc.set(a[0]);
+        return answer(ok());
       case 'resolve':
         return b.resolve(str(a[0]), (ip) => answer(ip ? ok(ip) : fail(pc ? -2 : -202)));
       case 'hostname':
@@ -140,16 +153,47 @@ export class ScriptOs {
     }
   }
 
+  /** The board's RTC in µs (ESP32: since 2000-01-01; PC: Unix). Boards without one: time since boot / PC_EPOCH_S. */
+  private rtcUs(): number {
+    const rtc = this.board.rtc;
+    if (rtc) return rtc.nowUs();
+    return this.opts.personality === 'pc' ? PC_EPOCH_S * 1e6 + this.board.sim.now : this.sinceBoot;
+  }
+
+  /** select.poll over sockets and (fd 0) stdin, in one call. */
   private poll(a: SysValue[], answer: Answer): void {
     const spec = typeof a[0] === 'string' ? (JSON.parse(a[0]) as unknown) : a[0];
     if (!Array.isArray(spec)) return answer(fail(EINVAL));
-    const entries = spec.map((e) => ({ fd: num((e as SysValue[])[0]), events: num((e as SysValue[])[1]) }));
+    const all = spec.map((e) => ({ fd: num((e as SysValue[])[0]), events: num((e as SysValue[])[1]) }));
     const t = a[1] === null || a[1] === undefined ? null : Math.max(0, Math.round(num(a[1])));
     const esp = this.opts.personality === 'esp32';
-    this.board.sockets.poll(entries, t, (ready) =>
-      // ESP32: POLLERR is never reported.
-      answer(ok(ready.map((r) => [r.fd, esp ? r.revents & ~8 : r.revents]))),
-    );
+    // ESP32: POLLERR is never reported.
+    const reply = (ready: { fd: number; revents: number }[]) => ready.map((r): SysValue => [r.fd, esp ? r.revents & ~8 : r.revents]);
+    const sockets = this.board.sockets;
+    const stdin = this.board.stdin;
+    const wantsStdin = all.find((e) => e.fd === STDIN_FD && e.events & POLLIN_BIT);
+    if (!wantsStdin || !stdin.pending || !stdin.whenReadable) {
+      sockets.poll(all, t, (ready) => answer(ok(reply(ready))));
+      return;
+    }
+    const entries = all.filter((e) => e.fd !== STDIN_FD);
+    const withStdin = (ready: { fd: number; revents: number }[]) => answer(ok([...reply(ready), [STDIN_FD, POLLIN_BIT]]));
+    if (stdin.pending() > 0) return void sockets.poll(entries, 0, withStdin);
+    let done = false;
+    let forget = () => {};
+    const stop = sockets.poll(entries, t, (ready) => {
+      if (done) return;
+      done = true;
+      forget();
+      answer(ok(reply(ready)));
+    });
+    if (done || t === 0) return;
+    forget = stdin.whenReadable(() => {
+      if (done) return;
+      done = true;
+      if (typeof stop === 'function') stop();
+      sockets.poll(entries, 0, withStdin);
+    });
   }
 
   private wlan(call: Syscall, answer: Answer): void {

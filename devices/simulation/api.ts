@@ -41,6 +41,11 @@ export interface DeviceSpec {
 export interface SimulationOptions {
   seed?: number;
   network?: NetworkSpec;
+  /**
+   * The simulated world's date at virtual time 0 (what NTP serves and a PC's clock shows): an ISO 8601
+   * UTC date-time ("2026-09-01T08:00:00Z") or Unix seconds. Default 2026-01-01T00:00:00Z.
+   */
+  clock?: string | number;
   /** Wall-clock budget for a script to reach its next kernel call (runaway loop watchdog), ms. Default 5000. */
   watchdogMs?: number;
   /** Per-VM memory cap in bytes. Default 64 MiB. */

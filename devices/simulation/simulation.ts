@@ -16,6 +16,7 @@ import { DeviceHandleImpl } from './handle';
 import type { Board } from '../node';
 import { InternetHost } from '../internet/host';
 import { Airspace } from '../medium/airspace';
+import { parseClock, WorldClock } from '../clock';
 import { PcBoard } from '../pc/board';
 import { buildRuntime, launchScript, type LaunchOptions } from './launch';
 import type { ScriptRuntime } from '../runtime/contract';
@@ -30,6 +31,8 @@ export class Simulation implements SimulationApi {
   readonly airspace = new Airspace();
   readonly router: Router;
   readonly internet: InternetHost[] = [];
+  /** The simulated world's date (SimulationOptions.clock): NTP, PCs' clocks, the daytime service. */
+  readonly world: WorldClock;
   private readonly handles = new Map<string, DeviceHandleImpl>();
   private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
@@ -49,14 +52,15 @@ export class Simulation implements SimulationApi {
     };
     this.clock = new WallClock(this.opts.watchdogMs, this.opts.wallTimeoutMs);
     this.sim = new Simulator(this.opts.seed);
-    this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network));
+    this.world = new WorldClock(this.sim, parseClock(opts.clock));
+    this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network), this.world);
     for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
     this.sim.trace.emit('sim', 'sim', 'start', { seed: this.opts.seed });
   }
 
   /** Adds a host beyond the router (also from NetworkSpec.internet). */
   addInternetHost(spec: InternetHostSpec): InternetHost {
-    const host = new InternetHost(this.sim, this.router, spec);
+    const host = new InternetHost(this.sim, this.router, spec, this.world);
     this.internet.push(host);
     return host;
   }
@@ -104,6 +108,7 @@ export class Simulation implements SimulationApi {
       ap: this.router.radio,
       staticIp: isStatic ? { ip: ip!, prefixLen: this.router.dhcp.prefixLen, gateway: lan, dns: lan } : undefined,
     });
+    board.rtc.set(this.world.unixUs());
     this.router.registerDevice(spec.id, board.nic.mac, isStatic ? ip : undefined);
     if (ip !== undefined && !isStatic) this.router.reserve(board.nic.mac, ip);
     board.onReady(() => {
@@ -121,6 +126,7 @@ export class Simulation implements SimulationApi {
     const board = h.board;
     if (!afterReset) board.powerOn();
     if (!(board instanceof Esp32Board)) return; // a PC starts its script once it has an address (onReady)
+    if (!afterReset) board.rtc.set(0); // the RTC starts at 2000-01-01 at power-on; machine.reset() keeps it
     if ((h.spec.wifi ?? 'auto') === 'none') {
       this.startScript(h);
       return;

@@ -90,6 +90,7 @@ export async function runScenario(scenario: Scenario, opts: RunnerOptions): Prom
     api = await opts.createSimulation({
       seed,
       network: scenario.network,
+      ...(scenario.clock !== undefined ? { clock: scenario.clock } : {}),
       ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
       ...(opts.memoryCapBytes !== undefined ? { memoryCapBytes: opts.memoryCapBytes } : {}),
     });

@@ -12,12 +12,12 @@ import { z } from 'zod';
 import type { DeviceSpec, InternetService, LinkSpec, NetworkSpec, ScriptSpec } from '../../devices/simulation/api';
 import type { Scenario, ScenarioError, ScriptInfo, Step } from './model';
 import { parseStep, type PathIssue } from './steps';
-import { deviceId, duration, fraction, ipv4, port, rate, subnet, toLinkSpec } from './values';
+import { clock, deviceId, duration, fraction, ipv4, port, rate, subnet, toLinkSpec } from './values';
 
 export { formatError } from './model';
 export type { Scenario, ScenarioError, Step } from './model';
 
-const SERVICES: [InternetService, ...InternetService[]] = ['starwars', 'echo', 'discard', 'http', 'daytime'];
+const SERVICES: [InternetService, ...InternetService[]] = ['starwars', 'echo', 'discard', 'http', 'daytime', 'ntp'];
 export const DEFAULT_TIMEOUT_US = 60_000_000;
 
 const link = z.strictObject({
@@ -65,6 +65,7 @@ const top = z.strictObject({
   version: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   timeout: duration.optional(),
+  clock: clock.optional(),
   network: network.optional(),
   devices: z
     .record(z.string().regex(deviceId, { error: 'device ids are letters, digits, _ and - (starting with a letter)' }), device)
@@ -247,6 +248,7 @@ function build(
       version: t.version ?? 1,
       seed: t.seed ?? 1,
       timeoutUs: t.timeout ?? DEFAULT_TIMEOUT_US,
+      ...(t.clock !== undefined ? { clock: t.clock } : {}),
       network: net,
       devices,
       steps,

@@ -43,6 +43,8 @@ export interface Scenario {
   version: number;
   seed: number;
   timeoutUs: number;
+  /** The world's date at virtual time 0 (SimulationOptions.clock), as written. */
+  clock?: string | number;
   network: NetworkSpec;
   devices: DeviceSpec[];
   steps: Step[];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { LinkSpec } from '../../devices/simulation/api';
 import { parseDuration } from '../../sim/simulator';
+import { parseClock } from '../../devices/clock';
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
@@ -15,6 +16,17 @@ export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => 
     return parseDuration(v);
   } catch {
     ctx.addIssue({ code: 'custom', message: `${show(v)} is not a duration (use e.g. 500ms, 1.5s, 2m)` });
+    return z.NEVER;
+  }
+});
+
+/** The world's date at virtual time 0: a UTC date-time (2026-09-01T08:00:00Z) or Unix seconds; kept as written. */
+export const clock = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  try {
+    parseClock(v);
+    return v;
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
     return z.NEVER;
   }
 });

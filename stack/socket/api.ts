@@ -60,13 +60,14 @@ export interface SocketApi {
   readiness(fd: Fd): number;
   /**
    * Waits until any of `fds` has any of its requested events, or `timeoutUs`
-   * passes (null = forever, 0 = just look). Answers the ready list.
+   * passes (null = forever, 0 = just look). Answers the ready list. May return a
+   * function that ends the wait without answering (the OS also waits on stdin).
    */
   poll(
     entries: { fd: Fd; events: number }[],
     timeoutUs: number | null,
     cb: (ready: { fd: Fd; revents: number }[]) => void,
-  ): void;
+  ): void | (() => void);
   /** Closes everything without sending anything (device reset / power off). */
   destroyAll(): void;
   /** Closes everything as an OS does when a process dies (RST for unread data, FIN otherwise). */

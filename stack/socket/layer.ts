@@ -259,7 +259,7 @@ export class SocketLayer implements SocketApi, SockHost {
     return s ? s.readiness() : POLLNVAL;
   }
 
-  poll(entries: { fd: Fd; events: number }[], timeoutUs: number | null, cb: (ready: { fd: Fd; revents: number }[]) => void): void {
+  poll(entries: { fd: Fd; events: number }[], timeoutUs: number | null, cb: (ready: { fd: Fd; revents: number }[]) => void): () => void {
     const look = (): { fd: Fd; revents: number }[] => {
       const ready: { fd: Fd; revents: number }[] = [];
       for (const e of entries) {
@@ -276,9 +276,11 @@ export class SocketLayer implements SocketApi, SockHost {
     };
     if (timeoutUs === 0) {
       cb(look());
-      return;
+      return () => {};
     }
-    this.waits.block(undefined, attempt, timeoutUs, () => cb([]));
+    const owner = {};
+    this.waits.block(owner, attempt, timeoutUs, () => cb([]));
+    return () => this.waits.cancelOwner(owner);
   }
 
   closeAll(): void {

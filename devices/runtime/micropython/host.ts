@@ -83,10 +83,18 @@ export function wasmModule(): WasmModule {
   return cache.module;
 }
 
+/** The VM's /lib: every .py file under py/, keyed by its path relative to it ('umqtt/simple.py' for packages). */
 function pyFiles(): Record<string, string> {
   if (!cache.files) {
     const files: Record<string, string> = {};
-    for (const f of fs.readdirSync(PY_DIR)) if (f.endsWith('.py')) files[f] = fs.readFileSync(path.join(PY_DIR, f), 'utf8');
+    const walk = (rel: string) => {
+      for (const e of fs.readdirSync(path.join(PY_DIR, rel), { withFileTypes: true })) {
+        const name = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(name);
+        else if (e.name.endsWith('.py')) files[name] = fs.readFileSync(path.join(PY_DIR, name), 'utf8');
+      }
+    };
+    walk('');
     cache.files = files;
   }
   return cache.files;

@@ -129,7 +129,11 @@ function awaitScript() {
 let bootError;
 try {
   mp.FS.mkdirTree('/lib');
-  for (const [name, text] of Object.entries(files)) mp.FS.writeFile('/lib/' + name, text);
+  for (const [name, text] of Object.entries(files)) {
+    const dir = name.lastIndexOf('/');
+    if (dir > 0) mp.FS.mkdirTree('/lib/' + name.slice(0, dir));
+    mp.FS.writeFile('/lib/' + name, text);
+  }
   mp.registerJsModule('_k', kernel);
   // Scripts must not reach the host: drop what the `js` module could reach.
   for (const k of ['process', 'require', 'fetch', 'Buffer', 'WebAssembly', 'eval', 'Function']) {

@@ -34,6 +34,8 @@ def _install():
         for n in ('BlockingIOError', 'ConnectionError', 'BrokenPipeError', 'ConnectionAbortedError',
                   'ConnectionRefusedError', 'ConnectionResetError', 'TimeoutError'):
             setattr(builtins, n, getattr(_kern, n))
+    import _sys
+    _sys.install()  # the board's identity (sys, os.uname) and sys.stdin as a stream
 
 
 def _format(e, src_lines):

@@ -145,3 +145,23 @@ HARD_RESET = 2
 WDT_RESET = 3
 DEEPSLEEP_RESET = 4
 SOFT_RESET = 5
+
+
+class RTC:
+    # The board's real-time clock (time.time() and time.localtime() read it; ntptime.settime() sets it).
+    # datetime() is (year, month, day, weekday, hours, minutes, seconds, microseconds), weekday 0 = Monday.
+    def __init__(self, id=0):
+        pass
+
+    def datetime(self, dt=None):
+        import time
+        if dt is None:
+            us = call('rtc.get')
+            s = int(us // 1000000)
+            t = time.gmtime(s)
+            return (t[0], t[1], t[2], t[6], t[3], t[4], t[5], int(us - s * 1000000))
+        s = time.mktime((dt[0], dt[1], dt[2], dt[4], dt[5], dt[6], 0, 0))
+        call('rtc.set', float(s) * 1000000.0 + float(dt[7] if len(dt) > 7 else 0))
+
+    def init(self, dt):
+        self.datetime(dt)

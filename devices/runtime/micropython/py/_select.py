@@ -1,5 +1,6 @@
 # select / uselect over the socket layer's readiness (MicroPython values and ESP32 quirks).
 import json
+import _stdin
 from _kern import call
 
 POLLIN = 1
@@ -14,8 +15,16 @@ def _fd(o):
 
 
 def _wait(entries, timeout_us):
-    spec = json.dumps([[fd, ev] for fd, ev in entries])
-    return call('socket.poll', spec, timeout_us)
+    # One kernel call over sockets and sys.stdin (fd 0). Bytes of stdin already buffered on this
+    # side (a partial read) make it readable at once: the kernel then only looks.
+    buffered = False
+    for fd, ev in entries:
+        if fd == 0 and ev & POLLIN and _stdin.pending():
+            buffered = True
+    ready = call('socket.poll', json.dumps([[fd, ev] for fd, ev in entries]), 0 if buffered else timeout_us)
+    if buffered and not [r for r in ready if r[0] == 0]:
+        ready.append([0, POLLIN])
+    return ready
 
 
 class poll:

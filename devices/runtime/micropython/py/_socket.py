@@ -13,6 +13,8 @@ IP_ADD_MEMBERSHIP = 3
 MSG_PEEK = 1
 MSG_DONTWAIT = 8
 TCP_NODELAY = 1
+_EAGAIN = 11  # on both personalities
+_CHUNK = 2048
 if PC:
     SOL_SOCKET = 1
     SO_REUSEADDR = 2
@@ -110,8 +112,12 @@ class socket:
         call('socket.bind', self._fd, ip, port)
 
     def listen(self, backlog=None):
-        if not PC and backlog is None:
-            raise TypeError('function takes 2 positional arguments but 1 were given')
+        # Default backlog: the ESP32 port's MICROPY_PY_SOCKET_LISTEN_BACKLOG_DEFAULT (2), negative is 0;
+        # CPython's min(SOMAXCONN, 128).
+        if backlog is None:
+            backlog = 128 if PC else 2
+        elif not PC and backlog < 0:
+            backlog = 0
         call('socket.listen', self._fd, backlog)
 
     def accept(self):
@@ -139,7 +145,8 @@ class socket:
             return e.args[0]
 
     def _data(self, data):
-        if PC and isinstance(data, str):
+        # A str is sent as its UTF-8 bytes (MicroPython: the buffer protocol; CPython would refuse it).
+        if isinstance(data, str):
             return data.encode()
         return data
 
@@ -209,36 +216,91 @@ class socket:
     def makefile(self, *a, **k):
         return self
 
-    # stream methods
+    # Stream methods, as MicroPython's stream protocol has them: read(n)/readinto() wait for n bytes
+    # (or the end of the stream) on a blocking socket; on a non-blocking one, what would block gives
+    # what has arrived so far, or None when nothing has (EAGAIN never escapes); write() likewise.
+    def _rx(self, n, flags=0):
+        try:
+            return callr('socket.recv', n, self._fd, n, flags)[0]
+        except OSError as e:
+            if e.args and e.args[0] == _EAGAIN:
+                return None
+            raise self._err(e)
+
+    def _exact(self, n):
+        out = None
+        while n > 0:
+            d = self._rx(n if n < _CHUNK else _CHUNK)
+            if d is None or not d:
+                if out is None:
+                    return d
+                return out
+            out = d if out is None else out + d
+            n -= len(d)
+        return b'' if out is None else out
+
     def read(self, n=-1):
         if n is not None and n >= 0:
-            return self.recv(n)
-        out = b''
+            return self._exact(n)
+        out = None
         while True:
-            d = self.recv(1024)
-            if not d:
+            d = self._rx(_CHUNK)
+            if d is None:
                 return out
-            out += d
+            if not d:
+                return b'' if out is None else out
+            out = d if out is None else out + d
 
     def readinto(self, buf, n=None):
         n = len(buf) if n is None else min(n, len(buf))
-        d = self.recv(n)
+        d = self._exact(n)
+        if d is None:
+            return None
         buf[:len(d)] = d
         return len(d)
 
-    def readline(self):
-        out = b''
-        while True:
-            c = self.recv(1)
-            if not c:
+    def readline(self, limit=-1):
+        # Looks ahead (MSG_PEEK) for the newline, then takes the line: two kernel calls, not one a byte.
+        out = None
+        while limit != 0:
+            want = _CHUNK if limit < 0 or limit > _CHUNK else limit
+            d = self._rx(want, MSG_PEEK)
+            if not d:
+                if out is None:
+                    return d
                 return out
-            out += c
-            if c == b'\n':
-                return out
+            i = d.find(b'\n')
+            take = len(d) if i < 0 else i + 1
+            d = self._rx(take)
+            if not d:
+                return d if out is None else out
+            out = d if out is None else out + d
+            if limit > 0:
+                limit -= len(d)
+            if d[-1] == 10:
+                break
+        return b'' if out is None else out
 
-    def write(self, buf):
-        return self.send(buf)
-
+    def write(self, buf, off=0, n=None):
+        data = self._data(buf)
+        if off or n is not None:
+            data = memoryview(data)[off:] if n is None else memoryview(data)[off:off + n]
+        if self._to is None:
+            self.sendall(data)
+            return len(data)
+        done = 0
+        mv = memoryview(data)
+        while done < len(data):
+            try:
+                k = callw('socket.send', bytes(mv[done:done + 65536]), self._fd, 0)
+            except OSError as e:
+                if e.args and e.args[0] == _EAGAIN:
+                    return done if done else None
+                raise self._err(e)
+            if k <= 0:
+                break
+            done += k
+        return done
 
 if PC:
     def gethostbyname(host):
