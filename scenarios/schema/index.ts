@@ -82,7 +82,7 @@ const top = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   author: z.string().optional(),
-  version: z.literal(1).optional(),
+  version: z.literal(1, { error: (iss) => `${showValue(iss.input)} is not supported: this esp32sim reads version 1 scenarios (write version: 1)` }).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   timeout: positiveDuration.optional(),
   /** Wall time a script may compute between two kernel calls before the watchdog stops it. */

@@ -72,7 +72,9 @@ export function issueMessages(issues: readonly Issue[], valueAt: (p: Path) => un
         break;
       }
       case 'invalid_value':
-        if (i.values.length === 1) out.push({ path: p, message: `${showValue(v)} is not supported: expected ${showValue(i.values[0])}` });
+        if (v === undefined) out.push({ path: p, message: `missing: expected ${i.values.map((x) => showValue(x)).join(' or ')}` });
+        else if (i.message && !i.message.startsWith('Invalid')) out.push({ path: p, message: i.message });
+        else if (i.values.length === 1) out.push({ path: p, message: `${showValue(v)} is not supported: expected ${showValue(i.values[0])}` });
         else out.push({ path: p, message: `${showValue(v)} is not one of ${i.values.map((x) => showValue(x)).join(', ')}` });
         break;
       case 'too_small':

@@ -33,7 +33,11 @@ export function parseDurationText(v: string | number): { us: number } | { error:
 }
 
 /** A duration in virtual microseconds. */
-export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+export const duration = z.unknown().transform((v, ctx) => {
+  if (typeof v !== 'string' && typeof v !== 'number') {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 30s or 500ms, got ${show(v)}` });
+    return z.NEVER;
+  }
   const r = parseDurationText(v);
   if ('error' in r) {
     ctx.addIssue({ code: 'custom', message: r.error });
@@ -68,8 +72,8 @@ export function parseSize(v: string | number): number | undefined {
 }
 
 /** An ESP32 MicroPython heap size in bytes (16K to 8M). */
-export const heapSize = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = parseSize(v);
+export const heapSize = z.unknown().transform((v, ctx) => {
+  const n = typeof v === 'string' || typeof v === 'number' ? parseSize(v) : undefined;
   if (n === undefined) {
     ctx.addIssue({ code: 'custom', message: `${show(v)} is not a size (use e.g. 96K, 160K, 2M)` });
     return z.NEVER;
@@ -82,8 +86,8 @@ export const heapSize = z.union([z.string(), z.number()]).transform((v, ctx) => 
 });
 
 /** A probability 0..1 written as 30% or 0.3. */
-export const fraction = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = parseFraction(v);
+export const fraction = z.unknown().transform((v, ctx) => {
+  const n = typeof v === 'string' || typeof v === 'number' ? parseFraction(v) : undefined;
   if (n === undefined) {
     ctx.addIssue({ code: 'custom', message: `${show(v)} is not a percentage (use e.g. 30% or 0.3)` });
     return z.NEVER;
@@ -105,8 +109,8 @@ export function parseFraction(v: string | number): number | undefined {
 const RATE_UNITS: Record<string, number> = { bit: 1, kbit: 1e3, mbit: 1e6, gbit: 1e9, bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9 };
 
 /** A bit rate in bits per second: 20Mbit, 54Mbps, 500kbit or a bare number. */
-export const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = parseRate(v);
+export const rate = z.unknown().transform((v, ctx) => {
+  const n = typeof v === 'string' || typeof v === 'number' ? parseRate(v) : undefined;
   if (n === undefined) {
     ctx.addIssue({ code: 'custom', message: `${show(v)} is not a bit rate (use e.g. 20Mbit, 500kbit)` });
     return z.NEVER;
