@@ -57,7 +57,7 @@ describe('JUnit', () => {
   test('the report validates against the JUnit schema and carries consoles, failures and both times', async () => {
     const file = path.join(dir, 'report.xml');
     const t = io();
-    const broken = lab('broken', '  - wait-serial: x\n', 'colour: red\n');
+    const broken = lab('broken', '  - wait-serial: x\n', '  esp32: { board: esp32, script: main.py }\ncolour: red\n');
     expect(await main(['run', pass, fail, broken, '--junit', file, '--quiet', '--seed', '2'], t.io)).toBe(2);
     const xml = readFileSync(file, 'utf8');
     expect(await validJunit(xml)).toEqual([]);
