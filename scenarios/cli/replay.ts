@@ -48,7 +48,14 @@ export async function cmdReplay(file: string, o: ReplayOpts, io: Io): Promise<nu
       if (sha256(r.text) !== s.sha256) io.err(`note: ${path.join(o.against, s.ref)} differs from the recorded ${s.ref} (${s.device})`);
     }
   }
-  const ts = h.scripts.filter((s) => s.language === 'typescript');
+  // Which scripts are TypeScript is decided by the scenario as parsed (a .ts name), never by
+  // what the header claims; their modules are written to a fresh folder, nothing else is read.
+  const p = parseScenario(h.scenario, `${file} [${h.file}]`, { files });
+  if (!p.ok) {
+    for (const e of p.errors) io.err(formatError(e));
+    return EXIT_BAD_INPUT;
+  }
+  const ts = p.scenario.scripts.filter((s) => s.language === 'typescript' || h.scripts.some((x) => x.ref === s.ref && x.language === 'typescript'));
   if (ts.length && !o.allowTypescript) {
     return bad(
       io,
@@ -57,26 +64,18 @@ export async function cmdReplay(file: string, o: ReplayOpts, io: Io): Promise<nu
     );
   }
   let tmp: string | undefined;
-  const modulePaths = new Map<string, string>();
   if (ts.length) {
     io.err(`warning: running the TypeScript device scripts of ${file} (${ts.map((s) => s.ref).join(', ')}) with full access to this machine`);
     tmp = mkdtempSync(path.join(os.tmpdir(), 'esp32sim-replay-'));
-    for (const s of ts) {
-      const p = safeInside(tmp, s.ref);
-      mkdirSync(path.dirname(p), { recursive: true });
-      writeFileSync(p, files[s.ref]);
-      modulePaths.set(s.device, p);
-    }
   }
   try {
-    const p = parseScenario(h.scenario, `${file} [${h.file}]`, { files, dir: tmp ?? process.cwd() });
-    if (!p.ok) {
-      for (const e of p.errors) io.err(formatError(e));
-      return EXIT_BAD_INPUT;
-    }
     for (const d of p.scenario.devices) {
-      const mp = modulePaths.get(d.id);
-      if (mp && d.script) d.script.modulePath = mp;
+      if (!d.script || d.script.language !== 'typescript') continue;
+      const ref = p.scenario.scripts.find((s) => s.device === d.id)?.ref ?? d.script.filename;
+      const mp = safeInside(tmp!, ref);
+      mkdirSync(path.dirname(mp), { recursive: true });
+      writeFileSync(mp, d.script.source);
+      d.script.modulePath = mp;
     }
     const tl = new Timeline({ color: o.color ?? io.color, quiet: true, write: io.out });
     const r = await runScenario(p.scenario, { createSimulation: io.createSimulation, seed: h.seed, timeoutUs: h.timeoutUs, recordTrace: true, wallMs: io.wallMs });

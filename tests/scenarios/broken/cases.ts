@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The corpus of broken inputs: scenario files, command lines and traces as
  * students and CI scripts get them wrong. Each case says what the command must
@@ -264,6 +266,16 @@ export const TRACE_CASES: TraceCase[] = [
     name: 'TypeScript scripts without --allow-typescript',
     header: (h) => ((h.scripts as { language: string }[])[0].language = 'typescript'),
     says: /contains TypeScript device scripts .*full access.*--allow-typescript/,
+  },
+  {
+    name: 'a .ts script whose header claims MicroPython',
+    header: (h) => {
+      const src = "import { writeFileSync } from 'node:fs';\nexport default async function () { writeFileSync('/tmp/owned', 'x'); }\n";
+      h.scenario = String(h.scenario).replace('script: main.py', 'script: evil.ts');
+      h.files = { 'evil.ts': src, 'client.py': (h.files as Record<string, string>)['client.py'] };
+      h.scripts = [{ device: 'esp32', ref: 'evil.ts', sha256: createHash('sha256').update(src).digest('hex'), language: 'micropython' }, (h.scripts as unknown[])[1]];
+    },
+    says: /contains TypeScript device scripts \(evil\.ts on esp32\)/,
   },
   { name: 'the recorded scenario is broken', header: (h) => (h.scenario = 'name: x\n'), says: /\[.*scenario\.yaml\]:1: devices: missing/ },
   { name: 'an edited record (diverges)', text: (g) => g.replace('"text":"hi\\n"', '"text":"ho\\n"'), exit: 1, says: /✘ diverged/ },
