@@ -27,6 +27,7 @@ interface DevWatch {
 
 export class Observer {
   private devs = new Map<string, DevWatch>();
+  private readonly ipNames = new Map<string, string>();
   private pending: TimelineEvent[] = [];
   /** Devices whose failure is expected (stopped by a step, or an expect-exit with a non-zero code). */
   readonly excused = new Set<string>();
@@ -45,13 +46,14 @@ export class Observer {
   }
 
   frame(t: number, frame: Uint8Array): void {
-    // Device names by their address at the time of the frame (DHCP addresses come and go);
-    // 0.0.0.0 (a DHCP client or an ARP probe) names nobody.
-    const names = new Map<string, string>();
+    // Device names by address: an address names its device from the moment the device holds it
+    // and keeps that name (through a reboot) until another device takes it; 0.0.0.0 (a DHCP
+    // client, an ARP probe) names nobody.
     for (const w of this.devs.values()) {
       const ip = w.h.ip();
-      if (ip !== '0.0.0.0') names.set(ip, w.h.id);
+      if (ip !== '0.0.0.0') this.ipNames.set(ip, w.h.id);
     }
+    const names = new Map(this.ipNames);
     this.pending.push({ type: 'frame', t, frame, nameOf: (ip) => (ip === 0 ? undefined : names.get(ipToString(ip))) });
   }
 

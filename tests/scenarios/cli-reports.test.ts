@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { validateXML } from 'xmllint-wasm';
 import { colorSupported, commandName, progressSupported } from '../../scenarios/cli/io';
 import { main, version, type Io } from '../../scenarios/cli/main';
@@ -155,6 +156,32 @@ describe('bare runs', () => {
     expect(await main(['run', py, '--fail-text', 'boot', '--timeout', '2s'], e.io)).toBe(1);
     expect(e.out.join('\n')).toMatch(/esp32 printed the fail text "boot" at 0s: "boot <ok> & \\"fine\\""/);
   });
+});
+
+describe('Ctrl-C and closed pipes', () => {
+  test('Ctrl-C stops the run and prints the summary of what ran, exit 130', async () => {
+    let press: () => void = () => {};
+    const t = io({ ...behaviours, esp32: (d, sim) => sim.schedule(300_000, () => press()) });
+    t.io.onInterrupt = (fn) => {
+      press = fn;
+      return () => {};
+    };
+    const slow = lab('slow', '  - wait-serial: never\n');
+    expect(await main(['run', pass, slow, pass], t.io)).toBe(130);
+    const text = [...t.out, ...t.err].join('\n');
+    expect(text).toMatch(/Ctrl-C: stopping the run/);
+    expect(text).toMatch(/■ STOPPED pass: interrupted \(Ctrl-C\) at 0\.3s of virtual time during step 1/);
+    expect(text).toMatch(/Summary of 1 scenario \(interrupted with Ctrl-C: the runs so far\)/);
+    expect(text).toMatch(/0\/1 scenarios passed/);
+  });
+
+  test('`esp32sim run --help | head -1` ends quietly (no EPIPE)', () => {
+    const bin = path.join(__dirname, '..', '..', 'scenarios', 'cli', 'bin.js');
+    const r = spawnSync('sh', ['-c', `node ${JSON.stringify(bin)} run --help | head -1`], { encoding: 'utf8' });
+    expect(r.stdout).toBe('Usage: esp32sim run [options] <targets...>\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 30_000);
 });
 
 describe('conventions', () => {
