@@ -10,7 +10,6 @@ import { Simulator } from '../../sim/simulator';
 import { parseIp, type Ipv4Addr } from '../../stack/wire/types';
 import { DEFAULT_WALL_TIMEOUT_MS, type DeviceHandle, type DeviceSpec, type InternetHostSpec, type Notice, type SimRunOutcome, type SimulationApi, type SimulationOptions } from './api';
 
-export { DEFAULT_WALL_TIMEOUT_MS } from './api';
 import { resolveNetwork, Router } from '../ap/router';
 import { STAT_ASSOC_FAIL, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from '../contracts';
 import { Esp32Board } from '../esp32/board';
@@ -23,6 +22,7 @@ import { buildRuntime, launchScript, type LaunchOptions } from './launch';
 import type { ScriptRuntime } from '../runtime/contract';
 import { WallClock, type WallHit } from '../runtime/wallclock';
 
+export { DEFAULT_WALL_TIMEOUT_MS } from './api';
 export const DEFAULT_WATCHDOG_MS = 30_000;
 export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
 

@@ -66,16 +66,18 @@ export class Observer {
     if (this.failHit || !this.failTexts.length) return this.failHit !== undefined;
     const longest = Math.max(...this.failTexts.map((f) => f.length));
     for (const w of this.devs.values()) {
-      const all = w.h.console.text();
-      const from = Math.max(0, (this.failScanned.get(w.h.id) ?? 0) - longest + 1);
-      if (all.length === (this.failScanned.get(w.h.id) ?? 0)) continue;
-      this.failScanned.set(w.h.id, all.length);
+      const con = w.h.console;
+      const scanned = this.failScanned.get(w.h.id) ?? 0;
+      if (con.written === scanned) continue;
+      this.failScanned.set(w.h.id, con.written);
+      const from = Math.max(0, scanned - longest + 1);
+      const text = con.textSince(from);
       for (const f of this.failTexts) {
-        const at = all.indexOf(f, from);
+        const at = text.indexOf(f);
         if (at < 0) continue;
-        const start = all.lastIndexOf('\n', at) + 1;
-        const end = all.indexOf('\n', at);
-        this.failHit = { device: w.h.id, text: f, line: all.slice(start, end < 0 ? undefined : end).replace(/\r$/, ''), t: this.api.sim.now };
+        const start = text.lastIndexOf('\n', at) + 1;
+        const end = text.indexOf('\n', at);
+        this.failHit = { device: w.h.id, text: f, line: text.slice(start, end < 0 ? undefined : end).replace(/\r$/, ''), t: this.api.sim.now };
         return true;
       }
     }
@@ -85,7 +87,17 @@ export class Observer {
   /** After a reset step: wait-serial looks only at what the device prints from now on. */
   skipConsole(device: string): void {
     const w = this.devs.get(device);
-    if (w) w.cursor = w.h.console.text().length;
+    if (w) w.cursor = w.h.console.written;
+  }
+
+  /** The non-empty lines a device printed after its wait-serial cursor (the last 64 KiB of them at most). */
+  private linesSince(w: DevWatch): string[] {
+    const con = w.h.console;
+    const text = con.textSince(Math.max(w.cursor, con.written - 64 * 1024));
+    return text
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.trim() !== '');
   }
 
   /**
@@ -95,10 +107,9 @@ export class Observer {
   closestLine(device: string, text: string): string | undefined {
     const w = this.devs.get(device);
     if (!w) return undefined;
-    const lines = w.h.console.text().slice(w.cursor).split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(-300);
     let best: string | undefined;
     let bestD = Infinity;
-    for (const l of lines) {
+    for (const l of this.linesSince(w).slice(-300)) {
       const d = infixDistance(text.slice(0, 200), l.slice(0, 400));
       if (d < bestD) {
         bestD = d;
@@ -112,9 +123,7 @@ export class Observer {
   /** The last non-empty line the device printed after its cursor. */
   lastLine(device: string): string | undefined {
     const w = this.devs.get(device);
-    if (!w) return undefined;
-    const lines = w.h.console.text().slice(w.cursor).split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
-    return lines[lines.length - 1];
+    return w ? this.linesSince(w).at(-1) : undefined;
   }
 
   /** Cheap check after every event: script state changes. Returns true when an unexpected crash happened. */
