@@ -6,7 +6,7 @@ import { loadScenario } from '../schema/index';
 import { formatError } from '../schema/model';
 import { examples } from './help';
 import type { Io } from './io';
-import { displayPath } from './paths';
+import { labRef } from './paths';
 import { runOne } from './runone';
 import { worst } from './run';
 import { Timeline } from './timeline';
@@ -31,7 +31,7 @@ export async function cmdDemo(o: { color?: boolean }, io: Io): Promise<number> {
   const color = o.color ?? io.color;
   const cmd = io.cmd ?? 'npx esp32sim';
   const c = new Timeline({ color, write: io.out }).c;
-  const labs = displayPath(LABS_DIR);
+  const lab = (id: string) => labRef(LABS_DIR, id);
   const rule = c.dim('─'.repeat(78));
   io.out(rule);
   io.out(c.bold('esp32sim classroom demo'));
@@ -53,7 +53,7 @@ export async function cmdDemo(o: { color?: boolean }, io: Io): Promise<number> {
         continue;
       }
       io.out('');
-      io.out(c.bold(`Part ${i + 1} of ${demoLabs.length}: ${p.scenario.name}`) + c.dim(`  (${cmd} run ${labs}/${lab})`));
+      io.out(c.bold(`Part ${i + 1} of ${demoLabs.length}: ${p.scenario.name}`) + c.dim(`  (${cmd} run ${labRef(LABS_DIR, lab)})`));
       for (const l of DEMO_INTRO[lab] ?? [p.scenario.description ?? '']) io.out(c.dim(l));
       io.out('');
       const { result } = await runOne(p.scenario, io, { color, many: false, tag: lab, noHeader: true, signal: abort.signal });
@@ -70,14 +70,14 @@ export async function cmdDemo(o: { color?: boolean }, io: Io): Promise<number> {
   io.out('  every run prints exactly the same lines at the same times (try it again).');
   io.out("- In the echo lab the server ended without printing 'close socket': the client was");
   io.out('  stopped with unread echoes, so its OS reset the connection (RST), recv() raised');
-  io.out(`  ECONNRESET and the bare except: closed the socket. ${labs}/echo/README.md explains it.`);
+  io.out(`  ECONNRESET and the bare except: closed the socket. The echo lab\'s README.md explains it.`);
   io.out('');
   io.out(c.bold('Next steps'));
   io.out(
     examples(cmd, [
       ['list', `all ${listLabs().length} labs, one line each`],
-      [`run ${labs}/led-udp`, 'run a lab (its README.md says what to look for)'],
-      [`run ${labs}/echo --packets`, 'the same run, with every frame on the air'],
+      [`run ${lab('led-udp')}`, 'run a lab (its README.md says what to look for)'],
+      [`run ${lab('echo')} --packets`, 'the same run, with every frame on the air'],
       ['init my-lab', 'start your own lab from a template'],
       ['run server.py --pc client.py', 'your own ESP32 server and PC client'],
       ['--help', 'scenario files, exit codes, replay'],

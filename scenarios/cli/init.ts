@@ -76,8 +76,8 @@ npx esp32sim run DIR
 npx esp32sim run DIR --packets      # also every frame on the air
 \`\`\`
 
-Then change something: make the server answer in reverse (\`data[::-1]\`), and fix the
-steps so the lab passes again. \`npx esp32sim run --help\` lists every option.
+Then change something: make the server answer \`b'you said: ' + data\` instead, and fix
+the steps so the lab passes again. \`npx esp32sim run --help\` lists every option.
 `,
 };
 
