@@ -104,4 +104,11 @@ describe('scenario schema', () => {
     expect(errorsOf(GOOD.replace('board: pc', 'board: arduino'))[0]).toMatch(/:16: devices.pc.board: "arduino" is not one of "esp32", "pc"/);
     expect(errorsOf('name: x\ndevices: {a: [}\n')[0]).toMatch(/^echo\/scenario.yaml:2: YAML: /);
   });
+
+  test('YAML anchors and merge keys work (as in CI files); values are checked after the merge', () => {
+    const r = parse('name: merged\ndevices:\n  pc1: &pc { board: pc, script: client.py, start: 1s }\n  pc2: { <<: *pc, start: 2s }\n  esp32: { board: esp32, script: server.py }\n');
+    if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+    expect(r.scenario.devices.map((d) => [d.id, d.board, d.startUs])).toEqual([['pc1', 'pc', 1_000_000], ['pc2', 'pc', 2_000_000], ['esp32', 'esp32', undefined]]);
+    expect(errorsOf('name: m\ndevices:\n  pc1: &pc { board: pc, script: client.py }\n  pc2: { <<: *pc, strat: 2s }\n')[0]).toMatch(/:4: devices.pc2.strat: unknown key \(did you mean "start"\?\)/);
+  });
 });
