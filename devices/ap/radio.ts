@@ -25,6 +25,7 @@ export interface RadioOptions {
 export class ApRadio implements AccessPointRadio {
   readonly bss: WifiBss;
   private goneListeners: (() => void)[] = [];
+  private refusedListeners: ((station: string) => void)[] = [];
   private _beaconing = false;
   ssid: string;
   password: string;
@@ -84,7 +85,12 @@ export class ApRadio implements AccessPointRadio {
 
   associate(port: MediumPort): AssocResult {
     if (!this._beaconing) return 'gone';
-    if (!this.bss.has(port.mac) && this.bss.stationMacs().length >= this.maxStations) return 'full';
+    if (!this.bss.has(port.mac) && this.bss.stationMacs().length >= this.maxStations) {
+      // 802.11 status 17: "AP unable to handle additional associated STAs".
+      this.sim.trace.emit(this.port.device, 'wifi', 'sta-refused', { sta: port.device, stations: this.maxStations });
+      for (const l of this.refusedListeners) l(port.device);
+      return 'full';
+    }
     this.bss.join(port);
     this.sim.trace.emit(this.port.device, 'wifi', 'sta-joined', { sta: port.device, mac: macToString(port.mac) });
     return 'ok';
@@ -94,6 +100,14 @@ export class ApRadio implements AccessPointRadio {
     if (!this.bss.has(port.mac)) return;
     this.bss.leave(port);
     this.sim.trace.emit(this.port.device, 'wifi', 'sta-left', { sta: port.device });
+  }
+
+  /** Called with the station's device id each time the association table is full and it is refused. */
+  onRefused(fn: (station: string) => void): () => void {
+    this.refusedListeners.push(fn);
+    return () => {
+      this.refusedListeners = this.refusedListeners.filter((x) => x !== fn);
+    };
   }
 
   onGone(fn: () => void): () => void {

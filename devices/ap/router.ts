@@ -27,7 +27,16 @@ export interface NetworkSpec {
   subnet?: string;
   wifi?: LinkSpec;
   internet?: InternetHostSpec[];
+  /** Stations the access point admits at once (default DEFAULT_MAX_CLIENTS); one more is refused association. */
+  maxClients?: number;
 }
+
+/**
+ * A home router's association limit. 802.11 itself allows 2007 (association IDs); consumer
+ * routers stop far earlier, bounded by the WPA2 key table of their WiFi chip, typically
+ * 32 to 64 stations per radio. 32 is the common low end (e.g. the Linksys WCG200 datasheet).
+ */
+export const DEFAULT_MAX_CLIENTS = 32;
 
 export const ROUTER_ID = 'router';
 /** ntptime's default host. */
@@ -41,6 +50,7 @@ export interface ResolvedNetwork {
   subnet: Ipv4Addr;
   prefixLen: number;
   wifi: LinkSpec;
+  maxClients: number;
 }
 
 export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
@@ -55,6 +65,7 @@ export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
     subnet: net,
     prefixLen,
     wifi: spec.wifi ?? {},
+    maxClients: spec.maxClients ?? DEFAULT_MAX_CLIENTS,
   };
 }
 
@@ -95,7 +106,7 @@ export class Router {
       ssid: network.ssid,
       password: network.password,
       channel: 6,
-      maxStations: 32,
+      maxStations: network.maxClients,
       mediumName: 'medium',
       defaults: mergeLink(DEFAULT_WIFI_LINK, network.wifi),
     });

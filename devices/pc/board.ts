@@ -54,8 +54,11 @@ export class PcBoard extends Board {
 
   private join(): void {
     const ap = this.opts.ap;
-    if (ap.associate(this.nic) !== 'ok') {
+    const assoc = ap.associate(this.nic);
+    if (assoc !== 'ok') {
       this.sim.trace.emit(this.id, 'wifi', 'fail', { reason: 'assoc' });
+      // What a Linux PC's supplicant logs when the access point has no room (802.11 status 17).
+      if (assoc === 'full') this.console.write(`wlan0: association with "${ap.ssid}" rejected (status 17: the access point is full); no network\n`);
       return;
     }
     this.nic.attach(ap.bss);

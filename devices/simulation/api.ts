@@ -14,11 +14,8 @@ export type { LinkSpec } from '../medium/link';
 export type { InternetHostSpec, InternetService } from '../internet/host';
 export type { NetworkSpec } from '../ap/router';
 export type { ScriptSpec, ScriptState } from '../runtime/contract';
-
-
-
-
-
+/** The wall-clock safety net of a whole simulation when SimulationOptions.wallTimeoutMs is not given: 10 minutes. */
+export const DEFAULT_WALL_TIMEOUT_MS = 600_000;
 
 export interface DeviceSpec {
   id: string;
@@ -88,6 +85,13 @@ export interface DeviceHandle {
   counters(): Record<string, number>;
 }
 
+/** Something the user should know about a run that no script printed (e.g. a station refused by a full access point). */
+export interface Notice {
+  t: number;
+  device: string;
+  text: string;
+}
+
 /** How run() ended: the kernel's outcomes, or the wall-clock safety net (SimulationOptions.wallTimeoutMs). */
 export type SimRunOutcome = RunOutcome | 'wall-timeout';
 
@@ -100,7 +104,14 @@ export interface SimulationApi {
   run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<SimRunOutcome>;
   /** After a 'wall-timeout' outcome: which device was running and for how long (wall ms). */
   wallTimeout(): { device: string | undefined; wallMs: number } | undefined;
-  /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once). */
+  /**
+   * Observes every frame put on the air in any BSS (the lab's and soft-APs'), once each, with its
+   * virtual time. Returns a function that stops the observation.
+   */
+  onFrame(fn: (us: number, frame: Uint8Array) => void): () => void;
+  /** Observes notices (a station refused by a full access point, ...): the runner shows them in its output. */
+  onNotice(fn: (n: Notice) => void): () => void;
+  /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once): onFrame into a PcapWriter. */
   attachPcap(): PcapWriter;
   /** Terminates worker threads; call at the end of every test. */
   close(): Promise<void>;

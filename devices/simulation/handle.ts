@@ -1,6 +1,8 @@
 /**
  * DeviceHandle: what a test or the scenario runner holds for one device of a
  * Simulation (console, pins, script state, stdin, Ctrl-C, reset, link, counters).
+ * Every external input (set-pin, Ctrl-C, reset, link; stdin in devices/console.ts)
+ * is traced here, once, on the 'input' layer: the runner and a jest test alike.
  */
 import type { Simulator } from '../../sim/simulator';
 import type { DeviceHandle, DeviceSpec, LinkSpec, ScriptState } from './api';
@@ -87,7 +89,14 @@ export class DeviceHandleImpl implements DeviceHandle {
     this.board.reset();
   }
 
+  /** A link change while running: an external input, traced once here. */
   setLink(spec: LinkSpec): void {
+    this.sim.trace.emit(this.id, 'input', 'link', { ...spec });
+    this.applyLink(spec);
+  }
+
+  /** The device's configured link at power-on (part of the setup, not an input). */
+  applyLink(spec: LinkSpec): void {
     for (const ap of this.airspace.all()) ap.bss.setLink(this.id, spec);
   }
 

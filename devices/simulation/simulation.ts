@@ -8,9 +8,10 @@
 import { PcapWriter } from '../../sim/pcap';
 import { Simulator } from '../../sim/simulator';
 import { parseIp, type Ipv4Addr } from '../../stack/wire/types';
-import type { DeviceHandle, DeviceSpec, InternetHostSpec, SimRunOutcome, SimulationApi, SimulationOptions } from './api';
+import { DEFAULT_WALL_TIMEOUT_MS, type DeviceHandle, type DeviceSpec, type InternetHostSpec, type Notice, type SimRunOutcome, type SimulationApi, type SimulationOptions } from './api';
+
 import { resolveNetwork, Router } from '../ap/router';
-import { STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from '../contracts';
+import { STAT_ASSOC_FAIL, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from '../contracts';
 import { Esp32Board } from '../esp32/board';
 import { DeviceHandleImpl } from './handle';
 import type { Board } from '../node';
@@ -22,9 +23,9 @@ import { buildRuntime, launchScript, type LaunchOptions } from './launch';
 import type { ScriptRuntime } from '../runtime/contract';
 import { WallClock, type WallHit } from '../runtime/wallclock';
 
+export { DEFAULT_WALL_TIMEOUT_MS } from './api';
 export const DEFAULT_WATCHDOG_MS = 30_000;
 export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
-export const DEFAULT_WALL_TIMEOUT_MS = 600_000;
 
 export class Simulation implements SimulationApi {
   readonly sim: Simulator;
@@ -41,6 +42,9 @@ export class Simulation implements SimulationApi {
   private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
   /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
   private readonly prebuilt = new Map<string, ScriptRuntime>();
+  private frameObservers: ((us: number, frame: Uint8Array) => void)[] = [];
+  private noticeObservers: ((n: Notice) => void)[] = [];
+  private readonly noticed = new Set<string>();
 
   constructor(opts: SimulationOptions = {}) {
     this.opts = {
@@ -53,7 +57,16 @@ export class Simulation implements SimulationApi {
     this.clock = new WallClock(this.opts.watchdogMs, this.opts.wallTimeoutMs);
     this.sim = new Simulator(this.opts.seed);
     this.world = new WorldClock(this.sim, parseClock(opts.clock));
+    this.airspace.tapAll((frame) => {
+      for (const fn of this.frameObservers) fn(this.sim.now, frame);
+    });
     this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network), this.world);
+    this.router.radio.onRefused((station) => {
+      if (this.noticed.has(`refused:${station}`)) return;
+      this.noticed.add(`refused:${station}`);
+      const { ssid, maxClients } = this.router.network;
+      this.notice(station, `${station} was refused by the access point "${ssid}": it admits ${maxClients} stations and all are taken (raise network: max-clients:)`);
+    });
     for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
     this.sim.trace.emit('sim', 'sim', 'start', { seed: this.opts.seed });
   }
@@ -73,7 +86,7 @@ export class Simulation implements SimulationApi {
     const board = spec.board === 'esp32' ? this.buildEsp32(spec, ip) : this.buildPc(spec, ip);
     const handle = new DeviceHandleImpl(this.sim, spec, board, this.airspace);
     this.handles.set(spec.id, handle);
-    if (spec.link) handle.setLink(spec.link);
+    if (spec.link) handle.applyLink(spec.link);
     for (const line of spec.stdin ?? []) board.stdin.push(line);
     this.sim.trace.emit(spec.id, 'sim', 'device-added', { board: spec.board, startUs: spec.startUs ?? 0 });
     if (spec.script) {
@@ -142,6 +155,9 @@ export class Simulation implements SimulationApi {
       sub.unsubscribe();
       this.bootWaits.delete(h.id);
       if (st !== STAT_GOT_IP) this.sim.trace.emit(h.id, 'wifi', 'boot-join-failed', { status: st });
+      if (st === STAT_ASSOC_FAIL) {
+        board.console.write(`WiFi: could not join "${net.ssid}": the access point refused the association (it is full); WLAN.status() is ${st} (STAT_ASSOC_FAIL)\n`);
+      }
       this.sim.schedule(0, () => this.startScript(h));
     });
     this.bootWaits.set(h.id, sub);
@@ -196,9 +212,28 @@ export class Simulation implements SimulationApi {
     return this.clock.hit;
   }
 
+  private notice(device: string, text: string): void {
+    const n = { t: this.sim.now, device, text };
+    for (const fn of this.noticeObservers) fn(n);
+  }
+
+  onNotice(fn: (n: Notice) => void): () => void {
+    this.noticeObservers = [...this.noticeObservers, fn];
+    return () => {
+      this.noticeObservers = this.noticeObservers.filter((x) => x !== fn);
+    };
+  }
+
+  onFrame(fn: (us: number, frame: Uint8Array) => void): () => void {
+    this.frameObservers = [...this.frameObservers, fn];
+    return () => {
+      this.frameObservers = this.frameObservers.filter((x) => x !== fn);
+    };
+  }
+
   attachPcap(): PcapWriter {
     const pcap = new PcapWriter();
-    this.airspace.tapAll((frame) => pcap.add(this.sim.now, frame));
+    this.onFrame((us, frame) => pcap.add(us, frame));
     return pcap;
   }
 

@@ -5,7 +5,7 @@
  */
 import { createColors } from 'picocolors';
 import { summarizeFrame } from '../../stack/wire/summary';
-import { fmtUs } from '../schema/model';
+import { fmtMs, fmtUs } from '../schema/model';
 import type { RunResult, TimelineEvent } from '../runner/runner';
 
 export type Colors = ReturnType<typeof createColors>;
@@ -132,9 +132,14 @@ export class Timeline {
         const label = `${ev.index + 1}. ${ev.label}`;
         if (ev.ok) {
           if (!o.quiet) o.write(`${t} ${c.green('✔')} ${label}${ev.message ? c.dim(` (${ev.message})`) : ''}`);
+        } else if (ev.status === 'skipped') {
+          o.write(`${t} ${c.yellow('■')} ${label} ${c.dim(`(line ${ev.line})`)}\n${' '.repeat(14)}${c.yellow(ev.message)}`);
         } else o.write(`${t} ${c.red('✘')} ${c.bold(label)} ${c.dim(`(line ${ev.line})`)}\n${' '.repeat(14)}${c.red(ev.message)}`);
         return;
       }
+      case 'notice':
+        o.write(`${t} ${this.dev(ev.device)} ${c.yellow('⚠ ' + ev.text)}`);
+        return;
     }
   }
 
@@ -143,13 +148,14 @@ export class Timeline {
     this.o.write(title === file ? this.c.bold(title) : `${this.c.bold(title)} ${this.c.dim(file)}`);
   }
 
-  summary(r: RunResult, wallMs: number): void {
+  summary(r: RunResult, wallMs: number, prefix?: string): void {
     this.flushBlanks();
     const { c } = this;
     const ratio = wallMs > 0 ? r.endUs / 1000 / wallMs : Infinity;
     const speed = Number.isFinite(ratio) ? `, ${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(1)}× real time` : '';
-    const stats = c.dim(`(${fmtUs(r.endUs)} virtual in ${(wallMs / 1000).toFixed(2)}s wall${speed}; exit ${r.exitCode})`);
-    const mark = r.exitCode === 0 ? c.green('✔ PASS') : r.exitCode === 42 ? c.yellow('⧗ TIMEOUT') : c.red('✘ FAIL');
-    this.o.write(`${mark} ${c.bold(r.scenario.name)}: ${r.reason} ${stats}`);
+    const stats = c.dim(`(${fmtUs(r.endUs)} virtual in ${fmtMs(wallMs)} wall${speed}; exit ${r.exitCode})`);
+    const mark =
+      r.exitCode === 0 ? c.green('✔ PASS') : r.exitCode === 42 ? c.yellow('⧗ TIMEOUT') : r.exitCode === 43 ? c.yellow('⧗ WALL LIMIT') : r.exitCode === 130 ? c.yellow('■ STOPPED') : c.red('✘ FAIL');
+    this.o.write(`${prefix ? c.dim(prefix.padEnd(9)) + ' ' : ''}${mark} ${c.bold(r.scenario.name)}: ${r.reason} ${stats}`);
   }
 }

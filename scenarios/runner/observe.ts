@@ -11,7 +11,8 @@ export type TimelineEvent =
   | { type: 'console'; t: number; device: string; text: string; /** An unfinished line (no newline yet) shown at the end of the run. */ partial?: boolean }
   | { type: 'frame'; t: number; frame: Uint8Array; nameOf?: (ip: number) => string | undefined }
   | { type: 'exit'; t: number; device: string; state: ScriptState; code: number | undefined; failure: string | undefined }
-  | { type: 'step'; t: number; index: number; label: string; ok: boolean; message: string; line: number };
+  | { type: 'step'; t: number; index: number; label: string; ok: boolean; message: string; line: number; status?: 'passed' | 'failed' | 'skipped' }
+  | { type: 'notice'; t: number; device: string; text: string };
 
 export const isRunningState = (s: ScriptState): boolean => s === 'running' || s === 'not-started';
 
@@ -26,11 +27,16 @@ interface DevWatch {
 
 export class Observer {
   private devs = new Map<string, DevWatch>();
+  private readonly ipNames = new Map<string, string>();
   private pending: TimelineEvent[] = [];
   /** Devices whose failure is expected (stopped by a step, or an expect-exit with a non-zero code). */
   readonly excused = new Set<string>();
   /** First unexpected crash seen, if any. */
-  crash: { device: string; failure: string } | undefined;
+  crash: { device: string; failure: string; t: number } | undefined;
+  /** Texts that fail the run as soon as any device prints them (--fail-text), and the first hit. */
+  failTexts: readonly string[] = [];
+  failHit: { device: string; text: string; line: string; t: number } | undefined;
+  private failScanned = new Map<string, number>();
 
   constructor(
     private readonly api: SimulationApi,
@@ -40,10 +46,84 @@ export class Observer {
   }
 
   frame(t: number, frame: Uint8Array): void {
-    // Device names by their address at the time of the frame (DHCP addresses come and go).
-    const names = new Map<string, string>();
-    for (const w of this.devs.values()) names.set(w.h.ip(), w.h.id);
-    this.pending.push({ type: 'frame', t, frame, nameOf: (ip) => names.get(ipToString(ip)) });
+    // Device names by address: an address names its device from the moment the device holds it
+    // and keeps that name (through a reboot) until another device takes it; 0.0.0.0 (a DHCP
+    // client, an ARP probe) names nobody.
+    for (const w of this.devs.values()) {
+      const ip = w.h.ip();
+      if (ip !== '0.0.0.0') this.ipNames.set(ip, w.h.id);
+    }
+    const names = new Map(this.ipNames);
+    this.pending.push({ type: 'frame', t, frame, nameOf: (ip) => (ip === 0 ? undefined : names.get(ipToString(ip))) });
+  }
+
+  notice(t: number, device: string, text: string): void {
+    this.pending.push({ type: 'notice', t, device, text });
+  }
+
+  /** Has any device printed a fail text since the last look? (Scans only new console text.) */
+  checkFailText(): boolean {
+    if (this.failHit || !this.failTexts.length) return this.failHit !== undefined;
+    const longest = Math.max(...this.failTexts.map((f) => f.length));
+    for (const w of this.devs.values()) {
+      const con = w.h.console;
+      const scanned = this.failScanned.get(w.h.id) ?? 0;
+      if (con.written === scanned) continue;
+      this.failScanned.set(w.h.id, con.written);
+      const from = Math.max(0, scanned - longest + 1);
+      const text = con.textSince(from);
+      for (const f of this.failTexts) {
+        const at = text.indexOf(f);
+        if (at < 0) continue;
+        const start = text.lastIndexOf('\n', at) + 1;
+        const end = text.indexOf('\n', at);
+        this.failHit = { device: w.h.id, text: f, line: text.slice(start, end < 0 ? undefined : end).replace(/\r$/, ''), t: this.api.sim.now };
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** After a reset step: wait-serial looks only at what the device prints from now on. */
+  skipConsole(device: string): void {
+    const w = this.devs.get(device);
+    if (w) w.cursor = w.h.console.written;
+  }
+
+  /** The non-empty lines a device printed after its wait-serial cursor (the last 64 KiB of them at most). */
+  private linesSince(w: DevWatch): string[] {
+    const con = w.h.console;
+    const text = con.textSince(Math.max(w.cursor, con.written - 64 * 1024));
+    return text
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.trim() !== '');
+  }
+
+  /**
+   * The line the device printed (after its wait-serial cursor) that comes closest to `text`,
+   * for a failed wait: the fewest edits to find `text` inside the line.
+   */
+  closestLine(device: string, text: string): string | undefined {
+    const w = this.devs.get(device);
+    if (!w) return undefined;
+    let best: string | undefined;
+    let bestD = Infinity;
+    for (const l of this.linesSince(w).slice(-300)) {
+      const d = infixDistance(text.slice(0, 200), l.slice(0, 400));
+      if (d < bestD) {
+        bestD = d;
+        best = l;
+      }
+    }
+    // Unrelated lines are no help: show one only when it shares at least half of the text.
+    return best !== undefined && bestD <= Math.ceil(text.length / 2) ? best : undefined;
+  }
+
+  /** The last non-empty line the device printed after its cursor. */
+  lastLine(device: string): string | undefined {
+    const w = this.devs.get(device);
+    return w ? this.linesSince(w).at(-1) : undefined;
   }
 
   /** Cheap check after every event: script state changes. Returns true when an unexpected crash happened. */
@@ -57,7 +137,7 @@ export class Observer {
         const ev: TimelineEvent = { type: 'exit', t: this.api.sim.now, device: w.h.id, state: s, code: w.h.exitCode(), failure: w.h.failure() };
         this.pending.push(ev);
         if (s === 'crashed' && !this.excused.has(w.h.id) && !this.crash) {
-          this.crash = { device: w.h.id, failure: w.h.failure() ?? 'crashed' };
+          this.crash = { device: w.h.id, failure: w.h.failure() ?? 'crashed', t: this.api.sim.now };
         }
       }
     }
@@ -118,4 +198,18 @@ export class Observer {
       return met;
     };
   }
+}
+
+/** Edits needed to find `needle` somewhere inside `hay` (free skips at both ends of `hay`). */
+export function infixDistance(needle: string, hay: string): number {
+  let prev = new Array<number>(hay.length + 1).fill(0);
+  for (let i = 1; i <= needle.length; i++) {
+    const cur = new Array<number>(hay.length + 1);
+    cur[0] = i;
+    for (let j = 1; j <= hay.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (needle[i - 1] === hay[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return Math.min(...prev);
 }

@@ -1,104 +1,68 @@
 /**
- * Runs a validated scenario on a library `Simulation` (devices/api.ts): steps in
- * order, each with its own timeout in virtual time. The run ends when the last
- * step has passed (scripts still running are stopped); without steps, when
- * every script has exited or at `timeout`. Exit codes as Wokwi: 0 all passed,
- * 1 a step failed or a script crashed, 2 bad input, 42 timeout.
+ * Runs a validated scenario on a library `Simulation` (devices/simulation):
+ * steps in order, each with its own timeout in virtual time. The run ends when
+ * the last step has passed (scripts still running are stopped); without steps,
+ * when every script has exited or at `timeout`. Exit codes: result.ts.
  *
- * The trace records every external input (stdin lines, set-pin, link changes,
- * Ctrl-C...) next to the simulation's own records, so a replay can check it.
+ * The device handles trace every external input (stdin lines, set-pin, link
+ * changes, reset, Ctrl-C) once, next to the simulation's own records, so a
+ * replay can check it; frames reach --packets and --pcap through the
+ * simulation's frame observer.
  */
-import type { LinkSpec, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
+import type { LinkSpec, SimulationApi } from '../../devices/simulation/api';
+import { DEFAULT_WALL_TIMEOUT_MS } from '../../devices/simulation/api';
 import type { PcapWriter } from '../../sim/pcap';
-import type { Scenario, Step } from '../schema/model';
-import { fmtUs, stepLabel } from '../schema/model';
+import type { Scenario } from '../schema/model';
+import { fmtMs, fmtUs, stepLabel } from '../schema/model';
+import { plural } from '../schema/words';
 import { isRunningState, Observer, type TimelineEvent } from './observe';
+import {
+  EXIT_BAD_INPUT,
+  EXIT_FAIL,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  EXIT_TIMEOUT,
+  EXIT_WALL_TIMEOUT,
+  type ExitCode,
+  type RunnerOptions,
+  type RunResult,
+  type StepResult,
+} from './result';
+import { runStep, type StepContext, type WaitOutcome } from './steps';
 
+export * from './result';
 export type { TimelineEvent } from './observe';
-
-export type ExitCode = 0 | 1 | 2 | 42;
-export const EXIT_OK = 0;
-export const EXIT_FAIL = 1;
-export const EXIT_BAD_INPUT = 2;
-export const EXIT_TIMEOUT = 42;
-
-export type SimulationFactory = (opts: SimulationOptions) => SimulationApi | Promise<SimulationApi>;
-
-export interface RunnerOptions {
-  createSimulation: SimulationFactory;
-  /** Overrides the scenario's seed / timeout. */
-  seed?: number;
-  timeoutUs?: number;
-  /** Keep the trace records in the result (for --trace and replay). */
-  recordTrace?: boolean;
-  /** Capture a pcap (result.pcap). */
-  pcap?: boolean;
-  /** Each frame as seen on the LAN (AP side), for --packets. */
-  frames?: boolean;
-  onEvent?: (ev: TimelineEvent) => void;
-  /** Called between chunks of virtual time (never influences the run). */
-  onProgress?: (nowUs: number, endUs: number) => void;
-  watchdogMs?: number;
-  memoryCapBytes?: number;
-}
-
-export interface StepResult {
-  index: number;
-  label: string;
-  line: number;
-  kind: Step['kind'];
-  status: 'passed' | 'failed' | 'skipped';
-  message: string;
-  startUs: number;
-  endUs: number;
-}
-
-export interface DeviceResult {
-  id: string;
-  state: ScriptState;
-  code: number | undefined;
-  failure: string | undefined;
-}
-
-export interface RunResult {
-  scenario: Scenario;
-  seed: number;
-  timeoutUs: number;
-  exitCode: ExitCode;
-  /** One line: why the run ended. */
-  reason: string;
-  steps: StepResult[];
-  devices: DeviceResult[];
-  endUs: number;
-  /** The first unexpected script crash (traceback in `failure`). */
-  crash?: { device: string; failure: string };
-  /** Trace records as JSON lines (when recordTrace). */
-  trace: string[];
-  pcap?: Uint8Array;
-}
 
 /** Virtual time between flushes of the timeline / progress callbacks. Fixed: chunking never depends on the terminal. */
 const CHUNK_US = 1_000_000;
-const STOP_TIMEOUT_US = 5_000_000;
+/** Console lines per device kept in a result (reports); the serial log streams all of them. */
+const CONSOLE_KEEP = 5000;
 
-export async function runScenario(scenario: Scenario, opts: RunnerOptions): Promise<RunResult> {
+export async function runScenario(scenario: Scenario, opts: RunnerOptions = {}): Promise<RunResult> {
   const seed = opts.seed ?? scenario.seed;
   const timeoutUs = opts.timeoutUs ?? scenario.timeoutUs;
-  const base = { scenario, seed, timeoutUs, steps: [] as StepResult[], devices: [] as DeviceResult[], trace: [] as string[] };
+  const wall = opts.wallMs ?? (() => performance.now()); // wall-clock-ok: report timings only
+  const t0 = wall();
+  const base = { scenario, seed, timeoutUs, steps: [], devices: [], notices: [], trace: [], endUs: 0 };
   let api: SimulationApi;
+  const watchdogMs = opts.watchdogMs ?? scenario.watchdogMs;
+  const wallTimeoutMs = opts.wallTimeoutMs ?? scenario.wallTimeoutMs;
   try {
-    api = await opts.createSimulation({
+    const create = opts.createSimulation ?? (await import('../../devices/simulation/simulation')).createSimulation;
+    api = await create({
       seed,
       network: scenario.network,
       ...(scenario.clock !== undefined ? { clock: scenario.clock } : {}),
-      ...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
+      ...(watchdogMs !== undefined ? { watchdogMs } : {}),
+      ...(wallTimeoutMs !== undefined ? { wallTimeoutMs } : {}),
       ...(opts.memoryCapBytes !== undefined ? { memoryCapBytes: opts.memoryCapBytes } : {}),
     });
   } catch (e) {
-    return { ...base, exitCode: EXIT_BAD_INPUT, reason: `cannot build the simulation: ${(e as Error).message}`, endUs: 0 };
+    return { ...base, exitCode: EXIT_BAD_INPUT, reason: `cannot build the simulation: ${(e as Error).message}`, wallMs: wall() - t0 };
   }
   try {
-    return await new Run(api, scenario, opts, seed, timeoutUs).run();
+    const r = await new Run(api, scenario, opts, seed, timeoutUs, wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS, wall).run();
+    return { ...r, wallMs: wall() - t0 };
   } finally {
     await api.close();
   }
@@ -110,6 +74,8 @@ class Run {
   private readonly links = new Map<string, LinkSpec>();
   private pcap: PcapWriter | undefined;
   private timedOut = false;
+  private stopped: 'wall' | 'interrupted' | undefined;
+  private wallDevice: string | undefined;
 
   constructor(
     private readonly api: SimulationApi,
@@ -117,6 +83,8 @@ class Run {
     private readonly opts: RunnerOptions,
     private readonly seed: number,
     private readonly timeoutUs: number,
+    private readonly wallLimitMs: number,
+    private readonly wall: () => number,
   ) {
     this.emit = opts.onEvent ?? (() => {});
   }
@@ -125,26 +93,33 @@ class Run {
     return this.api.sim.now;
   }
 
-  private trace(dev: string, layer: 'scenario' | 'input', kind: string, fields?: Record<string, unknown>): void {
-    this.api.sim.trace.emit(dev, layer, kind, fields);
+  private trace(kind: string, fields?: Record<string, unknown>): void {
+    this.api.sim.trace.emit('scenario', 'scenario', kind, fields);
   }
 
-  async run(): Promise<RunResult> {
+  async run(): Promise<Omit<RunResult, 'wallMs'>> {
     const { api, scenario } = this;
     const sim = api.sim;
     if (!this.opts.recordTrace) sim.trace.keep = false;
     const base = { scenario, seed: this.seed, timeoutUs: this.timeoutUs };
-    this.trace('scenario', 'scenario', 'start', { name: scenario.name, seed: this.seed, timeoutUs: this.timeoutUs });
+    const notices: RunResult['notices'] = [];
+    this.trace('start', { name: scenario.name, seed: this.seed, timeoutUs: this.timeoutUs });
     try {
       for (const d of scenario.devices) {
         api.addDevice(d);
         if (d.link) this.links.set(d.id, { ...d.link });
       }
     } catch (e) {
-      return { ...base, exitCode: EXIT_BAD_INPUT, reason: `bad device: ${(e as Error).message}`, steps: [], devices: [], endUs: 0, trace: [] };
+      return { ...base, exitCode: EXIT_BAD_INPUT, reason: `bad device: ${(e as Error).message}`, steps: [], devices: [], notices, endUs: 0, trace: [] };
     }
     this.obs = new Observer(api, this.emit);
-    if (this.opts.pcap || this.opts.frames) this.tapFrames();
+    this.obs.failTexts = this.opts.failText ?? [];
+    api.onNotice((n) => {
+      notices.push(n);
+      this.obs.notice(n.t, n.device, n.text);
+    });
+    if (this.opts.pcap) this.pcap = api.attachPcap();
+    if (this.opts.frames) api.onFrame((us, frame) => this.obs.frame(us, frame));
     for (const s of scenario.steps) {
       if (s.kind === 'expect-exit' && s.code !== 0) this.obs.excused.add(s.device);
     }
@@ -153,56 +128,87 @@ class Run {
     if (!scenario.steps.length) {
       // Without steps a crash does not stop the others: the student sees how the rest reacts.
       await this.runUntil(() => api.devices().every((h) => !isRunningState(h.scriptState())), this.timeoutUs, false);
-      this.timedOut = false; // without steps, reaching the timeout is a normal end
     }
     this.obs.check();
     this.obs.flush(true);
-    const devices = api.devices().map((h) => ({ id: h.id, state: h.scriptState(), code: h.exitCode(), failure: h.failure() }));
-    const failed = steps.find((s) => s.status === 'failed');
-    let exitCode: ExitCode = EXIT_OK;
-    let reason = scenario.steps.length ? `all ${steps.length} steps passed` : 'all scripts ended';
-    if (this.timedOut) {
-      exitCode = EXIT_TIMEOUT;
-      reason = `timeout: ${fmtUs(this.timeoutUs)} of virtual time ran out${failed ? ` during step ${failed.index + 1} (${failed.label})` : ''}`;
-    } else if (failed) {
-      exitCode = EXIT_FAIL;
-      reason = `step ${failed.index + 1} failed (line ${failed.line}): ${failed.label}: ${failed.message}`;
-    } else if (this.obs.crash) {
-      exitCode = EXIT_FAIL;
-      reason = `the script on ${this.obs.crash.device} crashed`;
-    } else if (!scenario.steps.length && devices.some((d) => d.state !== 'none' && isRunningState(d.state))) {
-      const running = devices.filter((d) => d.state !== 'none' && isRunningState(d.state)).map((d) => d.id);
-      reason = `${fmtUs(this.timeoutUs)} of virtual time passed with ${running.join(', ')} still running (no steps to check; --timeout sets the time)`;
-    }
-    this.trace('scenario', 'scenario', 'end', { exit: exitCode });
-    const result: RunResult = { ...base, exitCode, reason, steps, devices, endUs: this.now, trace: this.opts.recordTrace ? [...sim.trace.records()] : [] };
+    const devices = api.devices().map((h) => {
+      const lines = h.console.lines;
+      return {
+        id: h.id,
+        kind: h.kind,
+        state: h.scriptState(),
+        code: h.exitCode(),
+        failure: h.failure(),
+        console: lines.slice(Math.max(0, lines.length - CONSOLE_KEEP)).map((l) => ({ t: l.t, text: l.text })),
+        counters: h.counters(),
+      };
+    });
+    const { exitCode, reason } = this.verdict(steps, devices);
+    this.trace('end', { exit: exitCode });
+    const result: Omit<RunResult, 'wallMs'> = { ...base, exitCode, reason, steps, devices, notices, endUs: this.now, trace: this.opts.recordTrace ? [...sim.trace.records()] : [] };
     if (this.obs.crash) result.crash = this.obs.crash;
-    if (this.pcap && this.opts.pcap) result.pcap = this.pcap.bytes();
+    if (this.pcap) result.pcap = this.pcap.bytes();
     return result;
   }
 
-  private tapFrames(): void {
-    const w = this.api.attachPcap();
-    this.pcap = w;
-    if (this.opts.frames) {
-      const add = w.add.bind(w);
-      w.add = (us: number, frame: Uint8Array) => {
-        add(us, frame);
-        this.obs.frame(us, frame);
-      };
+  private verdict(steps: StepResult[], devices: RunResult['devices']): { exitCode: ExitCode; reason: string } {
+    const failed = steps.find((s) => s.status === 'failed');
+    const during = (s: StepResult | undefined) => (s ? ` during step ${s.index + 1} (${s.label})` : '');
+    const current = failed ?? steps.find((s) => s.status === 'skipped' && s.message.startsWith('interrupted'));
+    const running = devices.filter((d) => d.state !== 'none' && isRunningState(d.state)).map((d) => d.id);
+    if (this.stopped === 'interrupted') return { exitCode: EXIT_INTERRUPTED, reason: `interrupted (Ctrl-C) at ${fmtUs(this.now)} of virtual time${during(current)}` };
+    if (this.stopped === 'wall') {
+      const who = this.wallDevice ?? (running.length ? running.join(', ') : 'the simulation');
+      return { exitCode: EXIT_WALL_TIMEOUT, reason: `wall-clock limit of ${fmtMs(this.wallLimitMs)} reached while ${who} was running: the run stopped making virtual progress (at ${fmtUs(this.now)} virtual; --wall-timeout sets the limit)` };
     }
+    if (this.obs.failHit) {
+      const h = this.obs.failHit;
+      return { exitCode: EXIT_FAIL, reason: `${h.device} printed the fail text ${JSON.stringify(h.text)} at ${fmtUs(h.t)}: ${JSON.stringify(h.line)}` };
+    }
+    if (this.obs.crash) {
+      const c = this.obs.crash;
+      const lines = c.failure.trimEnd().split('\n');
+      return { exitCode: EXIT_FAIL, reason: `the script on ${c.device} crashed at ${fmtUs(c.t)}${during(current)}: ${lines[lines.length - 1]}` };
+    }
+    if (this.timedOut && this.scenario.steps.length) {
+      return { exitCode: EXIT_TIMEOUT, reason: `timeout: ${fmtUs(this.timeoutUs)} of virtual time ran out${during(failed)}` };
+    }
+    if (failed) return { exitCode: EXIT_FAIL, reason: `step ${failed.index + 1} failed (line ${failed.line}): ${failed.label}: ${failed.message}` };
+    if (this.scenario.steps.length) {
+      const n = steps.length;
+      return { exitCode: EXIT_OK, reason: n === 1 ? 'the step passed' : `all ${n} steps passed` };
+    }
+    if (running.length) {
+      if (this.opts.timeoutFails) {
+        return { exitCode: EXIT_TIMEOUT, reason: `timeout: ${fmtUs(this.timeoutUs)} of virtual time ran out with ${running.join(', ')} still running (--timeout sets the time; --expect-text ends the run when a text is printed)` };
+      }
+      return { exitCode: EXIT_OK, reason: `${fmtUs(this.timeoutUs)} of virtual time passed with ${running.join(', ')} still running (no steps to check; --timeout sets the time)` };
+    }
+    return { exitCode: EXIT_OK, reason: devices.some((d) => d.state !== 'none') ? `all ${plural(devices.filter((d) => d.state !== 'none').length, 'script')} ended` : 'all scripts ended' };
+  }
+
+  /** Why the run must stop now, whatever the step waits for. */
+  private stopReason(stopOnCrash: boolean): WaitOutcome | undefined {
+    if (this.stopped) return this.stopped;
+    if (this.opts.signal?.aborted) {
+      this.stopped = 'interrupted';
+      return 'interrupted';
+    }
+    if (this.obs.check() && stopOnCrash) return 'crash';
+    if (this.obs.checkFailText()) return 'fail-text';
+    return undefined;
   }
 
   /**
    * Runs the simulation until `cond` holds or the absolute time `deadline`
-   * (capped by the scenario timeout). Returns 'met', 'deadline', 'timeout' or
-   * 'crash' (an unexpected script crash, unless `stopOnCrash` is false).
+   * (capped by the scenario timeout).
    */
-  private async runUntil(cond: () => boolean, deadline: number, stopOnCrash = true): Promise<'met' | 'deadline' | 'timeout' | 'crash'> {
+  private async runUntil(cond: () => boolean, deadline: number, stopOnCrash = true): Promise<WaitOutcome> {
     const end = Math.min(deadline, this.timeoutUs);
     const sim = this.api.sim;
     for (;;) {
-      if (this.obs.check() && stopOnCrash) return 'crash';
+      const stop = this.stopReason(stopOnCrash);
+      if (stop) return stop;
       if (cond()) return 'met';
       if (sim.now >= end) {
         if (end === this.timeoutUs && deadline >= this.timeoutUs) {
@@ -214,9 +220,17 @@ class Run {
       const chunkEnd = Math.min(end, (Math.floor(sim.now / CHUNK_US) + 1) * CHUNK_US);
       // A no-op event at the chunk's end moves the clock on even when nothing else is due.
       const marker = sim.at(chunkEnd, () => {});
-      await this.api.run({ untilUs: chunkEnd, stopWhen: () => (this.obs.check() && stopOnCrash) || cond() });
+      const outcome = await this.api.run({
+        untilUs: chunkEnd,
+        stopWhen: () => Boolean(this.opts.signal?.aborted) || (this.obs.check() && stopOnCrash) || this.obs.checkFailText() || cond(),
+      });
       sim.cancel(marker);
       this.obs.flush();
+      if (outcome === 'wall-timeout') {
+        this.stopped = 'wall';
+        this.wallDevice = this.api.wallTimeout()?.device;
+        return 'wall';
+      }
       this.opts.onProgress?.(sim.now, this.timeoutUs);
     }
   }
@@ -224,115 +238,38 @@ class Run {
   private async runSteps(): Promise<StepResult[]> {
     const out: StepResult[] = [];
     const steps = this.scenario.steps;
+    const ctx: StepContext = {
+      api: this.api,
+      obs: this.obs,
+      timeoutUs: this.timeoutUs,
+      links: this.links,
+      now: () => this.now,
+      runUntil: (cond, deadline) => this.runUntil(cond, deadline),
+    };
+    let over = false;
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
       const startUs = this.now;
-      let r: { ok: boolean; message: string; skipRest?: boolean };
-      if (this.timedOut || this.obs.crash || out.some((o) => o.status === 'failed')) {
-        out.push({ index: i, label: stepLabel(s), line: s.line, kind: s.kind, status: 'skipped', message: 'not run', startUs, endUs: startUs });
+      const w0 = this.wall();
+      const head = { index: i, label: stepLabel(s), line: s.line, kind: s.kind, ...('device' in s ? { device: s.device } : {}), startUs };
+      if (over) {
+        out.push({ ...head, status: 'skipped', message: 'not run', endUs: startUs, wallMs: 0 });
         continue;
       }
+      let r;
       try {
-        r = await this.step(s);
+        r = await runStep(ctx, s);
       } catch (e) {
         r = { ok: false, message: `internal error: ${(e as Error).message}` };
       }
       this.obs.flush();
-      const res: StepResult = { index: i, label: stepLabel(s), line: s.line, kind: s.kind, status: r.ok ? 'passed' : 'failed', message: r.message, startUs, endUs: this.now };
+      const status = r.ok ? 'passed' : r.interrupted ? 'skipped' : 'failed';
+      const res: StepResult = { ...head, status, message: r.message, endUs: this.now, wallMs: this.wall() - w0 };
       out.push(res);
-      this.trace('scenario', 'scenario', 'step', { i, kind: s.kind, ok: r.ok, msg: r.message });
-      this.emit({ type: 'step', t: this.now, index: i, label: res.label, ok: r.ok, message: r.message, line: s.line });
+      this.trace('step', { i, kind: s.kind, ok: r.ok, msg: r.message });
+      this.emit({ type: 'step', t: this.now, index: i, label: res.label, ok: r.ok, message: r.message, line: s.line, status });
+      if (!r.ok || this.timedOut || this.obs.crash || this.stopped || this.obs.failHit) over = true;
     }
     return out;
   }
-
-  private waitMessage(r: 'met' | 'deadline' | 'timeout' | 'crash', what: string, timeoutUs: number | undefined): { ok: boolean; message: string } {
-    if (r === 'met') return { ok: true, message: '' };
-    if (r === 'crash') return { ok: false, message: `aborted: the script on ${this.obs.crash?.device} crashed` };
-    if (r === 'timeout') return { ok: false, message: `${what} before the scenario timeout (${fmtUs(this.timeoutUs)})` };
-    return { ok: false, message: `${what} within ${fmtUs(timeoutUs ?? 0)}` };
-  }
-
-  private deadline(timeoutUs: number | undefined): number {
-    return timeoutUs === undefined ? Infinity : this.now + timeoutUs;
-  }
-
-  private async step(s: Step): Promise<{ ok: boolean; message: string }> {
-    const api = this.api;
-    switch (s.kind) {
-      case 'delay': {
-        const r = await this.runUntil(() => false, this.now + s.us);
-        return r === 'deadline' ? { ok: true, message: '' } : this.waitMessage(r, 'delay not over', undefined);
-      }
-      case 'wait-serial': {
-        const r = await this.runUntil(this.obs.serialWaiter(s.device, s.text), this.deadline(s.timeoutUs));
-        return this.waitMessage(r, `${s.device} did not print ${JSON.stringify(s.text)}`, s.timeoutUs);
-      }
-      case 'expect-serial': {
-        this.obs.flush();
-        if (this.obs.findSerial(s.device, s.text, true)) return { ok: true, message: '' };
-        return { ok: false, message: `${s.device} has not printed ${JSON.stringify(s.text)}` };
-      }
-      case 'write-serial': {
-        const lines = s.text.endsWith('\n') ? s.text.slice(0, -1).split('\n') : s.text.split('\n');
-        const h = api.device(s.device);
-        for (const line of lines) {
-          this.trace(s.device, 'input', 'stdin', { line });
-          h.writeStdin(line);
-        }
-        return { ok: true, message: '' };
-      }
-      case 'expect-pin': {
-        const v = api.device(s.device).pin(s.pin);
-        return v === s.value ? { ok: true, message: '' } : { ok: false, message: `pin ${s.pin} of ${s.device} is ${v}, expected ${s.value}` };
-      }
-      case 'wait-pin': {
-        const h = api.device(s.device);
-        const r = await this.runUntil(() => h.pin(s.pin) === s.value, this.deadline(s.timeoutUs));
-        return this.waitMessage(r, `pin ${s.pin} of ${s.device} stayed ${h.pin(s.pin)}, never ${s.value}`, s.timeoutUs);
-      }
-      case 'set-pin': {
-        this.trace(s.device, 'input', 'set-pin', { pin: s.pin, value: s.value });
-        api.device(s.device).setPin(s.pin, s.value);
-        return { ok: true, message: '' };
-      }
-      case 'link': {
-        const merged = { ...(this.links.get(s.device) ?? {}), ...s.link };
-        this.links.set(s.device, merged);
-        this.trace(s.device, 'input', 'link', { ...merged });
-        api.device(s.device).setLink(merged);
-        return { ok: true, message: '' };
-      }
-      case 'reset': {
-        this.trace(s.device, 'input', 'reset');
-        api.device(s.device).reset();
-        return { ok: true, message: '' };
-      }
-      case 'stop': {
-        const h = api.device(s.device);
-        this.obs.excused.add(s.device);
-        if (!isRunningState(h.scriptState())) return { ok: true, message: `${s.device} was not running` };
-        this.trace(s.device, 'input', 'interrupt');
-        // A PC's terminal echoes the keypress, as a real one does (">>> ^CTraceback ...").
-        if (h.kind === 'pc') h.console.write('^C');
-        h.interrupt();
-        const r = await this.runUntil(() => !isRunningState(h.scriptState()), this.deadline(s.timeoutUs ?? STOP_TIMEOUT_US));
-        return this.waitMessage(r, `${s.device} still running after Ctrl-C`, s.timeoutUs ?? STOP_TIMEOUT_US);
-      }
-      case 'expect-exit': {
-        const h = api.device(s.device);
-        const r = await this.runUntil(() => !isRunningState(h.scriptState()), this.deadline(s.timeoutUs));
-        if (r !== 'met') return this.waitMessage(r, `${s.device} did not exit`, s.timeoutUs);
-        const code = h.exitCode();
-        if (code === s.code) return { ok: true, message: '' };
-        const why = h.failure();
-        return { ok: false, message: `${s.device} exited with code ${code}, expected ${s.code}${why ? `: ${lastLine(why)}` : ''}` };
-      }
-    }
-  }
-}
-
-function lastLine(s: string): string {
-  const lines = s.trimEnd().split('\n');
-  return lines[lines.length - 1];
 }

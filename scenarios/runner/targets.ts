@@ -1,5 +1,5 @@
 /**
- * The bundled classroom labs: every folder under scenarios/ holding a
+ * The bundled classroom labs: every folder under scenarios/labs/ holding a
  * scenario.yaml, and how to turn command-line targets into scenarios
  * (a YAML file, a lab folder, a folder of labs, or a bare .py run on an ESP32).
  */
@@ -30,7 +30,7 @@ export function listLabs(root = LABS_DIR): LabInfo[] {
     let name = id;
     let description = '';
     try {
-      const y = parse(readFileSync(file, 'utf8')) as { name?: unknown; description?: unknown };
+      const y = parse(readFileSync(file, 'utf8'), { maxAliasCount: 100 }) as { name?: unknown; description?: unknown };
       if (typeof y?.name === 'string') name = y.name;
       if (typeof y?.description === 'string') description = y.description.trim().split('\n')[0];
     } catch {
@@ -90,17 +90,27 @@ function expandEach(args: readonly string[]): Target[] {
   return out;
 }
 
+export interface BareRun {
+  /** Lines every PC types into input()/raw_input(), as a scenario's `stdin:` list. */
+  input?: readonly string[];
+  /** The run passes as soon as the ESP32 prints each of these, in order (Wokwi's --expect-text). */
+  expectText?: readonly string[];
+  timeout?: string;
+  /** Script paths are written relative to this folder (the trace keeps no host path). */
+  cwd?: string;
+}
+
 /**
  * A scenario for a bare .py: an ESP32 on the tutorial's lab network (pinned to
  * 192.168.2.231, already on WiFi) plus a PC per --pc script, starting at 1 s.
  */
-/** `input` lines are typed into every PC's input()/raw_input(), as a scenario's `stdin:` list. */
-export function bareScenarioYaml(esp32Py: string, pcScripts: readonly string[], timeout = '30s', input: readonly string[] = []): string {
-  const q = (s: string) => JSON.stringify(path.resolve(s));
+export function bareScenarioYaml(esp32Py: string, pcScripts: readonly string[], o: BareRun = {}): string {
+  const cwd = o.cwd ?? process.cwd();
+  const q = (s: string) => JSON.stringify(path.relative(cwd, path.resolve(cwd, s)).split(path.sep).join('/'));
   const lines = [
     `name: ${JSON.stringify(path.basename(esp32Py))}`,
     `description: ${JSON.stringify(`${path.basename(esp32Py)} on an ESP32${pcScripts.length ? ` with ${pcScripts.length} PC(s)` : ''}`)}`,
-    `timeout: ${timeout}`,
+    `timeout: ${o.timeout ?? '30s'}`,
     'network:',
     '  subnet: 192.168.2.0/24',
     'devices:',
@@ -112,7 +122,11 @@ export function bareScenarioYaml(esp32Py: string, pcScripts: readonly string[], 
   ];
   pcScripts.forEach((p, i) => {
     lines.push(`  pc${pcScripts.length > 1 ? i + 1 : ''}:`, '    board: pc', `    script: ${q(p)}`, '    start: 1s');
-    if (input.length) lines.push(`    stdin: ${JSON.stringify(input)}`);
+    if (o.input?.length) lines.push(`    stdin: ${JSON.stringify(o.input)}`);
   });
+  if (o.expectText?.length) {
+    lines.push('steps:');
+    for (const t of o.expectText) lines.push(`  - wait-serial: { device: esp32, text: ${JSON.stringify(t)} }`);
+  }
   return lines.join('\n') + '\n';
 }

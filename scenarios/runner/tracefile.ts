@@ -1,59 +1,114 @@
 /**
- * Replay traces: a header line (the scenario text, where it came from, each
- * script's SHA-256, seed and timeout) followed by the simulation's trace
- * records as JSON lines. Replaying re-runs the header's scenario and compares
- * record by record.
+ * Replay traces, portable and self-contained: a header line with the scenario
+ * text, the content of every script it ran (by the name the YAML gives it,
+ * relative, never a host path), seed and timeout; then the simulation's trace
+ * records as JSON lines. Replaying runs exactly that content, nothing read
+ * from disk, and compares record by record.
  */
-import type { RunResult } from './runner';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { sha256 } from '../schema/index';
+import { issueMessages, type Path } from '../schema/issues';
+import { MAX_DURATION_US } from '../schema/values';
+import type { RunResult } from './result';
 
 export const TRACE_FORMAT = 'esp32sim-trace';
+export const TRACE_VERSION = 2;
 
-export interface TraceHeader {
-  format: typeof TRACE_FORMAT;
-  version: 1;
-  name: string;
-  /** The scenario file as given, and the directory scripts are resolved from. */
-  file: string;
-  dir: string;
-  scenario: string;
-  scripts: { device: string; ref: string; sha256: string }[];
-  seed: number;
-  timeoutUs: number;
-  exitCode: number;
+const header = z.strictObject({
+  format: z.literal(TRACE_FORMAT),
+  version: z.literal(TRACE_VERSION),
+  name: z.string(),
+  /** The scenario's folder and file name, for messages only ("echo/scenario.yaml"). */
+  file: z.string(),
+  scenario: z.string().max(1024 * 1024),
+  /** Every script the scenario ran, by the path written in the YAML → its text. */
+  files: z.record(z.string(), z.string()),
+  scripts: z.array(
+    z.strictObject({
+      device: z.string(),
+      ref: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      language: z.enum(['micropython', 'typescript']),
+    }),
+  ),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  timeoutUs: z.number().int().min(1).max(MAX_DURATION_US),
+  exitCode: z.number().int(),
+});
+
+export type TraceHeader = z.infer<typeof header>;
+
+/** The scenario's folder and file name: enough to recognise it, no host path. */
+function shortName(file: string): string {
+  const base = path.basename(file);
+  const folder = path.basename(path.dirname(path.resolve(file)));
+  return folder ? `${folder}/${base}` : base;
 }
 
 export function traceText(r: RunResult): string {
   const s = r.scenario;
-  const header: TraceHeader = {
+  const files: Record<string, string> = {};
+  for (const x of s.scripts) files[x.ref] = x.source;
+  const h: TraceHeader = {
     format: TRACE_FORMAT,
-    version: 1,
+    version: TRACE_VERSION,
     name: s.name,
-    file: s.file,
-    dir: s.dir,
+    file: shortName(s.file),
     scenario: s.text,
-    scripts: s.scripts.map((x) => ({ device: x.device, ref: x.ref, sha256: x.sha256 })),
+    files,
+    scripts: s.scripts.map((x) => ({ device: x.device, ref: x.ref, sha256: x.sha256, language: x.language })),
     seed: r.seed,
     timeoutUs: r.timeoutUs,
     exitCode: r.exitCode,
   };
-  return [JSON.stringify(header), ...r.trace].join('\n') + '\n';
+  return [JSON.stringify(h), ...r.trace].join('\n') + '\n';
 }
 
-export type ParsedTrace = { ok: true; header: TraceHeader; records: string[] } | { ok: false; error: string };
+export type ParsedTrace = { ok: true; header: TraceHeader; records: string[] } | { ok: false; line: number; error: string };
 
 export function parseTrace(text: string): ParsedTrace {
-  const lines = text.split('\n');
+  // A trace that went through a Windows checkout has CRLF line ends: the records are the same.
+  const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
-  let header: TraceHeader;
+  let raw: unknown;
   try {
-    header = JSON.parse(lines[0] ?? '') as TraceHeader;
+    raw = JSON.parse(lines[0] ?? '');
   } catch {
-    return { ok: false, error: 'line 1: not an esp32sim trace (the first line is not JSON)' };
+    return { ok: false, line: 1, error: 'not an esp32sim trace (the first line is not JSON)' };
   }
-  if (!header || header.format !== TRACE_FORMAT) return { ok: false, error: 'line 1: not an esp32sim trace (no esp32sim-trace header)' };
-  if (header.version !== 1) return { ok: false, error: `line 1: trace version ${String(header.version)} is not supported` };
-  if (typeof header.scenario !== 'string' || typeof header.seed !== 'number') return { ok: false, error: 'line 1: trace header lacks the scenario or seed' };
-  return { ok: true, header, records: lines.slice(1) };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || (raw as { format?: unknown }).format !== TRACE_FORMAT) {
+    return { ok: false, line: 1, error: 'not an esp32sim trace (no esp32sim-trace header)' };
+  }
+  const version = (raw as { version?: unknown }).version;
+  if (version === 1) return { ok: false, line: 1, error: 'a version 1 trace (from an older esp32sim: it names host paths and does not carry the scripts); record it again with run --trace' };
+  if (version !== TRACE_VERSION) return { ok: false, line: 1, error: `trace version ${JSON.stringify(version)} is not supported (this esp32sim reads version ${TRACE_VERSION})` };
+  const r = header.safeParse(raw);
+  if (!r.success) {
+    const at = (p: Path) => p.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined), raw);
+    const m = issueMessages(r.error.issues, at, () => [])[0];
+    const where = m.path.length ? `${m.path.join('.')}: ` : '';
+    return { ok: false, line: 1, error: `damaged trace header: ${where}${m.message}` };
+  }
+  const h = r.data;
+  for (const s of h.scripts) {
+    const content = h.files[s.ref];
+    if (content === undefined) return { ok: false, line: 1, error: `damaged trace header: the script ${s.ref} of ${s.device} is not among its files` };
+    if (sha256(content) !== s.sha256) return { ok: false, line: 1, error: `damaged trace header: the content of ${s.ref} does not match its sha256` };
+  }
+  const records = lines.slice(1);
+  for (let i = 0; i < records.length; i++) {
+    let rec: unknown;
+    try {
+      rec = JSON.parse(records[i]);
+    } catch {
+      rec = undefined;
+    }
+    if (!rec || typeof rec !== 'object' || typeof (rec as { t?: unknown }).t !== 'number') {
+      return { ok: false, line: i + 2, error: 'damaged trace: this line is not a trace record (JSON with a time "t")' };
+    }
+  }
+  return { ok: true, header: h, records };
 }
 
 export type TraceDiff =

@@ -5,20 +5,28 @@
  * YAML and hashed (SHA-256) for replay.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import type { DeviceSpec, InternetService, LinkSpec, NetworkSpec, ScriptSpec } from '../../devices/simulation/api';
 import type { Scenario, ScenarioError, ScriptInfo, Step } from './model';
 import { parseStep, type PathIssue } from './steps';
-import { clock, deviceId, duration, fraction, ipv4, port, rate, subnet, toLinkSpec } from './values';
+import { clock, deviceId, duration, fraction, heapSize, ipv4, port, positiveDuration, rate, subnet, toLinkSpec, wallDuration } from './values';
+import { MAX_SCENARIO_BYTES, MAX_SCRIPT_BYTES, readInputFile } from './files';
+import { issueMessages, withPath } from './issues';
+import { checkNetwork } from './network';
+import { typescriptSyntax } from './typescript';
+import { showValue } from './words';
+import { parseYaml } from './yaml';
 
 export { formatError } from './model';
 export type { Scenario, ScenarioError, Step } from './model';
 
 const SERVICES: [InternetService, ...InternetService[]] = ['starwars', 'echo', 'discard', 'http', 'daytime', 'ntp'];
 export const DEFAULT_TIMEOUT_US = 60_000_000;
+/** 802.11 association IDs go up to 2007: no access point admits more. */
+export const MAX_AP_CLIENTS = 2007;
 
 const link = z.strictObject({
   latency: duration.optional(),
@@ -44,6 +52,16 @@ const network = z.strictObject({
   subnet: subnet.optional(),
   wifi: link.optional(),
   internet: z.array(internetHost).optional(),
+  /** How many stations the lab's access point admits (a home router's association table). */
+  'max-clients': z.number().int().min(1).max(MAX_AP_CLIENTS).optional(),
+});
+
+/** A line for input(): a text, or a number written bare (stdin: [hello, 42]). */
+const stdinLine = z.unknown().transform((v, ctx) => {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  ctx.addIssue({ code: 'custom', message: `a stdin line is a text (put it in quotes), got ${showValue(v)}` });
+  return z.NEVER;
 });
 
 const device = z.strictObject({
@@ -53,23 +71,29 @@ const device = z.strictObject({
   static: z.boolean().optional(),
   wifi: z.enum(['auto', 'none']).optional(),
   start: duration.optional(),
-  stdin: z.array(z.union([z.string(), z.number()]).transform(String)).optional(),
+  stdin: z.array(stdinLine).optional(),
   link: link.optional(),
   description: z.string().optional(),
+  /** ESP32 only: the MicroPython heap (96K, 160K, 2M). */
+  heap: heapSize.optional(),
 });
 
 const top = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   author: z.string().optional(),
-  version: z.number().int().min(1).optional(),
+  version: z.literal(1, { error: (iss) => `${showValue(iss.input)} is not supported: this esp32sim reads version 1 scenarios (write version: 1)` }).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-  timeout: duration.optional(),
+  timeout: positiveDuration.optional(),
+  /** Wall time a script may compute between two kernel calls before the watchdog stops it. */
+  watchdog: wallDuration.optional(),
+  /** Wall time the whole run may take (a run that stops making virtual progress ends there, exit 43). */
+  'wall-timeout': wallDuration.optional(),
   clock: clock.optional(),
   network: network.optional(),
   devices: z
-    .record(z.string().regex(deviceId, { error: 'device ids are letters, digits, _ and - (starting with a letter)' }), device)
-    .refine((d) => Object.keys(d).length > 0, { error: 'needs at least one device' }),
+    .record(z.string().regex(deviceId, { error: (iss) => `${showValue(iss.input)} is not a device id: use letters, digits, _ and - (starting with a letter)` }), device)
+    .refine((d) => Object.keys(d).length > 0, { error: 'needs at least one device (e.g. esp32: { board: esp32, script: main.py })' }),
   steps: z.array(z.unknown()).nullish(),
 });
 
@@ -83,63 +107,51 @@ export interface ParseOptions {
   dir?: string;
   /** Reads a script (default: fs). Returns undefined when missing. */
   readScript?: (absPath: string) => string | undefined;
+  /** Scripts by their path as written in the YAML (a trace's content): nothing is read from disk. */
+  files?: Readonly<Record<string, string>>;
 }
 
 /** Reads and parses a scenario file (or a lab folder holding scenario.yaml). */
 export function loadScenario(file: string, opts: ParseOptions = {}): ParseResult {
   let target = file;
   if (existsSync(target) && statSync(target).isDirectory()) target = path.join(file, 'scenario.yaml');
-  let text: string;
-  try {
-    text = readFileSync(target, 'utf8');
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
-    return { ok: false, errors: [{ file: target, line: 1, message: `cannot read scenario: ${why}` }] };
-  }
-  return parseScenario(text, target, opts);
+  const r = readInputFile(target, MAX_SCENARIO_BYTES);
+  if (!r.ok) return { ok: false, errors: [{ file: target, line: 1, message: `cannot read the scenario: ${r.why}` }] };
+  return parseScenario(r.text, target, opts);
 }
 
 /** Parses scenario text; `file` is used in messages and to resolve scripts. */
 export function parseScenario(text: string, file: string, opts: ParseOptions = {}): ParseResult {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lc.linePos(offset).line);
-  if (doc.errors.length) {
-    return { ok: false, errors: doc.errors.map((e) => ({ file, line: lineAt(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })) };
-  }
-  const data = doc.toJS() as unknown;
-  const err = (p: (string | number)[], message: string): ScenarioError => ({
-    file,
-    line: lineOf(doc, p, lineAt),
-    message: p.length ? `${p.join('.')}: ${message}` : message,
-  });
+  if (text.length > MAX_SCENARIO_BYTES) return { ok: false, errors: [{ file, line: 1, message: `the scenario is too large (at most ${MAX_SCENARIO_BYTES} bytes)` }] };
+  const y = parseYaml(text, file);
+  if (!y.ok) return y;
+  const { doc, data, lineAt } = y;
+  const lines = text.split(/\r?\n/);
+  const err = (p: (string | number)[], message: string): ScenarioError => {
+    const line = lineOf(doc, p, lineAt);
+    return { file, line, message: withPath(p, message), source: lines[line - 1] };
+  };
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, errors: [err([], 'a scenario is a YAML map with name, devices and steps')] };
+    return { ok: false, errors: [err([], 'a scenario is a YAML map with name, devices and steps (see esp32sim run --help)')] };
   }
   const r = top.safeParse(data);
-  if (!r.success) return { ok: false, errors: issuesToErrors(r.error, data, err) };
+  if (!r.success) {
+    const msgs = issueMessages(r.error.issues, (p) => valueAt(data, p), keysAt);
+    return { ok: false, errors: msgs.map((m) => err(m.path, m.message)).sort((a, b) => a.line - b.line) };
+  }
   return build(r.data, doc, text, file, opts, err, lineAt);
 }
 
-function issuesToErrors(e: z.ZodError, data: unknown, err: (p: (string | number)[], m: string) => ScenarioError): ScenarioError[] {
-  const out: ScenarioError[] = [];
-  for (const i of e.issues) {
-    const p = i.path as (string | number)[];
-    if (i.code === 'unrecognized_keys') {
-      for (const k of i.keys) out.push(err([...p, k], 'unknown key'));
-    } else if (i.code === 'invalid_type' && valueAt(data, p) === undefined) {
-      out.push(err(p, `missing (expected ${i.expected})`));
-    } else if (i.code === 'invalid_type') {
-      out.push(err(p, `expected ${i.expected}, got ${JSON.stringify(valueAt(data, p))}`));
-    } else if (i.code === 'invalid_value') {
-      out.push(err(p, `${JSON.stringify(valueAt(data, p))} is not one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`));
-    } else if (i.code === 'invalid_key') {
-      out.push(err(p, i.issues[0]?.message ?? i.message));
-    } else {
-      out.push(err(p, i.message));
-    }
-  }
-  return out.sort((a, b) => a.line - b.line);
+/** The keys allowed at a path of the scenario (for "did you mean"). */
+function keysAt(p: (string | number)[]): readonly string[] {
+  const k = p.filter((x) => typeof x === 'string') as string[];
+  const last = k[k.length - 1];
+  if (!p.length) return Object.keys(top.shape);
+  if (k.length === 1 && last === 'network') return Object.keys(network.shape);
+  if (last === 'wifi' || last === 'link') return Object.keys(link.shape);
+  if (k[0] === 'network' && k[1] === 'internet') return Object.keys(internetHost.shape);
+  if (k[0] === 'devices' && k.length === 2) return Object.keys(device.shape);
+  return [];
 }
 
 function valueAt(data: unknown, p: (string | number)[]): unknown {
@@ -181,11 +193,11 @@ function build(
 ): ParseResult {
   const errors: ScenarioError[] = [];
   const dir = path.resolve(opts.dir ?? path.dirname(file));
-  const read = opts.readScript ?? ((p: string) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined));
   const net: NetworkSpec = {};
   if (t.network?.ssid !== undefined) net.ssid = t.network.ssid;
   if (t.network?.password !== undefined) net.password = t.network.password;
   if (t.network?.subnet !== undefined) net.subnet = t.network.subnet;
+  if (t.network?.['max-clients'] !== undefined) net.maxClients = t.network['max-clients'];
   const wifi = toLink(t.network?.wifi);
   if (wifi) net.wifi = wifi;
   if (t.network?.internet) {
@@ -203,32 +215,44 @@ function build(
       ips.set(d.ip, id);
       spec.ip = d.ip;
     }
-    if (d.static !== undefined) spec.static = d.static;
+    if (d.static !== undefined) {
+      if (d.board === 'esp32') errors.push(err(['devices', id, 'static'], 'static is for a PC; an ESP32 gets its ip as a DHCP reservation (drop static)'));
+      else if (d.static && d.ip === undefined) errors.push(err(['devices', id, 'static'], 'static: true needs an ip (e.g. ip: 192.168.1.20)'));
+      spec.static = d.static;
+    }
     if (d.wifi !== undefined) {
       if (d.board === 'pc') errors.push(err(['devices', id, 'wifi'], 'only an esp32 has a wifi setting (PCs always join)'));
       spec.wifi = d.wifi;
     } else if (d.board === 'esp32') spec.wifi = 'auto';
+    if (d.heap !== undefined) {
+      if (d.board !== 'esp32') errors.push(err(['devices', id, 'heap'], 'only an esp32 has a MicroPython heap setting (a PC has no such limit)'));
+      else spec.heapBytes = d.heap;
+    }
     if (d.start !== undefined) spec.startUs = d.start;
     if (d.stdin !== undefined) spec.stdin = d.stdin;
     const l = toLink(d.link);
     if (l) spec.link = l;
     if (d.script !== undefined) {
-      const abs = path.resolve(dir, d.script);
-      const source = read(abs);
-      const ext = path.extname(abs).toLowerCase();
+      const s = readScript(d.script, dir, opts);
+      const ext = path.extname(d.script).toLowerCase();
       if (!['.py', '.ts', '.js'].includes(ext)) {
         errors.push(err(['devices', id, 'script'], `${d.script}: a script is a .py (MicroPython) or .ts/.js file`));
-      } else if (source === undefined) {
-        errors.push(err(['devices', id, 'script'], `${d.script} not found (looked for ${abs})`));
+      } else if (!s.ok) {
+        errors.push(err(['devices', id, 'script'], s.why));
       } else {
-        const script: ScriptSpec = { filename: path.basename(abs), source, language: ext === '.py' ? 'micropython' : 'typescript' };
-        if (ext !== '.py') script.modulePath = abs;
+        const language = ext === '.py' ? 'micropython' : 'typescript';
+        const script: ScriptSpec = { filename: path.basename(d.script), source: s.text, language };
+        if (language === 'typescript') {
+          script.modulePath = s.path;
+          for (const e of typescriptSyntax(s.text, script.filename)) errors.push({ file: path.join(path.dirname(file), d.script), line: e.line, message: `syntax error: ${e.message}`, source: s.text.split(/\r?\n/)[e.line - 1] });
+        }
         spec.script = script;
-        scripts.push({ device: id, ref: d.script, path: abs, sha256: sha256(source) });
+        scripts.push({ device: id, ref: d.script, path: s.path, sha256: sha256(s.text), source: s.text, language });
       }
     }
     devices.push(spec);
   }
+  for (const i of checkNetwork(t.network, devices)) errors.push(err(i.path, i.message));
 
   const ids = new Set(devices.map((d) => d.id));
   const ctx = { defaultDevice: devices.find((d) => d.board === 'esp32')?.id, devices: ids };
@@ -249,6 +273,8 @@ function build(
       seed: t.seed ?? 1,
       timeoutUs: t.timeout ?? DEFAULT_TIMEOUT_US,
       ...(t.clock !== undefined ? { clock: t.clock } : {}),
+      ...(t.watchdog !== undefined ? { watchdogMs: t.watchdog } : {}),
+      ...(t['wall-timeout'] !== undefined ? { wallTimeoutMs: t['wall-timeout'] } : {}),
       network: net,
       devices,
       steps,
@@ -260,10 +286,22 @@ function build(
   };
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** A device's script: from the trace's files when given (nothing read from disk), else from disk next to the YAML. */
+function readScript(ref: string, dir: string, opts: ParseOptions): { ok: true; text: string; path: string } | { ok: false; why: string } {
+  const abs = path.resolve(dir, ref);
+  if (opts.files) {
+    const text = opts.files[ref];
+    return text === undefined ? { ok: false, why: `${ref} is not among the files of the trace` } : { ok: true, text, path: abs };
+  }
+  if (opts.readScript) {
+    const text = opts.readScript(abs);
+    return text === undefined ? { ok: false, why: `${ref} not found (looked for ${abs})` } : { ok: true, text, path: abs };
+  }
+  const r = readInputFile(abs, MAX_SCRIPT_BYTES);
+  if (r.ok) return { ok: true, text: r.text, path: abs };
+  return { ok: false, why: r.why === 'no such file' ? `${ref} not found (looked for ${abs})` : `${ref} ${r.why}` };
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0];
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -31,10 +31,13 @@ export type StepKind = Step['kind'];
 
 export interface ScriptInfo {
   device: string;
-  /** Path as written in the YAML, and resolved. */
+  /** Path as written in the YAML (relative to the scenario), and where it was read from (for messages only). */
   ref: string;
   path: string;
   sha256: string;
+  /** The script's text exactly as run (a trace carries it). */
+  source: string;
+  language: 'micropython' | 'typescript';
 }
 
 export interface Scenario {
@@ -45,6 +48,9 @@ export interface Scenario {
   timeoutUs: number;
   /** The world's date at virtual time 0 (SimulationOptions.clock), as written. */
   clock?: string | number;
+  /** Wall-clock limits (ms): between kernel calls (`watchdog:`) and for the whole run (`wall-timeout:`). */
+  watchdogMs?: number;
+  wallTimeoutMs?: number;
   network: NetworkSpec;
   devices: DeviceSpec[];
   steps: Step[];
@@ -59,10 +65,15 @@ export interface ScenarioError {
   file: string;
   line: number;
   message: string;
+  /** The text of that line, shown under the message. */
+  source?: string;
 }
 
 export function formatError(e: ScenarioError): string {
-  return `${e.file}:${e.line}: ${e.message}`;
+  const head = `${e.file}:${e.line}: ${e.message}`;
+  if (e.source === undefined || !e.source.trim()) return head;
+  const shown = e.source.replace(/\t/g, '→   ').replace(/\r$/, '');
+  return `${head}\n  ${String(e.line).padStart(4)} | ${shown.length > 100 ? shown.slice(0, 99) + '…' : shown}`;
 }
 
 /** A short human label for a step: `wait-serial esp32 "tcp waiting"`. */
@@ -91,10 +102,23 @@ export function stepLabel(s: Step): string {
   }
 }
 
-/** 1.5s / 1.393063s / 250ms / 40us */
+/**
+ * The one duration format of every message, virtual or wall: seconds with up
+ * to six decimals below a minute (0.5s, 1.393333s, 30s), then h/m/s (10m,
+ * 1m30.5s, 2h). The timeline's time column is the same seconds, padded.
+ */
 export function fmtUs(us: number): string {
-  const trim = (x: string) => x.replace(/\.?0+$/, '');
-  if (us >= 1e6) return `${trim((us / 1e6).toFixed(6))}s`;
-  if (us >= 1e3) return `${trim((us / 1e3).toFixed(3))}ms`;
-  return `${us}us`;
+  const trim = (x: string) => (x.includes('.') ? x.replace(/\.?0+$/, '') : x);
+  const neg = us < 0 ? '-' : '';
+  us = Math.abs(Math.round(us));
+  if (us < 60e6) return `${neg}${trim((us / 1e6).toFixed(6))}s`;
+  const h = Math.floor(us / 3600e6);
+  const m = Math.floor((us % 3600e6) / 60e6);
+  const s = trim(((us % 60e6) / 1e6).toFixed(3));
+  return neg + (h ? `${h}h` : '') + (m ? `${m}m` : '') + (s !== '0' ? `${s}s` : '');
+}
+
+/** A wall-clock duration in milliseconds, in the same format (millisecond precision). */
+export function fmtMs(ms: number): string {
+  return fmtUs(Math.round(ms) * 1000);
 }

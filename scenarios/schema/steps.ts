@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { LinkSpec } from '../../devices/simulation/api';
 import type { Step, StepAction, StepKind } from './model';
 import { duration, fraction, rate, toLinkSpec } from './values';
+import { issueMessages, type Path } from './issues';
+import { didYouMean, showValue } from './words';
 
 export type PathIssue = { path: (string | number)[]; message: string };
 
@@ -52,19 +54,22 @@ type Ctx = { defaultDevice: string | undefined; devices: Set<string> };
  */
 export function parseStep(raw: unknown, ctx: Ctx): { step?: Omit<Step, 'line'>; issues: PathIssue[] } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { issues: [{ path: [], message: `a step is a map like { wait-serial: "text" }, got ${JSON.stringify(raw)}` }] };
+    return { issues: [{ path: [], message: `a step is a map like { wait-serial: "text" }, got ${showValue(raw)}` }] };
   }
   const obj = raw as Record<string, unknown>;
   const actions = Object.keys(obj).filter((k) => k !== 'name');
   const issues: PathIssue[] = [];
   for (const k of actions) {
-    if (!STEP_KINDS.includes(k as StepKind)) issues.push({ path: [k], message: `unknown step "${k}" (one of ${STEP_KINDS.join(', ')})` });
+    if (!STEP_KINDS.includes(k as StepKind)) {
+      const guess = didYouMean(k, STEP_KINDS);
+      issues.push({ path: [k], message: guess ? `unknown step "${k}" (did you mean "${guess}"?)` : `unknown step "${k}" (one of ${STEP_KINDS.join(', ')})` });
+    }
   }
   if (issues.length) return { issues };
   if (actions.length !== 1) {
     return { issues: [{ path: [], message: actions.length ? `one action per step, got ${actions.join(' and ')}` : 'a step needs an action' }] };
   }
-  if (obj.name !== undefined && typeof obj.name !== 'string') return { issues: [{ path: ['name'], message: 'must be a string' }] };
+  if (obj.name !== undefined && typeof obj.name !== 'string') return { issues: [{ path: ['name'], message: `a step's name is a text, got ${showValue(obj.name)}` }] };
   const kind = actions[0] as StepKind;
   const r = parseAction(kind, obj[kind], ctx);
   if ('issues' in r) return { issues: r.issues.map((i) => ({ ...i, path: [kind, ...i.path] })) };
@@ -74,16 +79,16 @@ export function parseStep(raw: unknown, ctx: Ctx): { step?: Omit<Step, 'line'>; 
 
 type ActionResult = { step: StepAction } | { issues: PathIssue[] };
 
-function zodIssues(e: z.ZodError): PathIssue[] {
-  return e.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return { path: [...(i.path as (string | number)[]), i.keys[0]], message: 'unknown key' };
-    return { path: i.path as (string | number)[], message: i.message };
-  });
-}
-
-function pick<T>(schema: z.ZodType<T>, v: unknown): { ok: true; value: T } | { ok: false; issues: PathIssue[] } {
+function pick<T>(schema: z.ZodType<T> & { shape?: Record<string, unknown> }, v: unknown): { ok: true; value: T } | { ok: false; issues: PathIssue[] } {
   const r = schema.safeParse(v);
-  return r.success ? { ok: true, value: r.data } : { ok: false, issues: zodIssues(r.error) };
+  if (r.success) return { ok: true, value: r.data };
+  const at = (p: Path) => p.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string | number, unknown>)[k] : undefined), v);
+  const keys = schema.shape ? Object.keys(schema.shape) : [];
+  if (keys.length && (v === null || v === undefined || typeof v !== 'object')) {
+    const want = keys.length ? `a map like { ${keys.filter((k) => k !== 'part-id').slice(0, 3).map((k) => `${k}: ...`).join(', ')} }` : 'a value';
+    if (r.error.issues.some((i) => i.path.length === 0)) return { ok: false, issues: [{ path: [], message: `expected ${want}, got ${showValue(v)}` }] };
+  }
+  return { ok: false, issues: issueMessages(r.error.issues, at, (p) => (p.length ? [] : keys)) };
 }
 
 function deviceOf(o: { device?: string; 'part-id'?: string }, ctx: Ctx): { device: string } | { issues: PathIssue[] } {

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { listLabs } from '../../scenarios/runner/targets';
 import { runScenario } from '../../scenarios/runner/runner';
 import { loadScenario } from '../../scenarios/schema/index';
-import { createDefaultSimulation } from '../../scenarios/runner/simulation';
+import { createSimulation as createDefaultSimulation } from '../../devices/simulation/simulation';
 
 export interface LabBench {
   lab: string;

@@ -31,7 +31,7 @@ function io(b = behaviours) {
   const out: string[] = [];
   const err: string[] = [];
   const fake = fakeFactory(b);
-  const x: Io = { out: (l) => out.push(l), err: (l) => err.push(l), progress: false, color: false, createSimulation: fake.create, wallMs: () => 0 };
+  const x: Io = { out: (l) => out.push(l), err: (l) => err.push(l), color: false, createSimulation: fake.create, wallMs: () => 0 };
   return { io: x, out, err, fake };
 }
 
@@ -59,7 +59,7 @@ describe('esp32sim command with a fake simulation', () => {
   test('a broken YAML exits 2 with file:line', async () => {
     const t = io();
     expect(await main(['run', broken], t.io)).toBe(2);
-    expect(t.err).toEqual([`${path.join(broken, 'scenario.yaml')}:3: colour: unknown key`]);
+    expect(t.err).toEqual([`${path.join(broken, 'scenario.yaml')}:3: colour: unknown key (known keys: name, description, author, version, seed, timeout, watchdog, wall-timeout, clock, network, devices, steps)\n     3 | colour: blue`]);
   });
 
   test('a timeout exits 42; bad options and missing targets exit 2', async () => {
@@ -85,10 +85,10 @@ describe('esp32sim command with a fake simulation', () => {
     const file = path.join(dir, 'report.xml');
     expect(await main(['run', good, wrong, broken, '--junit', file, '--quiet'], t.io)).toBe(2);
     const xml = readFileSync(file, 'utf8');
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="esp32sim" tests="5" failures="2">')).toBe(true);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="esp32sim" tests="5" failures="1" errors="1" time="0.000">')).toBe(true);
     expect((xml.match(/<testsuite /g) ?? []).length).toBe(3);
     expect(xml).toContain('name="2. wait-serial esp32 &quot;&lt;b&gt;&quot;"');
-    expect(xml).toContain('<failure message="esp32 did not print &quot;nope&quot; within 1s" type="step">');
+    expect(xml).toContain('<failure message="esp32 did not print &quot;nope&quot; within 1s; the last line it printed: &quot;&lt;b&gt; &amp; \\&quot;q\\&quot;&quot;" type="step">');
     // Well-formed: every element opened is closed, in order; no raw < or & in text or attributes.
     const stack: string[] = [];
     for (const m of xml.replace(/^<\?xml[^>]*\?>/, '').matchAll(/<(\/?)([\w-]+)((?:\s+[\w-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>/g)) {
@@ -119,14 +119,17 @@ describe('esp32sim command with a fake simulation', () => {
     expect(r2.out.some((l) => l.startsWith('+ replayed: ') && l.includes('tcp waiting'))).toBe(true);
   });
 
-  test('replay warns when a script changed since the recording', async () => {
+  test('replay runs the recorded scripts even when the lab changed; --against DIR takes that folder\'s', async () => {
     const d = lab('changing', '  - wait-serial: tcp waiting\n');
     const file = path.join(dir, 'changing.trace');
     expect(await main(['run', d, '--trace', file, '--quiet'], io().io)).toBe(0);
     writeFileSync(path.join(d, 'main.py'), 'print("changed")\n');
     const r = io();
-    await main(['replay', file], r.io);
-    expect(r.err[0]).toMatch(/^warning: .*main\.py \(esp32\) changed since the recording/);
+    expect(await main(['replay', file], r.io)).toBe(0);
+    expect(r.err).toEqual([]);
+    const a = io();
+    await main(['replay', file, '--against', d], a.io);
+    expect(a.err[0]).toMatch(/^note: .*main\.py differs from the recorded main\.py \(esp32\)/);
   });
 
   test('shards 1/2 and 2/2 of a folder of labs run every scenario exactly once', async () => {
@@ -159,7 +162,7 @@ describe('shard partition', () => {
 describe('bare .py runs', () => {
   test('--input lines become the PC stdin of the generated scenario', () => {
     const root = path.join(__dirname, '..', '..', 'scenarios', 'labs', 'echo');
-    const yaml = bareScenarioYaml(path.join(root, 'esp32_tcp_server.py'), [path.join(root, 'pc_tcp_client.py')], '10s', ['hello', 'world']);
+    const yaml = bareScenarioYaml(path.join(root, 'esp32_tcp_server.py'), [path.join(root, 'pc_tcp_client.py')], { timeout: '10s', input: ['hello', 'world'], cwd: root });
     const r = parseScenario(yaml, 'bare.yaml', { dir: root });
     expect(r.ok).toBe(true);
     if (!r.ok) return;

@@ -2,7 +2,7 @@
  * A small SimulationApi double: devices whose "script" is a TypeScript
  * behaviour scheduling prints, pin changes and exits on the real kernel.
  */
-import type { DeviceHandle, DeviceSpec, LinkSpec, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
+import type { DeviceHandle, DeviceSpec, LinkSpec, Notice, ScriptState, SimRunOutcome, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
 import { Console } from '../../devices/console';
 import type { BoardApi } from '../../devices/contracts';
 import { PcapWriter } from '../../sim/pcap';
@@ -43,7 +43,9 @@ export class FakeDevice implements DeviceHandle {
   pinHistory(): [number, number][] {
     return [];
   }
+  // Inputs are traced by the device layer, as the real DeviceHandle and Stdin do.
   setPin(n: number, value: number): void {
+    this.sim.trace.emit(this.id, 'input', 'set-pin', { pin: n, value });
     this.pins.set(n, value);
   }
   scriptState(): ScriptState {
@@ -56,16 +58,20 @@ export class FakeDevice implements DeviceHandle {
     return this.why;
   }
   writeStdin(line: string): void {
+    this.sim.trace.emit(this.id, 'input', 'stdin', { line });
     this.stdin.push(line);
     this.onStdin(line);
   }
   interrupt(): void {
+    this.sim.trace.emit(this.id, 'input', 'interrupt');
     this.sim.schedule(1000, () => this.onInterrupt());
   }
   reset(): void {
+    this.sim.trace.emit(this.id, 'input', 'reset');
     this.resets++;
   }
   setLink(spec: LinkSpec): void {
+    this.sim.trace.emit(this.id, 'input', 'link', { ...spec });
     this.links.push(spec);
   }
   ip(): string {
@@ -91,6 +97,11 @@ export class FakeSimulation implements SimulationApi {
 
   constructor(opts: SimulationOptions, private readonly behaviours: Record<string, Behaviour>) {
     this.sim = new Simulator(opts.seed ?? 1);
+    this.options = opts;
+  }
+  /** Devices as the runner added them (DeviceSpec plumbing tests). */
+  specs(): DeviceSpec[] {
+    return this.devs.map((d) => d.spec);
   }
   addDevice(spec: DeviceSpec): DeviceHandle {
     if (this.devs.some((d) => d.id === spec.id)) throw new Error(`duplicate device ${spec.id}`);
@@ -114,16 +125,45 @@ export class FakeSimulation implements SimulationApi {
   devices(): DeviceHandle[] {
     return this.devs;
   }
-  async run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }) {
+  async run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<SimRunOutcome> {
+    if (this.wallHit) return 'wall-timeout';
     return this.sim.run({ for: opts.forUs, until: opts.untilUs, stopWhen: opts.stopWhen });
   }
-  wallTimeout(): undefined {
-    return undefined;
+  wallTimeout() {
+    return this.wallHit;
   }
 
+  noticeObservers: ((n: Notice) => void)[] = [];
+  onNotice(fn: (n: Notice) => void): () => void {
+    this.noticeObservers.push(fn);
+    return () => {
+      this.noticeObservers = this.noticeObservers.filter((x) => x !== fn);
+    };
+  }
+  /** Raises a notice as the real simulation does for a refused station. */
+  notify(device: string, text: string): void {
+    for (const o of this.noticeObservers) o({ t: this.sim.now, device, text });
+  }
+  /** What SimulationOptions each simulation was built with (plumbing tests). */
+  options: SimulationOptions;
+  /** Set to make the next run() report the wall-clock safety net. */
+  wallHit: { device: string | undefined; wallMs: number } | undefined;
+  frameObservers: ((us: number, frame: Uint8Array) => void)[] = [];
+  onFrame(fn: (us: number, frame: Uint8Array) => void): () => void {
+    this.frameObservers.push(fn);
+    return () => {
+      this.frameObservers = this.frameObservers.filter((x) => x !== fn);
+    };
+  }
+  /** Puts a frame "on the air": observers and the pcap see it. */
+  air(frame: Uint8Array): void {
+    for (const o of this.frameObservers) o(this.sim.now, frame);
+  }
   attachPcap(): PcapWriter {
-    this.pcap = new PcapWriter();
-    return this.pcap;
+    const pcap = new PcapWriter();
+    this.pcap = pcap;
+    this.onFrame((us, f) => pcap.add(us, f));
+    return pcap;
   }
   async close(): Promise<void> {
     this.closed = true;

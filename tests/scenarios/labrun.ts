@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runScenario, type RunResult } from '../../scenarios/runner/runner';
 import { formatError, loadScenario, parseScenario, type Scenario } from '../../scenarios/schema/index';
-import { createDefaultSimulation } from '../../scenarios/runner/simulation';
+import { createSimulation as createDefaultSimulation } from '../../devices/simulation/simulation';
 import { compareTraces, parseTrace, traceText } from '../../scenarios/runner/tracefile';
 
 export { LABS } from '../paths';
@@ -39,7 +39,8 @@ export async function runAndReplay(id: string): Promise<{ first: RunResult; diff
   const first = await run(lab(id), true);
   const t = parseTrace(traceText(first));
   if (!t.ok) throw new Error(t.error);
-  const again = parseScenario(t.header.scenario, t.header.file, { dir: t.header.dir });
+  // Only what the trace holds: its scenario and the content of its scripts.
+  const again = parseScenario(t.header.scenario, t.header.file, { files: t.header.files });
   if (!again.ok) throw new Error('recorded scenario does not parse');
   const second = await runScenario(again.scenario, { createSimulation: createDefaultSimulation, recordTrace: true, seed: t.header.seed, timeoutUs: t.header.timeoutUs });
   return { first, diff: compareTraces(t.records, second.trace) };

@@ -21,7 +21,7 @@ d('esp32sim run on the echo lab', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'esp32sim-echo-'));
     try {
       const out: string[] = [];
-      const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), progress: false, color: false };
+      const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), color: false };
       const pcap = path.join(dir, 'echo.pcap');
       const junit = path.join(dir, 'echo.xml');
       const code = await main(['run', path.join(__dirname, '../../scenarios/labs/echo'), '--pcap', pcap, '--packets', '--junit', junit], io);

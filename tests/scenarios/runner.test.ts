@@ -82,7 +82,7 @@ describe('runner with a fake simulation', () => {
 `);
     expect(r.exitCode).toBe(1);
     expect(r.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
-    expect(r.steps[1].message).toBe('esp32 did not print "never printed" within 500ms');
+    expect(r.steps[1].message).toBe('esp32 did not print "never printed" within 0.5s; the last line it printed: "accepting....."');
     expect(r.reason).toMatch(/^step 2 failed \(line 8\): wait-serial esp32 "never printed"/);
     expect(r.endUs).toBe(500_000);
   });
@@ -105,8 +105,9 @@ describe('runner with a fake simulation', () => {
     const b: Record<string, Behaviour> = { esp32: (d, sim) => sim.schedule(200_000, () => d.exit(1, tb)) };
     const { r, events } = await run(`${DEVICES}steps:\n  - wait-serial: never\n`, b);
     expect(r.exitCode).toBe(1);
-    expect(r.crash).toEqual({ device: 'esp32', failure: tb });
-    expect(r.steps[0].message).toBe('aborted: the script on esp32 crashed');
+    expect(r.crash).toEqual({ device: 'esp32', failure: tb, t: 200_000 });
+    expect(r.steps[0].message).toBe('the script on esp32 crashed: ZeroDivisionError: divide by zero');
+    expect(r.reason).toBe('the script on esp32 crashed at 0.2s during step 1 (wait-serial esp32 "never"): ZeroDivisionError: divide by zero');
     expect(events.find((e) => e.type === 'exit')).toMatchObject({ device: 'esp32', state: 'crashed', t: 200_000 });
   });
 

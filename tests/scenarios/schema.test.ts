@@ -6,7 +6,7 @@ const parse = (text: string) => parseScenario(text, 'echo/scenario.yaml', { dir:
 const errorsOf = (text: string) => {
   const r = parse(text);
   if (r.ok) throw new Error('expected errors');
-  return r.errors.map(formatError);
+  return r.errors.map((e) => formatError(e).split('\n')[0]);
 };
 
 const GOOD = `name: TCP echo
@@ -73,22 +73,22 @@ describe('scenario schema', () => {
 
   test('bad IP reports file:line and the path', () => {
     const errs = errorsOf(GOOD.replace('ip: 192.168.2.231', 'ip: "192.168.2.300"'));
-    expect(errs).toEqual(['echo/scenario.yaml:14: devices.esp32.ip: "192.168.2.300" is not an IPv4 address']);
+    expect(errs).toEqual(['echo/scenario.yaml:14: devices.esp32.ip: "192.168.2.300" is not an IPv4 address (four numbers 0-255, e.g. 192.168.1.50)']);
   });
 
   test('unknown key anywhere is an error on its own line', () => {
-    expect(errorsOf(GOOD.replace('    start: 1.5s', '    strat: 1.5s'))).toEqual(['echo/scenario.yaml:19: devices.pc.strat: unknown key']);
-    expect(errorsOf(GOOD.replace('version: 1', 'verison: 1'))).toEqual(['echo/scenario.yaml:2: verison: unknown key']);
-    expect(errorsOf(GOOD.replace('timeout: 5s }', 'timeout: 5s, colour: red }'))[0]).toMatch(/^echo\/scenario.yaml:23: steps.1.wait-serial.colour: unknown key/);
+    expect(errorsOf(GOOD.replace('    start: 1.5s', '    strat: 1.5s'))).toEqual(['echo/scenario.yaml:19: devices.pc.strat: unknown key (did you mean "start"?)']);
+    expect(errorsOf(GOOD.replace('version: 1', 'verison: 1'))).toEqual(['echo/scenario.yaml:2: verison: unknown key (did you mean "version"?)']);
+    expect(errorsOf(GOOD.replace('timeout: 5s }', 'timeout: 5s, colour: red }'))[0]).toMatch(/^echo\/scenario.yaml:23: step 2: wait-serial.colour: unknown key/);
   });
 
   test('bad duration, percentage and rate are explained', () => {
     expect(errorsOf(GOOD.replace('timeout: 30s', 'timeout: 30 seconds'))).toEqual([
       'echo/scenario.yaml:4: timeout: "30 seconds" is not a duration (use e.g. 500ms, 1.5s, 2m)',
     ]);
-    expect(errorsOf(GOOD.replace('loss: 30%', 'loss: 130%'))[0]).toMatch(/:30: steps.8.link.loss: "130%" is not a percentage/);
+    expect(errorsOf(GOOD.replace('loss: 30%', 'loss: 130%'))[0]).toMatch(/:30: step 9: link.loss: "130%" is not a percentage/);
     expect(errorsOf(GOOD.replace('rate: 20Mbit', 'rate: fast'))[0]).toMatch(/:7: network.wifi.rate: "fast" is not a bit rate/);
-    expect(errorsOf(GOOD.replace('delay: 500ms', 'delay: soon'))[0]).toMatch(/:26: steps.4.delay: "soon" is not a duration/);
+    expect(errorsOf(GOOD.replace('delay: 500ms', 'delay: soon'))[0]).toMatch(/:26: step 5: delay: "soon" is not a duration/);
   });
 
   test('missing script names the file relative to the YAML', () => {
@@ -98,10 +98,17 @@ describe('scenario schema', () => {
   });
 
   test('missing name, unknown step, unknown device and YAML syntax errors', () => {
-    expect(errorsOf(GOOD.replace('name: TCP echo\n', ''))[0]).toBe('echo/scenario.yaml:1: name: missing (expected string)');
-    expect(errorsOf(GOOD.replace("  - delay: 500ms", "  - dance: 500ms"))[0]).toMatch(/:26: steps.4.dance: unknown step "dance"/);
-    expect(errorsOf(GOOD.replace('stop: pc', 'stop: laptop'))[0]).toMatch(/:34: steps.12.stop.device: no device "laptop"/);
+    expect(errorsOf(GOOD.replace('name: TCP echo\n', ''))[0]).toBe('echo/scenario.yaml:1: name: missing: expected a text');
+    expect(errorsOf(GOOD.replace("  - delay: 500ms", "  - dance: 500ms"))[0]).toMatch(/:26: step 5: dance: unknown step "dance"/);
+    expect(errorsOf(GOOD.replace('stop: pc', 'stop: laptop'))[0]).toMatch(/:34: step 13: stop.device: no device "laptop"/);
     expect(errorsOf(GOOD.replace('board: pc', 'board: arduino'))[0]).toMatch(/:16: devices.pc.board: "arduino" is not one of "esp32", "pc"/);
     expect(errorsOf('name: x\ndevices: {a: [}\n')[0]).toMatch(/^echo\/scenario.yaml:2: YAML: /);
+  });
+
+  test('YAML anchors and merge keys work (as in CI files); values are checked after the merge', () => {
+    const r = parse('name: merged\ndevices:\n  pc1: &pc { board: pc, script: client.py, start: 1s }\n  pc2: { <<: *pc, start: 2s }\n  esp32: { board: esp32, script: server.py }\n');
+    if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+    expect(r.scenario.devices.map((d) => [d.id, d.board, d.startUs])).toEqual([['pc1', 'pc', 1_000_000], ['pc2', 'pc', 2_000_000], ['esp32', 'esp32', undefined]]);
+    expect(errorsOf('name: m\ndevices:\n  pc1: &pc { board: pc, script: client.py }\n  pc2: { <<: *pc, strat: 2s }\n')[0]).toMatch(/:4: devices.pc2.strat: unknown key \(did you mean "start"\?\)/);
   });
 });

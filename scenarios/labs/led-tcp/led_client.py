@@ -38,7 +38,7 @@ send('LED DANCE\n')
 send('LED PWM 140\n')
 s.send(b'LED O')                   # one command split over two segments
 time.sleep(0.1)
-send('FF\n', 'LED O|FF')
+send('FF\n', 'LED O + FF (one line sent in two pieces)')
 s.send(b'\n  \n')                  # blank lines: no answer
 s.send(b'LED ON\nLED?\n')          # two commands in one segment
 print('LED ON ->', answer())

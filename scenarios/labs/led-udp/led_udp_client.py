@@ -9,11 +9,11 @@ s.settimeout(0.3)
 n = 0
 
 
-def ask(cmd):
+def ask(cmd, tries=10):
     global n
     n += 1
     tag = '#%d ' % n
-    for attempt in range(1, 11):
+    for attempt in range(1, tries + 1):
         s.sendto((tag + cmd).encode(), SERVER)
         try:
             while True:
@@ -29,7 +29,9 @@ def ask(cmd):
     return None
 
 
-ask('LED ON')
+# The first datagram also waits for ARP (the PC must learn the ESP32's hardware address,
+# and those frames get lost too): give it 30 tries (9 s) instead of 10.
+ask('LED ON', 30)
 time.sleep(1)
 ask('LED TOGGLE')
 time.sleep(1)

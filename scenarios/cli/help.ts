@@ -1,0 +1,120 @@
+/**
+ * The help that teaches: what each command is for, examples for every one
+ * (with the command as the user starts it: `npx esp32sim`), exit codes.
+ */
+import { EXIT_CODES } from '../runner/result';
+
+/** Example lines with their explanations lined up. */
+export function examples(cmd: string, rows: [string, string][]): string {
+  const lines = rows.map(([c, why]) => [`${cmd} ${c}`.trim(), why] as const);
+  const w = Math.max(...lines.map((r) => r[0].length));
+  return lines.map(([c, why]) => (c.length > 56 ? `  $ ${c}\n  ${''.padEnd(w > 56 ? 56 : w)}    ${why}` : `  $ ${c.padEnd(Math.min(w, 56))}  ${why}`)).join('\n');
+}
+
+export function exitCodes(): string {
+  return 'Exit codes:\n' + EXIT_CODES.map(([c, why]) => `  ${String(c).padStart(3)}  ${why}`).join('\n');
+}
+
+export function mainHelp(cmd: string, labs: string): string {
+  return `
+A scenario is one YAML file (scenario.yaml): the WiFi network, the devices
+(ESP32 boards and PCs, each running a Python script) and the steps to check,
+e.g. "wait until the ESP32 prints 'connected'" or "LED pin 2 is on". Everything
+runs in virtual time, so every run gives the same result for the same seed.
+The bundled labs live in ${labs}/<lab>/ (scenario.yaml, scripts, README.md).
+
+Examples:
+${examples(cmd, [
+  ['demo', 'the classroom demo (npm start)'],
+  ['list', 'the bundled labs, one line each'],
+  ['init my-lab', 'start a new lab from a small working template'],
+  [`run ${labs}/echo`, 'run one lab'],
+  [`run ${labs}`, 'run every lab, then a summary'],
+  ['run my_server.py --pc my_client.py', 'your own scripts, no YAML needed'],
+  [`run ${labs}/led-udp --seeds 1-50`, 'how often does a lossy lab pass?'],
+  [`run ${labs}/echo --trace echo.trace`, 'record a run...'],
+  ['replay echo.trace', '...and check it replays identically'],
+])}
+
+${exitCodes()}
+Details: ${cmd} <command> --help (run, replay, list, demo, init).`;
+}
+
+export function runHelp(cmd: string, labs: string): string {
+  return `
+A target is a scenario .yaml, a lab folder (its scenario.yaml), a folder of
+labs (each subfolder's scenario.yaml), a bundled lab's name (echo), or a bare
+ESP32 .py script: that one runs on an ESP32 at 192.168.2.231 on the tutorial's
+lab network (already on WiFi), with one PC per --pc script starting at 1s,
+until every script ends or the timeout (30s) passes (then exit 42, as Wokwi's
+CLI). Durations take a unit: 500ms, 30s, 2m.
+
+Examples:
+${examples(cmd, [
+  [`run ${labs}/echo`, 'run a lab folder (its scenario.yaml)'],
+  ['run lab.yaml --junit report.xml --json result.json', 'CI: exit code, JUnit and JSON reports'],
+  [`run ${labs} --shard 1/2`, 'half of all labs (2/2 runs the rest)'],
+  [`run ${labs}/led-udp --seeds 1-50`, 'one run per seed: pass rate and failing seeds'],
+  ['run server.py --pc client.py', 'a bare script on an ESP32 (192.168.2.231) and a PC'],
+  ['run server.py --pc client.py --input hello --input world', '... and the PC user types two lines'],
+  ['run main.py --expect-text "ready" --fail-text "Traceback"', 'pass on "ready", fail on a traceback'],
+  [`run ${labs}/echo --packets`, 'also one line per frame on the air'],
+  [`run ${labs}/echo --serial-log logs/`, "each device's console in logs/<device>.log"],
+  [`run ${labs}/echo --trace echo.trace`, 'record a trace for replay'],
+])}
+
+${exitCodes()}`;
+}
+
+export function replayHelp(cmd: string, labs: string): string {
+  return `
+A trace holds the scenario, the content of every script it ran, the seed and
+every record of the run; replay re-runs exactly that (nothing is read from
+disk) and compares record by record. The trace stays valid when the lab folder
+is moved or deleted. Traces with TypeScript device scripts replay only with
+--allow-typescript: those scripts run in this process with full access.
+
+Examples:
+${examples(cmd, [
+  [`run ${labs}/echo --trace echo.trace`, 'record'],
+  ['replay echo.trace', 'identical → exit 0; the first difference → exit 1'],
+  [`replay echo.trace --against ${labs}/echo`, 'the same run with the scripts in that folder (edited on purpose)'],
+])}
+
+${exitCodes()}`;
+}
+
+export function listHelp(cmd: string, labs: string): string {
+  return `
+Examples:
+${examples(cmd, [
+  ['list', 'every bundled lab: its name and what it shows'],
+  [`run ${labs}/led-tcp`, 'then run one'],
+])}`;
+}
+
+export function demoHelp(cmd: string): string {
+  return `
+Runs the echo lab and the LED-over-TCP lab with explanations, for a classroom
+projector. Nothing to install beyond esp32sim itself.
+
+Examples:
+${examples(cmd, [
+  ['demo', 'the demo'],
+  ['demo --no-color', 'for a terminal without colours'],
+])}
+  $ npm start                            the same, from a clone of esp32sim`;
+}
+
+export function initHelp(cmd: string): string {
+  return `
+Writes a small working lab into DIR (default: the current folder): scenario.yaml,
+an ESP32 script (a TCP echo server), a PC script (its client) and a README.
+Existing files are never overwritten. The new lab passes as written.
+
+Examples:
+${examples(cmd, [
+  ['init my-lab', 'a new lab in ./my-lab'],
+  ['run my-lab', 'run it'],
+])}`;
+}

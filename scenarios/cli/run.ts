@@ -1,0 +1,213 @@
+/**
+ * `esp32sim run`: every option checked before anything runs (values, output
+ * paths), the targets expanded into scenarios, each run once per seed, then
+ * JUnit / JSON for the whole command and a summary when there were several.
+ * Ctrl-C stops the current run; the summary of what ran is still printed.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { junitXml, type JunitInputError } from '../runner/junit';
+import { jsonReport } from '../runner/report';
+import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, type RunResult } from '../runner/result';
+import { parseShard, shardOf } from '../runner/shard';
+import { bareScenarioYaml, expandTargets } from '../runner/targets';
+import { MAX_SCRIPT_BYTES, readInputFile } from '../schema/files';
+import { loadScenario, parseScenario, type ParseResult } from '../schema/index';
+import { formatError } from '../schema/model';
+import { writeOut } from './artefacts';
+import type { Io } from './io';
+import { checkOutputDir, checkOutputFile, parseDurationOpt, parseSeed, parseSeeds, parseWallOpt } from './options';
+import { displayPath } from './paths';
+import { runOne } from './runone';
+import { printSummary } from './summary';
+import { Timeline } from './timeline';
+
+export interface RunOpts {
+  pc?: string[];
+  input?: string[];
+  expectText?: string[];
+  failText?: string[];
+  seed?: string;
+  seeds?: string;
+  timeout?: string;
+  watchdog?: string;
+  wallTimeout?: string;
+  pcap?: string;
+  trace?: string;
+  junit?: string;
+  json?: string;
+  serialLog?: string;
+  packets?: boolean;
+  quiet?: boolean;
+  shard?: string;
+  color?: boolean;
+}
+
+interface Job {
+  key: string;
+  bare: boolean;
+  load: () => ParseResult;
+}
+
+/** The worst exit code of several runs: bad input, then failures, then the limits. */
+export function worst(codes: readonly number[]): number {
+  for (const c of [2, 1, 43, 42, 130]) if (codes.includes(c)) return c;
+  return 0;
+}
+
+function bad(io: Io, msg: string): number {
+  io.err(`esp32sim: ${msg}`);
+  return EXIT_BAD_INPUT;
+}
+
+/** Local date-time without zone, as JUnit's timestamp wants it. */
+function isoLocal(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<number> {
+  // 1. Option values.
+  let seeds: (number | undefined)[] = [undefined];
+  if (o.seed !== undefined && o.seeds !== undefined) return bad(io, '--seed and --seeds together: give one (--seeds 1-50 runs each seed)');
+  if (o.seed !== undefined) {
+    const r = parseSeed(o.seed);
+    if (!r.ok) return bad(io, r.error);
+    seeds = [r.value];
+  }
+  if (o.seeds !== undefined) {
+    const r = parseSeeds(o.seeds);
+    if (!r.ok) return bad(io, r.error);
+    seeds = r.value;
+  }
+  const durations: { timeoutUs?: number; watchdogMs?: number; wallTimeoutMs?: number } = {};
+  if (o.timeout !== undefined) {
+    const r = parseDurationOpt('--timeout', o.timeout);
+    if (!r.ok) return bad(io, r.error);
+    durations.timeoutUs = r.value;
+  }
+  for (const [key, opt, text] of [['watchdogMs', '--watchdog', o.watchdog], ['wallTimeoutMs', '--wall-timeout', o.wallTimeout]] as const) {
+    if (text === undefined) continue;
+    const r = parseWallOpt(opt, text);
+    if (!r.ok) return bad(io, r.error);
+    durations[key] = r.value;
+  }
+  for (const t of [...(o.expectText ?? []), ...(o.failText ?? [])]) if (t === '') return bad(io, '--expect-text / --fail-text: the text is empty');
+  // 2. Targets.
+  const expanded = expandTargets(targets);
+  const missing = expanded.filter((t) => t.kind === 'missing');
+  for (const m of missing) io.err(`esp32sim: ${m.file}: ${m.kind === 'missing' ? m.why : ''}`);
+  for (const t of expanded) if (t.kind === 'skip') io.err(`(skipping ${t.file}: ${t.why})`);
+  if (missing.length) return EXIT_BAD_INPUT;
+  const pys = expanded.filter((t) => t.kind === 'py');
+  const pcs = o.pc ?? [];
+  if (pcs.length && !pys.length) return bad(io, '--pc adds PCs to a bare .py run: give an ESP32 .py script too');
+  if (o.input?.length && !pys.length) return bad(io, '--input types into the PC of a bare .py run; a scenario gives its PCs stdin: lines (or write-serial steps)');
+  if (o.input?.length && !pcs.length) return bad(io, '--input types into a PC\'s input(): add the PC script with --pc client.py');
+  if (o.expectText?.length && expanded.some((t) => t.kind === 'yaml')) return bad(io, '--expect-text applies to a bare .py run; a scenario checks what is printed with wait-serial steps');
+  for (const p of pcs) {
+    const r = readInputFile(p, MAX_SCRIPT_BYTES);
+    if (!r.ok) return bad(io, `--pc ${p}: ${r.why}`);
+    if (!/\.py$/i.test(p)) return bad(io, `--pc ${p}: a PC script is a Python .py file`);
+  }
+  // 3. Output paths, before a possibly long run.
+  for (const [opt, f] of [['--pcap', o.pcap], ['--trace', o.trace], ['--junit', o.junit], ['--json', o.json === '-' ? undefined : o.json]] as const) {
+    if (f === undefined) continue;
+    const why = checkOutputFile(opt, f);
+    if (why) return bad(io, why);
+  }
+  if (o.serialLog !== undefined) {
+    const why = checkOutputDir('--serial-log', o.serialLog);
+    if (why) return bad(io, why);
+  }
+  // 4. Jobs.
+  const cwd = process.cwd();
+  let jobs: Job[] = expanded
+    .filter((t) => t.kind === 'py' || t.kind === 'yaml')
+    .map((t) =>
+      t.kind === 'py'
+        ? { key: path.resolve(t.file), bare: true, load: () => parseScenario(bareScenarioYaml(t.file, pcs, { input: o.input, expectText: o.expectText, cwd }), t.file, { dir: cwd }) }
+        : { key: path.resolve(t.file), bare: false, load: () => loadScenario(t.file) },
+    );
+  if (o.shard !== undefined) {
+    const sh = parseShard(o.shard);
+    if (!sh) return bad(io, `--shard ${o.shard}: expected i/n with 1 <= i <= n (e.g. --shard 1/2)`);
+    const keep = new Set(shardOf(jobs.map((j) => j.key), sh.index, sh.count));
+    jobs = jobs.filter((j) => keep.has(j.key)).sort((a, b) => (a.key < b.key ? -1 : 1));
+    jobs = jobs.filter((j, i) => jobs.findIndex((k) => k.key === j.key) === i);
+    io.err(`shard ${sh.index}/${sh.count}: ${jobs.length} scenario(s)`);
+  }
+  // 5. Runs.
+  const color = o.color ?? io.color;
+  const silent = o.json === '-';
+  const quiet = Boolean(o.quiet) || seeds.length > 1;
+  const many = jobs.length * seeds.length > 1;
+  const abort = new AbortController();
+  const unsubscribe = io.onInterrupt?.(() => {
+    io.err('\nCtrl-C: stopping the run (press Ctrl-C again to quit at once)');
+    abort.abort();
+  });
+  const codes: number[] = [];
+  const results: RunResult[] = [];
+  const inputErrors: JunitInputError[] = [];
+  let filesOk = true;
+  const started = new Date();
+  try {
+    for (const job of jobs) {
+      if (abort.signal.aborted) break;
+      const p = job.load();
+      if (!p.ok) {
+        const lines = p.errors.map(formatError);
+        for (const l of lines) io.err(l);
+        inputErrors.push({ file: p.errors[0]?.file ?? job.key, errors: lines });
+        codes.push(EXIT_BAD_INPUT);
+        continue;
+      }
+      const base = path.basename(p.scenario.dir) + (job.bare ? '-' + path.basename(p.scenario.file, '.py') : '');
+      for (const seed of seeds) {
+        if (abort.signal.aborted) break;
+        const tag = seeds.length > 1 ? `${base}-seed${seed}` : base;
+        const { result, filesOk: ok } = await runOne(p.scenario, io, {
+          ...durations,
+          seed,
+          failText: o.failText,
+          timeoutFails: job.bare,
+          packets: o.packets,
+          quiet,
+          silent,
+          color,
+          many,
+          tag,
+          prefix: seeds.length > 1 ? `seed ${seed}` : undefined,
+          pcap: o.pcap,
+          trace: o.trace,
+          serialLog: o.serialLog,
+          signal: abort.signal,
+        });
+        filesOk = ok && filesOk;
+        results.push(result);
+        codes.push(result.exitCode);
+        if (many && !quiet && !silent) io.out('');
+      }
+    }
+  } finally {
+    unsubscribe?.();
+  }
+  const interrupted = abort.signal.aborted;
+  const code = interrupted ? EXIT_INTERRUPTED : worst(codes);
+  // 6. Reports for the whole command.
+  if (o.junit) {
+    const xml = junitXml(results, inputErrors, { timestamp: isoLocal(started), hostname: os.hostname(), display: displayPath });
+    if (writeOut(io, 'JUnit report', o.junit, xml)) io.err(`JUnit report written to ${o.junit}`);
+    else filesOk = false;
+  }
+  if (o.json !== undefined) {
+    const text = jsonReport(code, results, inputErrors, displayPath);
+    if (o.json === '-') io.out(text.trimEnd());
+    else if (writeOut(io, 'JSON result', o.json, text)) io.err(`JSON result written to ${o.json}`);
+    else filesOk = false;
+  }
+  if ((many || interrupted) && !silent) printSummary(io, new Timeline({ color, write: io.out }).c, quiet && !interrupted && seeds.length === 1, results, inputErrors, interrupted);
+  if (!filesOk) return code === 0 ? EXIT_BAD_INPUT : code;
+  return code;
+}

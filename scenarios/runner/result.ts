@@ -1,0 +1,104 @@
+/**
+ * What a run gives back: the verdict and its exit code, each step with its
+ * virtual and wall times, each device's final state and console, notices and
+ * the trace. The exit codes are the command's (Wokwi's 0/1/2/42 plus ours).
+ */
+import type { ConsoleLine } from '../../devices/contracts';
+import type { Notice, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
+import type { Scenario, Step } from '../schema/model';
+import type { TimelineEvent } from './observe';
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_TIMEOUT = 42;
+/** The wall-clock limit of the whole run was reached (the run stopped making virtual progress). */
+export const EXIT_WALL_TIMEOUT = 43;
+/** Stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130;
+export type ExitCode = 0 | 1 | 2 | 42 | 43 | 130;
+
+/** Every exit code with its meaning, for --help and the README. */
+export const EXIT_CODES: readonly [ExitCode, string][] = [
+  [EXIT_OK, 'all steps passed (or, without steps, every script ended well)'],
+  [EXIT_FAIL, 'a step failed, a script crashed, or a --fail-text was printed'],
+  [EXIT_BAD_INPUT, 'bad input: a scenario, script, trace or option is wrong (the message names file:line)'],
+  [EXIT_TIMEOUT, 'timeout: the virtual time budget ran out (as Wokwi\'s CLI)'],
+  [EXIT_WALL_TIMEOUT, 'wall-clock limit: the run stopped making virtual progress (--wall-timeout)'],
+  [EXIT_INTERRUPTED, 'interrupted with Ctrl-C (the summary so far is printed)'],
+];
+
+export type SimulationFactory = (opts: SimulationOptions) => SimulationApi | Promise<SimulationApi>;
+
+export interface RunnerOptions {
+  /** Builds the simulation (default: the library's Simulation, loaded on first use). */
+  createSimulation?: SimulationFactory;
+  /** Override the scenario's seed / virtual timeout / wall-clock limits. */
+  seed?: number;
+  timeoutUs?: number;
+  watchdogMs?: number;
+  wallTimeoutMs?: number;
+  memoryCapBytes?: number;
+  /** Keep the trace records in the result (for --trace and replay). */
+  recordTrace?: boolean;
+  /** Capture a pcap (result.pcap). */
+  pcap?: boolean;
+  /** Each frame as seen on the LAN (AP side), for --packets. */
+  frames?: boolean;
+  /** Any device printing one of these fails the run at once (--fail-text). */
+  failText?: readonly string[];
+  /** A bare run: ending at the timeout with scripts still running is exit 42 (as Wokwi's CLI). */
+  timeoutFails?: boolean;
+  /** Ctrl-C: the run stops at the next chunk of virtual time with exit 130. */
+  signal?: AbortSignal;
+  onEvent?: (ev: TimelineEvent) => void;
+  /** Called between chunks of virtual time (never influences the run). */
+  onProgress?: (nowUs: number, endUs: number) => void;
+  /** Wall clock for the reports' wall times only (never reaches the simulation). */
+  wallMs?: () => number;
+}
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+
+export interface StepResult {
+  index: number;
+  label: string;
+  line: number;
+  kind: Step['kind'];
+  device?: string;
+  status: StepStatus;
+  message: string;
+  startUs: number;
+  endUs: number;
+  wallMs: number;
+}
+
+export interface DeviceResult {
+  id: string;
+  kind: 'esp32' | 'pc';
+  state: ScriptState;
+  code: number | undefined;
+  failure: string | undefined;
+  /** The console as printed, with virtual timestamps (the last lines, when it is very long). */
+  console: ConsoleLine[];
+  counters: Record<string, number>;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  seed: number;
+  timeoutUs: number;
+  exitCode: ExitCode;
+  /** One line: why the run ended. */
+  reason: string;
+  steps: StepResult[];
+  devices: DeviceResult[];
+  notices: Notice[];
+  endUs: number;
+  wallMs: number;
+  /** The first unexpected script crash (traceback in `failure`). */
+  crash?: { device: string; failure: string; t: number };
+  /** Trace records as JSON lines (when recordTrace). */
+  trace: string[];
+  pcap?: Uint8Array;
+}
