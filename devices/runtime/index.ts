@@ -3,7 +3,7 @@
  * script spec; `ScriptProcess` runs it on a board.
  */
 import type { ScriptSpec } from './contract';
-import { MicroPythonRuntime } from './micropython/host';
+import { MicroPythonRuntime } from './micropython/runtime';
 import type { ScriptRuntime } from './contract';
 import { TsRuntime, type TsScriptMain } from './typescript';
 import type { WallClock } from './wallclock';
@@ -14,7 +14,8 @@ export { ScriptOs, PC_EPOCH_S } from './os';
 export { ScriptProcess, type ScriptProcessOptions, type ExitListener } from './process';
 export { WallClock, type WallHit } from './wallclock';
 export { TsRuntime, OSError, KeyboardInterrupt, type TsEnv, type TsSocket, type TsScriptMain } from './typescript';
-export { MicroPythonRuntime, wasmModule } from './micropython/host';
+export { MicroPythonRuntime } from './micropython/runtime';
+export { wasmModule } from './micropython/wasm';
 
 /** One options object from the Simulation to the runtime (nothing is renamed on the way). */
 export interface RuntimeOptions {
@@ -23,7 +24,7 @@ export interface RuntimeOptions {
   /** The simulation's wall-clock safety nets (watchdog between kernel calls, whole-run limit). */
   clock: WallClock;
   /** Per-VM memory cap in bytes (MicroPython). */
-  memoryCapBytes: number;
+  memoryCapBytes?: number;
   /** MicroPython heap in bytes (undefined: the board's default). */
   heapBytes?: number;
   /** ESP32 firmware boot: join this WiFi before main.py (MicroPython). */
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   jitterMs?: number;
   /** TypeScript: the script's main function, instead of loading spec.modulePath. */
   main?: TsScriptMain;
+  /** The board's virtual time (µs), for the VM's own clock. */
+  now?: () => number;
 }
 
 export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {

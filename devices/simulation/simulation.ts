@@ -176,6 +176,7 @@ export class Simulation implements SimulationApi {
     return {
       seed: this.opts.seed,
       clock: this.clock,
+      now: () => this.sim.now,
       memoryCapBytes: this.opts.memoryCapBytes,
       heapBytes: h.spec.heapBytes,
       bootWifi: auto ? { ssid, password } : undefined,

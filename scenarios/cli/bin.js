@@ -31,7 +31,9 @@ if (fs.existsSync(path.join(__dirname, 'main.ts'))) {
 }
 
 if (['run', 'demo', 'replay'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
-  require(path.join(DIST, 'devices', 'runtime', 'micropython', 'host.js')).prewarmVmWorkers(2);
+  const mp = path.join(DIST, 'devices', 'runtime', 'micropython');
+  const { vmBoot } = require(path.join(mp, 'runtime.js'));
+  require(path.join(mp, 'vm.js')).prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);
 }
 
 require(path.join(DIST, 'scenarios', 'cli', 'main.js'))

@@ -27,7 +27,7 @@ const ENTRIES = ['scenarios/index.ts', 'scenarios/cli/main.ts'];
  * Files copied as they are next to the compiled code that finds them by __dirname. (The
  * bundled labs are not copied: the package ships scenarios/labs/ itself, see runner/targets.ts.)
  */
-const ASSETS = ['devices/runtime/micropython/worker.mjs', 'devices/runtime/micropython/py'];
+const ASSETS = ['devices/runtime/micropython/worker.mjs', 'devices/runtime/micropython/sandbox', 'devices/runtime/micropython/py'];
 
 function walk(dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -97,6 +97,16 @@ function copyAssets() {
   for (const a of ASSETS) fs.cpSync(path.join(ROOT, a), path.join(OUT, a), { recursive: true });
 }
 
+/**
+ * The MicroPython VM the package ships: the VM package's micropython.wasm patched for a real GC and a
+ * fixed heap (devices/runtime/micropython/wasm.ts; made once, then kept in node_modules/.cache).
+ */
+function shipPatchedWasm() {
+  const dir = path.join(OUT, 'devices', 'runtime', 'micropython');
+  const wasm = require(path.join(dir, 'wasm.js'));
+  fs.copyFileSync(wasm.patchedWasmFile(), path.join(dir, wasm.PATCHED_NAME));
+}
+
 /** Every relative require() in the compiled code names a file that is in dist/. */
 function checkRequires() {
   const missing = [];
@@ -119,8 +129,10 @@ function checkRequires() {
  * `npm install` does not compile ~300 files. Best effort: never fails the build.
  */
 function primeCompileCache() {
-  fs.rmSync(path.join(ROOT, 'node_modules', '.cache', 'esp32sim'), { recursive: true, force: true }); // old builds' entries
-  const load = ['devices/runtime/micropython/host.js', 'scenarios/cli/main.js', 'devices/simulation/simulation.js', 'scenarios/index.js'];
+  const cache = path.join(ROOT, 'node_modules', '.cache', 'esp32sim');
+  // Old builds' code-cache entries (the patched MicroPython VM beside them stays: it depends on the VM package only).
+  for (const e of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (e.startsWith('v8-')) fs.rmSync(path.join(cache, e), { recursive: true, force: true });
+  const load = ['devices/runtime/micropython/vm.js', 'scenarios/cli/main.js', 'devices/simulation/simulation.js', 'scenarios/index.js'];
   const code = `require(${JSON.stringify(require.resolve('./compile-cache'))}).enable();` + load.map((f) => `require(${JSON.stringify(path.join(OUT, f))});`).join('');
   const env = { ...process.env };
   delete env.ESP32SIM_COMPILE_CACHE;
@@ -139,6 +151,7 @@ function build({ force = false } = {}) {
   compile();
   copyAssets();
   checkRequires();
+  shipPatchedWasm();
   fs.writeFileSync(STAMP, hash + '\n');
   primeCompileCache();
   return true;

@@ -4,7 +4,7 @@
  * Wall time is fine here: this is a benchmark, not simulated code.
  */
 import { performance } from 'node:perf_hooks';
-import { MicroPythonRuntime } from '../../devices/runtime/micropython/host';
+import { MicroPythonRuntime } from '../../devices/runtime/micropython/runtime';
 import { WallClock } from '../../devices/runtime/wallclock';
 import type { Syscall } from '../../devices/runtime/contract';
 

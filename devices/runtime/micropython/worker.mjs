@@ -1,152 +1,103 @@
-// MicroPython VM worker: one VM per worker thread. Started by host.ts with
-// `new Worker(thisFile, { workerData })`; plain ESM so jest never touches it.
+// MicroPython VM worker (started by vm.ts with `new Worker(thisFile, { workerData })`;
+// plain ESM so jest never touches it). It builds a sealed realm per VM and starts
+// the VM's JavaScript (sandbox/kernel.js) inside it, then steps out of the way. This outer realm (Node, worker_threads, process) hands the
+// sandbox NOTHING of its own: the SharedArrayBuffer and the compiled
+// WebAssembly.Module are re-posted through a MessagePort moved into the context
+// (moveMessagePortToContext), so the sandbox gets copies deserialized as objects of
+// its own realm; everything else crosses as primitives (strings).
 //
-// The worker boots (VM, /lib) first, then waits for its script and config
-// (host.ts VmWorker.claim: a message on `port`, then H_CFG=CFG_SENT); an
-// unclaimed pooled worker ends itself after IDLE_MS of wall time.
-//
-// Every kernel call is a synchronous round trip through a SharedArrayBuffer:
-// the worker writes the request, sets FLAG=REQ, notifies, and waits until the
-// main thread sets FLAG=ANS. Layout constants come from the host (workerData.layout).
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+// A thread hosts one VM at a time. After a VM ended cleanly (the host answered its
+// EXIT with K_DIE), the host may post the boot message of the next VM: a NEW context, SAB
+// and wasm instance in the same thread (Node's worker bootstrap, ~30-40 ms, is paid
+// once per thread). After a violation, abort or watchdog the host terminates the thread.
+import { workerData, moveMessagePortToContext, receiveMessageOnPort, parentPort, MessageChannel } from 'node:worker_threads';
+import vm from 'node:vm';
 
-const { module, sab, layout: L, files, port } = workerData;
-const h = new Int32Array(sab, 0, L.HEADER_INTS);
-const bytes = new Uint8Array(sab);
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-let source = '';
-let config = {};
-let jitterMs = 0;
-const jitterCell = new Int32Array(new SharedArrayBuffer(4));
-
-// Hand the precompiled module to emscripten instead of compiling the wasm again.
-let instance;
-const origInstantiate = WebAssembly.instantiate;
-WebAssembly.instantiate = async (_bin, imports) => {
-  instance = await origInstantiate.call(WebAssembly, module, imports);
-  return { instance, module };
-};
-const { loadMicroPython } = await import('@micropython/micropython-webassembly-pyscript/micropython.mjs');
-
-let outLen = 0;
-function putOut(b) {
-  if (outLen >= L.OUT_SIZE) flush();
-  bytes[L.OUT_OFF + outLen++] = b;
-  h[L.H_OUT] = outLen;
-}
-function flush() {
-  request('_flush', [], 0, 0, 0, 0);
-}
-
-const mp = await loadMicroPython({
-  stdout: (u8) => { for (let i = 0; i < u8.length; i++) putOut(u8[i]); },
-  stderr: (u8) => { for (let i = 0; i < u8.length; i++) putOut(u8[i]); },
-  linebuffer: false,
-});
-const memory = instance.exports.memory;
-
-let lastErrno = 0;
-let lastVal = 'null';
-
-/** One synchronous round trip. mode 1: send bytes [addr,n); mode 2: receive bytes into [addr,n). */
-function request(op, args, mode, addr, n) {
-  while (args.length && (args[args.length - 1] === null || args[args.length - 1] === undefined)) args.pop();
-  const text = JSON.stringify([op, ...args]);
-  const r = enc.encodeInto(text, bytes.subarray(L.REQ_OFF, L.REQ_OFF + L.REQ_SIZE));
-  h[L.H_REQ_LEN] = r.written;
-  if (mode === 1) {
-    const len = Math.min(n, L.BLOB_SIZE);
-    bytes.set(new Uint8Array(memory.buffer, addr, len), L.BLOB_OFF);
-    h[L.H_BLOB] = len;
-  } else {
-    h[L.H_BLOB] = -1;
-  }
-  h[L.H_MEM_KB] = Math.ceil(memory.buffer.byteLength / 1024);
-  if (jitterMs) Atomics.wait(jitterCell, 0, 0, Math.random() * jitterMs); // wall-clock-ok: test-only jitter injection proving thread timing cannot change results
-  Atomics.store(h, L.H_FLAG, L.FLAG_REQ);
-  Atomics.notify(h, L.H_FLAG);
-  while (Atomics.load(h, L.H_FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.H_FLAG, L.FLAG_REQ);
-  Atomics.store(h, L.H_FLAG, L.FLAG_RUN);
-  outLen = 0;
-  const kind = h[L.H_ANS_KIND];
-  const blob = h[L.H_BLOB];
-  let copied = 0;
-  if (blob >= 0 && mode === 2) {
-    copied = Math.min(blob, n);
-    new Uint8Array(memory.buffer, addr, copied).set(bytes.subarray(L.BLOB_OFF, L.BLOB_OFF + copied));
-  }
-  switch (kind) {
-    case L.K_INT:
-      return h[L.H_ANS_INT];
-    case L.K_BYTES:
-      return copied;
-    case L.K_ERR:
-      lastErrno = h[L.H_ANS_INT];
-      return L.SENT_ERR;
-    default:
-      lastVal = dec.decode(bytes.slice(L.ANS_OFF, L.ANS_OFF + h[L.H_ANS_LEN]));
-      return L.SENT_VAL;
-  }
-}
-
-/** The one JS module Python sees. Never throws into Python. */
-const kernel = {
-  call(op, mode, addr, n, a, b, c, d, e) {
-    try {
-      return request(String(op), [a, b, c, d, e], mode | 0, addr | 0, n | 0);
-    } catch (err) {
-      lastErrno = 5; // EIO
-      return L.SENT_ERR;
-    }
-  },
-  errno: () => lastErrno,
-  val: () => lastVal,
-  config: () => JSON.stringify(config),
-  source: () => source,
-};
-
-/** Waits for the script; false if no one claimed this worker within IDLE_MS (it then retires). */
-function awaitScript() {
-  Atomics.store(h, L.H_BOOTED, 1);
-  for (;;) {
-    if (Atomics.load(h, L.H_CFG) === L.CFG_SENT) break;
-    const r = Atomics.wait(h, L.H_CFG, L.CFG_IDLE, L.IDLE_MS); // wall-clock-ok: idle pooled worker lifetime, before any script
-    if (r === 'timed-out' && Atomics.compareExchange(h, L.H_CFG, L.CFG_IDLE, L.CFG_RETIRED) === L.CFG_IDLE) {
-      port.close();
-      return false;
-    }
-  }
-  let msg;
-  // The host posts the message before it sets CFG_SENT; wait briefly should it not be visible yet.
-  while (!(msg = receiveMessageOnPort(port))) Atomics.wait(h, L.H_CFG, L.CFG_SENT, 1); // wall-clock-ok: message hand-over poll
-  port.close();
-  ({ source, config } = msg.message);
-  jitterMs = config.jitterMs || 0;
-  return true;
-}
-
-let bootError;
-try {
-  mp.FS.mkdirTree('/lib');
-  for (const [name, text] of Object.entries(files)) {
-    const dir = name.lastIndexOf('/');
-    if (dir > 0) mp.FS.mkdirTree('/lib/' + name.slice(0, dir));
-    mp.FS.writeFile('/lib/' + name, text);
-  }
-  mp.registerJsModule('_k', kernel);
-  // Scripts must not reach the host: drop what the `js` module could reach.
-  for (const k of ['process', 'require', 'fetch', 'Buffer', 'WebAssembly', 'eval', 'Function']) {
-    try { delete globalThis[k]; } catch { /* ignore */ }
-  }
-} catch (err) {
-  bootError = err;
-}
-if (awaitScript()) {
+// Values thrown inside the sandbox must never reach Node's error printer or
+// serializer: util.inspect would call an object's inspect hook with outer-realm
+// arguments. End the thread without looking at them; the host sees the state word.
+let sabView = null;
+function die() {
   try {
-    if (bootError) throw bootError;
-    mp.runPython('import sys\nsys.path.insert(0, "/lib")\nimport _boot\n_boot.main()');
-  } catch (err) {
-    try { request('exit', [1, 'VM error: ' + (err && err.message ? err.message : String(err))], 0, 0, 0); } catch { /* gone */ }
+    if (sabView && Atomics.load(sabView, 15) < 3) {
+      Atomics.store(sabView, 16, 2); // WHY = W_ABORT
+      Atomics.store(sabView, 15, 4); // STATE = S_CRASHED
+      Atomics.store(sabView, 1, 0x7f02); // OP_FINAL
+      Atomics.store(sabView, 0, 1); // FLAG_REQ
+      Atomics.notify(sabView, 0);
+    }
+  } finally {
+    process.exit(70);
   }
 }
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
+
+// Layer 3: tame this (outer) realm's constructor chains, so that even an outer
+// function leaked by mistake would not compile strings. (Worker execArgv cannot
+// carry --disallow-code-generation-from-strings: ERR_WORKER_INVALID_EXEC_ARGV.)
+function tameOuterRealm() {
+  const thrower = function () { throw new EvalError('code generation disabled in VM worker'); };
+  const protos = [
+    Function.prototype,
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(function* () {}),
+    Object.getPrototypeOf(async function* () {}),
+  ];
+  for (const p of protos) Object.defineProperty(p, 'constructor', { value: thrower, writable: false, configurable: false });
+  Object.defineProperty(globalThis, 'eval', { value: thrower, writable: false, configurable: false });
+  Object.defineProperty(globalThis, 'Function', { value: thrower, writable: false, configurable: false });
+}
+
+const { glueSource, glueCache, kernelSource, probeSource, outerProbe } = workerData;
+// Compiled once per thread (code cache from the host); run once per context.
+const glueScript = new vm.Script(glueSource, { filename: 'micropython-glue.js', cachedData: glueCache });
+const kernelScript = new vm.Script(kernelSource, { filename: 'kernel.js' });
+// Test only (attack runner): compiled here, by the trusted side, never from the VM.
+const probeScript = typeof probeSource === 'string' ? new vm.Script(probeSource, { filename: 'probe.js' }) : null;
+
+function bootVm(hostMsg) {
+  const ctx = vm.createContext(Object.create(null), {
+    name: 'mpvm',
+    codeGeneration: { strings: false, wasm: false },
+  });
+  // hostMsg arrived on parentPort, so its SAB and Module are objects of THIS (outer) realm:
+  // never hand them in. Re-post them through a worker-local channel whose receiving end
+  // lives in the new context: the copies come out as objects of the sandbox realm. (A local
+  // channel also closes without the main thread's event loop: a per-VM cross-thread channel
+  // kept each old context alive until the host yielded.)
+  const { port1, port2 } = new MessageChannel();
+  const sport = moveMessagePortToContext(port2, ctx);
+  port1.postMessage(hostMsg);
+  port1.close();
+  const got = receiveMessageOnPort(sport);
+  sport.close();
+  if (!got) throw new Error('no boot message');
+  const msg = got.message; // an object of the sandbox realm
+  sabView = new Int32Array(msg.sab, 0, 32); // outer view, never handed in
+  glueScript.runInContext(ctx);
+  kernelScript.runInContext(ctx);
+  if (probeScript) probeScript.runInContext(ctx);
+  const start = vm.runInContext('__kernelStart', ctx);
+  start(msg); // returns at once; the VM runs in the sandbox's microtasks until it ends
+}
+
+tameOuterRealm();
+if (outerProbe) {
+  // Test only: is this outer realm's own code generation blocked after taming?
+  const r = [];
+  const tries = {
+    'Function.prototype.constructor': () => (function () {}).constructor('return 1')(),
+    'AsyncFunction ctor': () => (async function () {}).constructor('return 1'),
+    'GeneratorFunction ctor': () => (function* () {}).constructor('return 1'),
+    'AsyncGeneratorFunction ctor': () => (async function* () {}).constructor('return 1'),
+    'globalThis.Function': () => globalThis.Function('return 1')(),
+    'globalThis.eval': () => globalThis.eval('1'),
+    'Reflect.construct(Function)': () => Reflect.construct(Object.getPrototypeOf(function () {}).constructor, ['return 1']),
+    'vm.runInThisContext (not tamed: needs the vm module object itself)': () => vm.runInThisContext('1'),
+  };
+  for (const [k, f] of Object.entries(tries)) { try { f(); r.push('OPEN    ' + k); } catch (e) { r.push('BLOCKED ' + k + ' -> ' + e.message); } }
+  parentPort.postMessage(r);
+}
+// Boot from a fresh macrotask: between VMs the thread's event loop (and V8's GC tasks on it) gets a turn.
+parentPort.on('message', (m) => { if (m && m.boot) setImmediate(bootVm, m.boot); }); // wall-clock-ok: schedules a boot, nothing simulated

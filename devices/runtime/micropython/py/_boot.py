@@ -1,12 +1,16 @@
-# Boot: install the device's modules, optionally join WiFi, then run the user's script.
+# Boot. Imported when the VM boots in the pool (only the bridge opens then);
+# main() runs once the VM is claimed: it reads the device's configuration,
+# installs the device's modules, optionally joins WiFi, then runs the script.
 import sys, builtins, io
 import _kern
-from _kern import call, CFG, PC
+from _kern import call
 
 _INTERNAL = '  File "/lib/'
 
 
 def _install():
+    CFG = _kern.CFG
+    PC = _kern.PC
     import _vtime, _socket, _select, _network, _machine, random
     m = sys.modules
     m['time'] = m['utime'] = _vtime
@@ -42,7 +46,8 @@ def _format(e, src_lines):
     buf = io.StringIO()
     sys.print_exception(e, buf)
     lines = [l for l in buf.getvalue().split('\n') if l and not l.startswith(_INTERNAL)]
-    fname = '  File "%s", line ' % CFG['filename']
+    fname = '  File "%s", line ' % _kern.CFG['filename']
+    PC = _kern.PC
     if PC:
         out = []
         for l in lines:
@@ -72,9 +77,21 @@ def _boot_wifi(cfg):
             time.sleep_ms(100)
 
 
+def _source():
+    # The script's text, in pieces as large as the answer buffer takes.
+    parts = []
+    while True:
+        b = call('source', sum(len(p) for p in parts))
+        if not b:
+            return str(b''.join(parts), 'utf-8')
+        parts.append(b)
+
+
 def main():
+    CFG = _kern.configure()
+    PC = _kern.PC
     _install()
-    src = _kern._k.source()
+    src = _source()
     fn = CFG['filename']
     lines = src.split('\n')
     try:
@@ -88,7 +105,7 @@ def main():
         if CFG.get('bootWifi') and not PC:
             _boot_wifi(CFG['bootWifi'])
         g = {'__name__': '__main__', '__file__': fn}
-        _kern._c('_ready', 0, 0, 0)
+        call('_ready')
         exec(code, g)
     except SystemExit as e:
         c = e.args[0] if e.args else 0

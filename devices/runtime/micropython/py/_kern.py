@@ -1,115 +1,203 @@
-# Kernel calls: the one bridge from Python to the device OS (JS module _k).
-# Ints and strings cross; bytes go through linear memory (uctypes.addressof).
-import _k, json, uctypes, builtins
+# Kernel calls: the one bridge from Python to the device OS, bytes only.
+#
+# No JavaScript object is reachable from Python: a kernel call is one
+# readinto() of a 16-int header on a character device that the VM's
+# JavaScript answers (devices/runtime/micropython/protocol.ts has the layout):
+#   [0] op  [1..6] argument words  [7,8] payload ptr,len  [9,10] answer ptr,cap
+#   [11] answer kind  [12] value  [13] answer length  [14] argument tags  [15] callbacks due
+# Int arguments and int answers cross in header words; strings, bytes, floats
+# and small lists go through the payload. Op names are interned once per VM.
+import array, uctypes, builtins
 
-_c = _k.call
-CFG = json.loads(_k.config())
-PC = CFG['personality'] == 'pc'
-ERR = CFG['sentErr']
-VAL = CFG['sentVal']
-KBI = CFG['kbi']
-_scratch = bytearray(4096)
+_dev = open('/dev/k', 'rb')
+_rd = _dev.readinto
+_h = array.array('i', [0] * 16)
+_buf = bytearray(2048)  # answers; grows for larger ones
 
-_BaseOSError = builtins.OSError
+# Argument tags and answer kinds (protocol.ts).
+_T_INT = 1
+_T_BOOL = 2
+_T_FLOAT = 3
+_T_STR = 4
+_T_BYTES = 5
+_T_JSON = 6
+K_INT = 0
+K_ERR = 1
+K_NONE = 2
+K_BOOL = 3
+K_FLOAT = 4
+K_STR = 5
+K_BYTES = 6
+K_JSON = 7
+_OP_REFETCH = 0x7F03
+_I32_MIN = -0x80000000
+_I32_MAX = 0x7FFFFFFF
 
-# Linux strerror texts for the PC personality (CPython prints "[Errno n] text").
-LINUX_STRERROR = {1: 'Operation not permitted', 2: 'No such file or directory', 4: 'Interrupted system call',
-                  9: 'Bad file descriptor', 11: 'Resource temporarily unavailable', 13: 'Permission denied',
-                  22: 'Invalid argument', 23: 'Too many open files in system', 24: 'Too many open files',
-                  32: 'Broken pipe', 98: 'Address already in use', 99: 'Cannot assign requested address',
-                  101: 'Network is unreachable', 103: 'Software caused connection abort',
-                  104: 'Connection reset by peer', 106: 'Transport endpoint is already connected',
-                  107: 'Transport endpoint is not connected', 110: 'Connection timed out',
-                  111: 'Connection refused', 113: 'No route to host', 114: 'Operation already in progress',
-                  115: 'Operation now in progress', -2: 'Name or service not known',
-                  -3: 'Temporary failure in name resolution'}
-
-if PC:
-    class OSError(_BaseOSError):
-        # Prints like CPython on Linux: "[Errno 111] Connection refused".
-        def __str__(self):
-            a = self.args
-            if len(a) == 1 and isinstance(a[0], int):
-                n = a[0]
-                t = LINUX_STRERROR.get(n)
-                return '[Errno %d] %s' % (n, t) if t else '[Errno %d] Unknown error %d' % (n, n)
-            if len(a) == 1:
-                return str(a[0])
-            return str(a)
-else:
-    # The ESP32's own OSError: the VM's errno tables carry the board's numbers (_errno.py), so
-    # it prints "[Errno 104] ECONNRESET" as the board does.
-    OSError = _BaseOSError
-
-
-class BlockingIOError(OSError): pass
-class ConnectionError(OSError): pass
-class BrokenPipeError(ConnectionError): pass
-class ConnectionAbortedError(ConnectionError): pass
-class ConnectionRefusedError(ConnectionError): pass
-class ConnectionResetError(ConnectionError): pass
-class TimeoutError(OSError): pass
-class gaierror(OSError): pass
-
-_PC_CLASSES = {11: BlockingIOError, 32: BrokenPipeError, 103: ConnectionAbortedError,
-               111: ConnectionRefusedError, 104: ConnectionResetError, 110: TimeoutError}
+_codes = {}
+CFG = None  # the device's configuration, from configure() once the VM is claimed
+PC = False
+KBI = 0
+# Called after a kernel call when the device has callbacks due (timers, IRQs): set by machine.
+on_pending = None
 
 
-def oserror(n):
-    if n == KBI:
-        return KeyboardInterrupt()
-    if PC:
-        if n < 0:
-            return gaierror(n)
-        return _PC_CLASSES.get(n, OSError)(n)
-    return OSError(n)
+def _put(i, v, parts):
+    # Stores argument i into the header; returns its tag (payload parts are appended to `parts`).
+    h = _h
+    t = type(v)
+    if t is int and _I32_MIN <= v <= _I32_MAX:
+        h[1 + i] = v
+        return _T_INT
+    if v is None:
+        h[1 + i] = 0
+        return 0
+    if t is bool:
+        h[1 + i] = 1 if v else 0
+        return _T_BOOL
+    if t is str:
+        b = v.encode()
+        tag = _T_STR
+    elif t is bytes or t is bytearray or t is memoryview:
+        b = v
+        tag = _T_BYTES
+    elif t is float or t is int:
+        import struct
+        b = struct.pack('<d', v)
+        tag = _T_FLOAT
+    else:
+        import json
+        b = json.dumps(v).encode()
+        tag = _T_JSON
+    h[1 + i] = len(b)
+    parts.append(b)
+    return tag
 
 
-def _special(r):
-    if r == ERR:
-        raise oserror(_k.errno())
-    return json.loads(_k.val())
+def _request(op, a, b, c, d, e, f, cap):
+    # One round trip; returns the answer kind (value in _h[12], payload in _buf).
+    global _buf
+    h = _h
+    code = _codes.get(op)
+    if code is None:
+        code = _intern(op)
+    h[0] = code
+    parts = None
+    tags = 0
+    if a is not None:
+        parts = []
+        tags = _put(0, a, parts)
+        if b is not None or c is not None or d is not None or e is not None or f is not None:
+            tags |= _put(1, b, parts) << 3 | _put(2, c, parts) << 6 | _put(3, d, parts) << 9 | _put(4, e, parts) << 12 | _put(5, f, parts) << 15
+    h[14] = tags
+    if parts:
+        data = parts[0] if len(parts) == 1 else b''.join(parts)
+        h[7] = uctypes.addressof(data)
+        h[8] = len(data)
+    else:
+        h[7] = 0
+        h[8] = 0
+    if len(_buf) < cap:
+        _buf = bytearray(cap)
+    h[9] = uctypes.addressof(_buf)
+    h[10] = len(_buf)
+    _rd(h)
+    k = h[11]
+    if h[13] > len(_buf):  # a longer answer: copy it again into a bigger buffer (no round trip)
+        _buf = bytearray(h[13])
+        h[0] = _OP_REFETCH
+        h[9] = uctypes.addressof(_buf)
+        h[10] = len(_buf)
+        _rd(h)
+    if h[15] and on_pending is not None and k != K_ERR:
+        on_pending()
+    return k
+
+
+def _intern(op):
+    # Op 0: the host answers the op's code for this VM.
+    h = _h
+    b = op.encode()
+    h[0] = 0
+    h[14] = _T_STR
+    h[1] = len(b)
+    h[7] = uctypes.addressof(b)
+    h[8] = len(b)
+    h[9] = 0
+    h[10] = 0
+    _rd(h)
+    if h[11] != K_INT:
+        raise ValueError('unknown kernel call ' + op)
+    _codes[op] = h[12]
+    return h[12]
+
+
+def _value(k):
+    h = _h
+    if k == K_INT:
+        return h[12]
+    if k == K_NONE:
+        return None
+    if k == K_BOOL:
+        return h[12] != 0
+    if k == K_ERR:
+        raise oserror(h[12])
+    n = h[13]
+    if k == K_STR:
+        return str(bytes(memoryview(_buf)[:n]), 'utf-8')
+    if k == K_BYTES:
+        return bytes(memoryview(_buf)[:n])
+    if k == K_FLOAT:
+        import struct
+        return struct.unpack_from('<d', _buf)[0]
+    import json
+    return json.loads(bytes(memoryview(_buf)[:h[12]]))
 
 
 def call(op, a=None, b=None, c=None, d=None, e=None):
-    # Fewer arguments cross the JS boundary faster.
-    if a is None:
-        r = _c(op, 0, 0, 0)
-    elif b is None:
-        r = _c(op, 0, 0, 0, a)
-    else:
-        r = _c(op, 0, 0, 0, a, b, c, d, e)
-    if r <= ERR:
-        return _special(r)
-    return r
+    return _value(_request(op, a, b, c, d, e, None, 0))
 
 
 def callw(op, data, a=None, b=None, c=None, d=None):
-    # Sends `data` (bytes-like) as the last argument of the syscall.
-    if not isinstance(data, (bytes, bytearray)):
-        data = bytes(data)
-    r = _c(op, 1, uctypes.addressof(data) if len(data) else 0, len(data), a, b, c, d)
-    if r <= ERR:
-        return _special(r)
-    return r
+    # Sends `data` (bytes-like) as the last argument of the call.
+    if a is None:
+        return _value(_request(op, data, None, None, None, None, None, 0))
+    if b is None:
+        return _value(_request(op, a, data, None, None, None, None, 0))
+    if c is None:
+        return _value(_request(op, a, b, data, None, None, None, 0))
+    if d is None:
+        return _value(_request(op, a, b, c, data, None, None, 0))
+    return _value(_request(op, a, b, c, d, data, None, 0))
 
 
 def callr(op, n, a=None, b=None, c=None, d=None):
-    # Receives up to n bytes; returns (bytes, extra) where extra is the JSON part of the answer.
-    global _scratch
-    if n < 0:
-        n = 0
-    if len(_scratch) < n:
-        _scratch = bytearray(n)
-    r = _c(op, 2, uctypes.addressof(_scratch), n, a, b, c, d)
-    extra = None
-    if r <= ERR:
-        extra = _special(r)
-        r = extra[0] if isinstance(extra, list) else extra
-    if r == 0:
-        return b'', extra
-    return bytes(memoryview(_scratch)[:r]), extra
+    # Receives up to n bytes; returns (bytes, extra): extra is the rest of a structured answer
+    # (e.g. [count, ip, port] for recvfrom), or None.
+    k = _request(op, a, b, c, d, None, None, n if n > 0 else 0)
+    h = _h
+    if k == K_BYTES:
+        m = h[13]
+        return (bytes(memoryview(_buf)[:m]) if m else b''), None
+    if k == K_JSON:
+        import json
+        j = h[12]
+        extra = json.loads(bytes(memoryview(_buf)[:j]))
+        return bytes(memoryview(_buf)[j:h[13]]), extra
+    v = _value(k)
+    return b'', v
 
 
 def write(text):
     call('write', text)
+
+
+def configure():
+    # The device's configuration, once the VM is claimed: personality, seed, names, ...
+    global CFG, PC, KBI
+    import json
+    CFG = call('config')
+    PC = CFG['personality'] == 'pc'
+    KBI = CFG['kbi']
+    import _oserror
+    _oserror.install(globals(), PC)
+    return CFG

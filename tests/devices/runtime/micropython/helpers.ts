@@ -12,7 +12,7 @@ export interface PyRun {
 /** Starts `source` as main.py on a fake board (not yet run). */
 export function startPy(
   source: string,
-  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number } = {},
+  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; heapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number } = {},
 ): PyRun {
   const board = opts.board ?? fakeBoard({ kind: opts.kind, seed: opts.seed });
   const clock = new WallClock(opts.watchdogMs ?? 30_000, opts.wallLimitMs ?? 600_000);
@@ -22,7 +22,9 @@ export function startPy(
       personality: board.kind,
       seed: opts.seed ?? 1,
       clock,
-      memoryCapBytes: opts.memoryCapBytes ?? 64 * 1024 * 1024,
+      now: () => board.sim.now,
+      memoryCapBytes: opts.memoryCapBytes,
+      heapBytes: opts.heapBytes,
       jitterMs: opts.jitterMs,
     },
   );

@@ -1,4 +1,5 @@
-import { idleVmWorkers, MicroPythonRuntime } from '../../../../devices/runtime/micropython/host';
+import { MicroPythonRuntime, vmBoot } from '../../../../devices/runtime/micropython/runtime';
+import { idleVms as idleVmWorkers, prewarmVms } from '../../../../devices/runtime/micropython/vm';
 import { runPy } from './helpers';
 
 // Prints, draws random numbers, sleeps (virtual time), reads errno and crashes: output and trace cover boot, CFG and the script.
@@ -31,25 +32,31 @@ describe('MicroPython worker pool', () => {
     expect(idleVmWorkers().idle).toBe(0);
   });
 
-  test('same script on a fresh and on a pooled (already booted) worker gives identical console output and trace', async () => {
+  test('same script on a fresh and on a pooled (already booted) VM gives identical console output and trace', async () => {
     process.env[ENV] = '0';
     const fresh = await runPy(SCRIPT, { seed: 3 });
     expect((fresh.runtime as MicroPythonRuntime).pooled).toBe(false);
     delete process.env[ENV];
-    await runPy('pass\n'); // boots after a runtime of this process has ended: fills the pool
-    await poolBooted(2);
-    expect(idleVmWorkers()).toEqual({ idle: 2, booted: 2 });
+    prewarmVms([vmBoot('esp32'), vmBoot('pc')]);
+    await poolBooted(4);
+    expect(idleVmWorkers()).toEqual({ idle: 4, booted: 4 });
     const pooled = await runPy(SCRIPT, { seed: 3 });
     expect((pooled.runtime as MicroPythonRuntime).pooled).toBe(true);
     expect(pooled.out()).toBe(fresh.out());
     expect(pooled.board.sim.trace.text()).toBe(fresh.board.sim.trace.text());
     expect(fresh.out()).toMatch(/^\w+ \d+ \d+\n250 116\nTraceback/);
-    // The config is per claim: a pooled worker given another seed and personality runs with those.
-    await poolBooted(2);
+    // The configuration is per claim: a pooled VM given another seed and personality runs with those.
     const other = await runPy(SCRIPT, { seed: 4, kind: 'pc' });
     expect((other.runtime as MicroPythonRuntime).pooled).toBe(true);
     const [line1, line2] = other.out().split('\n');
     expect(line1).not.toBe(fresh.out().split('\n')[0]);
     expect(line2).toBe('250 110'); // Linux errno numbers on the PC personality
+  });
+
+  test('a VM that ended gives its thread back: the next VM boots in it', async () => {
+    const before = idleVmWorkers().idle;
+    await runPy('print("one")\n');
+    await poolBooted(before + 1);
+    expect(idleVmWorkers().idle).toBeGreaterThanOrEqual(Math.min(before + 1, 2));
   });
 });

@@ -1,0 +1,181 @@
+/**
+ * The binary protocol between the main thread and one sealed MicroPython VM:
+ * the layout of the VM's SharedArrayBuffer and the Python-side request header.
+ * Plain data: the host hands it to the worker, which hands a copy (deserialized
+ * in the sandbox realm) to the VM's JavaScript (sandbox/kernel.js).
+ *
+ * One kernel call: Python fills a 16-int header (op, six argument words,
+ * argument tags, where its payload and answer buffers are) and calls
+ * readinto() on the bridge device; the VM's JavaScript copies op, arguments
+ * and payload into the SAB, sets FLAG=REQ and waits for FLAG=ANS; the host
+ * writes the answer (kind, value, payload) and releases it. Int arguments and
+ * int answers cross in header words: no JSON, no strings, no allocation.
+ */
+
+/** Argument tags, 3 bits each (TAGS word; argument i at bits 3i..3i+2). */
+export const TAG = { NONE: 0, INT: 1, BOOL: 2, FLOAT: 3, STR: 4, BYTES: 5, JSON: 6 } as const;
+
+export const LAYOUT = {
+  // ---- Int32 header words ----
+  /** Hand-over word: RUN (the VM owns the turn), REQ (request posted), ANS (answer posted). */
+  FLAG: 0,
+  OP: 1,
+  /** A0..A5: the six argument words (an int, or the byte length of a payload argument). */
+  A0: 2,
+  /** Request payload bytes in DATA (payload arguments, in order). */
+  DLEN: 8,
+  /** How many answer bytes the VM can take. */
+  ICAP: 9,
+  AKIND: 10,
+  /** Answer int: the value, an errno, or (JSON) the length of the JSON text. */
+  AVAL: 11,
+  /** Answer payload bytes in DATA. */
+  ALEN: 12,
+  /** stdout bytes waiting in OUT (written by the VM's JavaScript only). */
+  OUTLEN: 13,
+  /** Wasm memory in KiB, from memory.buffer (written by the VM's JavaScript, never by Python). */
+  MEMKB: 14,
+  STATE: 15,
+  /** Why the VM stopped (W_*) and a detail (e.g. which import trapped); VM JavaScript only. */
+  WHY: 16,
+  WHYARG: 17,
+  /** Virtual time in ms (the host writes it with each answer; the VM's clock reads it). */
+  VT_LO: 18,
+  VT_HI: 19,
+  /** 1 while that side sleeps in Atomics.wait (the other side notifies only then). */
+  MAIN_SLEEP: 20,
+  VM_SLEEP: 21,
+  /** Pooled VM hand-over: C_IDLE → C_SENT (claimed) or C_RETIRED (idle too long). */
+  CLAIM: 22,
+  /** Seed of the VM's own PRNG (mp_js_random_u32, os.urandom), written before the claim. */
+  SEED: 23,
+  /** Kernel calls made (diagnostics). */
+  CALLS: 24,
+  /** Output bytes so far / 1024 (VM JavaScript). */
+  OUTTOTAL_KB: 25,
+  /** Wasm memory cap of this run in KiB (host, before the claim). */
+  MEMCAP_KB: 26,
+  /** Argument tags of the request (TAG per argument). */
+  TAGS: 27,
+  /** Number of callbacks due on the device (the host sets it with each answer; Python runs them). */
+  PENDING: 28,
+  /** Test hook: the VM sleeps a random wall time up to this (ms) before each request (host, before the claim). */
+  JITTER_MS: 29,
+  HEADER_INTS: 32,
+
+  FLAG_RUN: 0,
+  FLAG_REQ: 1,
+  FLAG_ANS: 2,
+
+  // ---- answer kinds ----
+  K_INT: 0,
+  K_ERR: 1,
+  K_NONE: 2,
+  K_BOOL: 3,
+  K_FLOAT: 4,
+  K_STR: 5,
+  K_BYTES: 6,
+  /** JSON text in DATA[0, AVAL), then raw bytes DATA[AVAL, ALEN) (a value with one byte string in it). */
+  K_JSON: 7,
+  /** The host ends the VM after its exit call: its JavaScript unwinds the wasm, the thread can be reused. */
+  K_DIE: 8,
+
+  S_BOOTING: 0,
+  S_IDLE: 1,
+  S_RUNNING: 2,
+  S_DONE: 3,
+  S_CRASHED: 4,
+  S_RETIRED: 5,
+
+  W_NONE: 0,
+  /** Python made the wasm call a forbidden import (the jsffi family). */
+  W_VIOLATION: 1,
+  /** Wasm trap, emscripten abort or an error in the VM's JavaScript. */
+  W_ABORT: 2,
+  /** An exception escaped the boot code (should not happen). */
+  W_UNCAUGHT: 3,
+  /** A malformed request. */
+  W_PROTOCOL: 4,
+
+  C_IDLE: 0,
+  C_SENT: 1,
+  C_RETIRED: 2,
+
+  /** Op 0: intern an op name (payload) and answer its code; handled by the runtime, never the OS. */
+  OP_INTERN: 0,
+  /** Ops from here on are the VM JavaScript's own: Python gets EINVAL for them. */
+  OP_INTERNAL: 0x7f00,
+  /** Only carries output (OUT is full). */
+  OP_FLUSH: 0x7f01,
+  /** The VM's top level returned or crashed; A0 = WHY. */
+  OP_FINAL: 0x7f02,
+  /** Handled inside the VM: copy the last answer again into a bigger buffer. */
+  OP_REFETCH: 0x7f03,
+
+  // ---- the Python header: array('i', 16) passed to readinto() ----
+  P_OP: 0,
+  /** P_A0..: six argument words. */
+  P_A0: 1,
+  P_OUTPTR: 7,
+  P_OUTLEN: 8,
+  P_INPTR: 9,
+  P_INCAP: 10,
+  P_KIND: 11,
+  P_VAL: 12,
+  P_INLEN: 13,
+  P_TAGS: 14,
+  /** Set by the VM with the answer: callbacks due (LAYOUT.PENDING). */
+  P_PENDING: 15,
+  P_WORDS: 16,
+
+  DATA_OFF: 128,
+  DATA_SIZE: 128 * 1024,
+  OUT_OFF: 128 + 128 * 1024,
+  OUT_SIZE: 16 * 1024,
+  TOTAL: 128 + 144 * 1024,
+
+  /** Wall time an unclaimed pooled VM waits before it retires (its thread then boots a fresh one or ends). */
+  IDLE_MS: 10_000,
+  /**
+   * Bounded, adaptive spins before Atomics.wait (iterations of Atomics.load, 5-25 ns each). A side spins
+   * only when the other was awake when it handed over, gives up after SPIN_GIVEUP failed spins in a row and
+   * then probes once every SPIN_PROBE waits: only the running VM and the main thread ever spin, briefly.
+   */
+  SPIN_MAX: 1_000,
+  SPIN_GIVEUP: 8,
+  SPIN_PROBE: 64,
+} as const;
+
+export type Layout = typeof LAYOUT;
+
+/** The wasm imports that reach JavaScript objects (jsffi): every one is a trap in the sealed VM. */
+export const TRAPPED_IMPORTS = [
+  'proxy_convert_mp_to_js_then_js_to_mp_obj_jsside',
+  'proxy_convert_mp_to_js_then_js_to_js_then_js_to_mp_obj_jsside',
+  'js_get_proxy_js_ref_info',
+  'call0_kwarg',
+  'calln_kwarg',
+  'call1',
+  'call2',
+  'calln',
+  'call0',
+  'lookup_attr',
+  'store_attr',
+  'js_subscr_load',
+  'js_subscr_store',
+  'has_attr',
+  'js_get_iter',
+  'js_reflect_construct',
+  'js_iter_next',
+  'js_check_existing',
+  'js_get_error_info',
+  'js_then_resolve',
+  'create_promise',
+  'js_then_continue',
+  'js_then_reject',
+  '(unknown import)',
+] as const;
+
+/** What an op name may look like ("socket.recv", "_flush"): checked before it is interned. */
+export const OP_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/;
+export const MAX_OPS = 512;

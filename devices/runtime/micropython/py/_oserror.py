@@ -1,0 +1,65 @@
+# The OSError family of the device's personality, installed into _kern's globals by
+# _kern.configure() (so `from _kern import OSError, oserror, ...` works in every module).
+import builtins
+
+_BaseOSError = builtins.OSError
+
+# Linux strerror texts for the PC personality (CPython prints "[Errno n] text").
+LINUX_STRERROR = {1: 'Operation not permitted', 2: 'No such file or directory', 4: 'Interrupted system call',
+                  9: 'Bad file descriptor', 11: 'Resource temporarily unavailable', 13: 'Permission denied',
+                  22: 'Invalid argument', 23: 'Too many open files in system', 24: 'Too many open files',
+                  32: 'Broken pipe', 98: 'Address already in use', 99: 'Cannot assign requested address',
+                  101: 'Network is unreachable', 103: 'Software caused connection abort',
+                  104: 'Connection reset by peer', 106: 'Transport endpoint is already connected',
+                  107: 'Transport endpoint is not connected', 110: 'Connection timed out',
+                  111: 'Connection refused', 113: 'No route to host', 114: 'Operation already in progress',
+                  115: 'Operation now in progress', -2: 'Name or service not known',
+                  -3: 'Temporary failure in name resolution'}
+
+
+class _LinuxOSError(_BaseOSError):
+    # Prints like CPython on Linux: "[Errno 111] Connection refused".
+    def __str__(self):
+        a = self.args
+        if len(a) == 1 and isinstance(a[0], int):
+            n = a[0]
+            t = LINUX_STRERROR.get(n)
+            return '[Errno %d] %s' % (n, t) if t else '[Errno %d] Unknown error %d' % (n, n)
+        if len(a) == 1:
+            return str(a[0])
+        return str(a)
+
+
+def install(g, pc):
+    # The ESP32's own OSError is the builtin one: the VM's errno tables carry the board's numbers
+    # (_errno.py), so it prints "[Errno 104] ECONNRESET" as the board does.
+    OSError = _LinuxOSError if pc else _BaseOSError
+
+    class BlockingIOError(OSError): pass
+    class ConnectionError(OSError): pass
+    class BrokenPipeError(ConnectionError): pass
+    class ConnectionAbortedError(ConnectionError): pass
+    class ConnectionRefusedError(ConnectionError): pass
+    class ConnectionResetError(ConnectionError): pass
+    class TimeoutError(OSError): pass
+    class gaierror(OSError): pass
+
+    by_errno = {11: BlockingIOError, 32: BrokenPipeError, 103: ConnectionAbortedError,
+                111: ConnectionRefusedError, 104: ConnectionResetError, 110: TimeoutError}
+    kbi = g['KBI']
+
+    def oserror(n):
+        if n == kbi:
+            return KeyboardInterrupt()
+        if pc:
+            if n < 0:
+                return gaierror(n)
+            return by_errno.get(n, OSError)(n)
+        return OSError(n)
+
+    for k, v in (('OSError', OSError), ('BlockingIOError', BlockingIOError), ('ConnectionError', ConnectionError),
+                 ('BrokenPipeError', BrokenPipeError), ('ConnectionAbortedError', ConnectionAbortedError),
+                 ('ConnectionRefusedError', ConnectionRefusedError), ('ConnectionResetError', ConnectionResetError),
+                 ('TimeoutError', TimeoutError), ('gaierror', gaierror), ('oserror', oserror),
+                 ('LINUX_STRERROR', LINUX_STRERROR)):
+        g[k] = v

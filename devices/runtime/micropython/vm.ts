@@ -1,0 +1,331 @@
+/**
+ * Sealed MicroPython VMs on the main thread's side: the worker threads that
+ * host them (VmThread), one VM's request/answer hot path over its
+ * SharedArrayBuffer (SealedVm), and a small process-wide pool of booted VMs.
+ *
+ * A thread hosts one VM at a time; after a VM ended cleanly its thread boots
+ * the next one (a new realm, buffer and wasm instance: Node's worker start,
+ * 30-50 ms, is paid once per thread). A thread whose VM crashed, broke the
+ * sandbox's rules or ran away is terminated, never reused. Pooled and fresh
+ * VMs run the same boot in the same order, so nothing about a run depends on
+ * which one it got. ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { glueSource } from './glue';
+import { LAYOUT as L, TRAPPED_IMPORTS } from './protocol';
+import { wasmModule } from './wasm';
+
+const WORKER = path.join(__dirname, 'worker.mjs');
+const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
+const PY_DIR = path.join(__dirname, 'py');
+
+/* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
+const wallNow = (): number => performance.now(); // wall-clock-ok: see above
+
+/** What a VM is booted with (fixed for its life; the pool holds VMs of the default boot only). */
+export interface VmBoot {
+  heapBytes: number;
+  pystackWords: number;
+  /** Wasm memory never grows past this (a refused growth is a MemoryError inside the VM). */
+  memCapBytes: number;
+}
+
+/** The VM's in-memory files (/lib) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
+const FS_QUOTA = { bytes: 4 * 1024 * 1024, nodes: 2048 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2, stackSizeMb: 2 };
+
+/** Process-wide caches of immutable inputs (the VM's JavaScript, the Python modules); no simulation state. */
+const inputs: { files?: Record<string, string>; workerData?: object } = {};
+
+/** The VM's /lib: every .py file under py/, keyed by its path relative to it ('umqtt/simple.py' for packages). */
+function pyFiles(): Record<string, string> {
+  if (!inputs.files) {
+    const files: Record<string, string> = {};
+    const walk = (rel: string) => {
+      for (const e of fs.readdirSync(path.join(PY_DIR, rel), { withFileTypes: true })) {
+        const name = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(name);
+        else if (e.name.endsWith('.py')) files[name] = fs.readFileSync(path.join(PY_DIR, name), 'utf8');
+      }
+    };
+    walk('');
+    inputs.files = files;
+  }
+  return inputs.files;
+}
+
+function workerData(): object {
+  if (!inputs.workerData) {
+    const source = glueSource();
+    const glueCache = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
+    inputs.workerData = { glueSource: source, glueCache, kernelSource: fs.readFileSync(KERNEL, 'utf8') };
+  }
+  return inputs.workerData;
+}
+
+/** A worker thread that hosts one sealed VM at a time. */
+export class VmThread {
+  readonly worker: Worker;
+  exitCode: number | undefined;
+  error: string | undefined;
+  private terminated = false;
+
+  constructor(extra: { probeSource?: string; outerProbe?: boolean } = {}) {
+    this.worker = new Worker(WORKER, {
+      workerData: { ...workerData(), ...extra },
+      execArgv: [],
+      stdout: true, // the worker writes nothing; never let it reach our stdout
+      stderr: true,
+      resourceLimits: RESOURCE_LIMITS,
+      trackUnmanagedFds: false,
+      env: {}, // even an escape into the worker's own realm would find no environment
+    });
+    this.worker.on('error', (e: Error) => {
+      this.error = String(e?.message ?? e);
+    });
+    this.worker.on('exit', (c: number) => {
+      this.exitCode = c;
+    });
+    this.worker.unref();
+  }
+
+  get alive(): boolean {
+    return this.exitCode === undefined && !this.terminated && this.error === undefined;
+  }
+
+  boot(message: object): void {
+    this.worker.postMessage({ boot: message });
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    void this.worker.terminate();
+  }
+}
+
+/** One sealed VM (its own realm, SharedArrayBuffer and wasm instance) in a VmThread. */
+export class SealedVm {
+  readonly sab = new SharedArrayBuffer(L.TOTAL);
+  readonly h = new Int32Array(this.sab, 0, L.HEADER_INTS);
+  readonly u8 = new Uint8Array(this.sab);
+  readonly thread: VmThread;
+  private spinFails = 0;
+  private spinProbe = 0;
+  /** Set once the VM ended after its exit call and its thread may host the next VM. */
+  private reusable = false;
+
+  constructor(
+    readonly boot: VmBoot,
+    thread?: VmThread,
+  ) {
+    this.thread = thread?.alive ? thread : new VmThread();
+    this.thread.boot({
+      module: wasmModule(),
+      sab: this.sab,
+      layout: L,
+      trapped: TRAPPED_IMPORTS,
+      lib: pyFiles(),
+      opts: {
+        heapBytes: boot.heapBytes,
+        pystackWords: boot.pystackWords,
+        memCapBytes: boot.memCapBytes,
+        fastFd: true,
+        fsQuotaBytes: FS_QUOTA.bytes,
+        fsQuotaNodes: FS_QUOTA.nodes,
+        spinMax: L.SPIN_MAX,
+      },
+    });
+  }
+
+  get state(): number {
+    return Atomics.load(this.h, L.STATE);
+  }
+
+  /** Waits (wall time) until the VM has booted or failed; returns its state. */
+  waitBooted(ms: number): number {
+    const end = wallNow() + ms;
+    for (;;) {
+      const s = Atomics.load(this.h, L.STATE);
+      if (s !== L.S_BOOTING || !this.thread.alive) return s;
+      const rem = end - wallNow();
+      if (rem <= 0) return s;
+      Atomics.wait(this.h, L.STATE, s, Math.min(rem, 20));
+    }
+  }
+
+  /** Hands the VM its run (seed, memory cap, test jitter); false if it retired or died while idle. */
+  claim(run: { seed: number; memCapBytes?: number; jitterMs?: number }): boolean {
+    const h = this.h;
+    if (!this.thread.alive) return false;
+    h[L.SEED] = run.seed | 0;
+    h[L.MEMCAP_KB] = run.memCapBytes ? Math.ceil(run.memCapBytes / 1024) : 0;
+    h[L.JITTER_MS] = run.jitterMs ? Math.ceil(run.jitterMs) : 0;
+    if (Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_SENT) !== L.C_IDLE) return false;
+    Atomics.notify(h, L.CLAIM);
+    return true;
+  }
+
+  /**
+   * Waits for the VM's next request: a bounded spin, then Atomics.wait with a wall-clock budget.
+   * Returns the op, or -1 when the budget ran out (the VM is computing, or its thread died).
+   */
+  next(budgetMs: number): number {
+    const h = this.h;
+    const budget = this.spinFails < L.SPIN_GIVEUP || ++this.spinProbe % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
+    let n = budget;
+    const ready = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
+    while (Atomics.load(h, L.FLAG) !== L.FLAG_REQ) {
+      if (--n > 0) continue;
+      n = -1;
+      const end = wallNow() + budgetMs;
+      Atomics.store(h, L.MAIN_SLEEP, 1);
+      for (;;) {
+        const v = Atomics.load(h, L.FLAG);
+        if (v === L.FLAG_REQ) break;
+        const rem = end - wallNow();
+        if (rem <= 0 || !this.thread.alive) {
+          Atomics.store(h, L.MAIN_SLEEP, 0);
+          return -1;
+        }
+        Atomics.wait(h, L.FLAG, v, Math.min(rem, 50));
+      }
+      Atomics.store(h, L.MAIN_SLEEP, 0);
+      break;
+    }
+    if (budget && !ready) {
+      if (n > budget >> 1) this.spinFails = 0;
+      else this.spinFails++;
+    }
+    return h[L.OP];
+  }
+
+  /** Releases the VM with the answer already written (AKIND, AVAL, ALEN, DATA) and the virtual time. */
+  release(vtimeMs: number, pending: number): void {
+    const h = this.h;
+    h[L.VT_LO] = vtimeMs >>> 0;
+    h[L.VT_HI] = Math.floor(vtimeMs / 4294967296);
+    h[L.PENDING] = pending;
+    Atomics.store(h, L.FLAG, L.FLAG_ANS);
+    if (Atomics.load(h, L.VM_SLEEP) !== 0) Atomics.notify(h, L.FLAG);
+  }
+
+  /** Why the VM stopped on its own, from the words only its JavaScript writes. */
+  crashInfo(): string {
+    const why = this.h[L.WHY];
+    if (why === L.W_VIOLATION) return `sandbox violation: the script reached for JavaScript (${TRAPPED_IMPORTS[this.h[L.WHYARG]] ?? '?'})`;
+    if (why === L.W_ABORT) return this.h[L.WHYARG] === 1 ? 'VM error: the VM trapped (out of C stack or a corrupted VM)' : 'VM error: the VM aborted';
+    if (why === L.W_PROTOCOL) return 'VM error: a malformed request';
+    if (why === L.W_UNCAUGHT) return 'VM error: the boot code failed';
+    return this.thread.error ? `VM error: ${this.thread.error}` : 'VM error: the VM stopped';
+  }
+
+  memoryBytes(): number {
+    return this.h[L.MEMKB] * 1024;
+  }
+
+  /**
+   * Ends the VM. One that is blocked in a kernel call (its exit, or any call when the script is killed)
+   * unwinds cleanly and its thread can host the next VM; otherwise (computing, crashed) the thread ends.
+   */
+  finish(clean: boolean): void {
+    if (clean && this.thread.alive && Atomics.load(this.h, L.FLAG) === L.FLAG_REQ && this.state === L.S_RUNNING) {
+      this.h[L.AKIND] = L.K_DIE;
+      this.reusable = true;
+      this.release(0, 0);
+      pool.recycle(this);
+      return;
+    }
+    this.thread.terminate();
+  }
+
+  /** The thread, once this VM ended cleanly (for the pool). */
+  freeThread(): VmThread | undefined {
+    return this.reusable && this.thread.alive ? this.thread : undefined;
+  }
+}
+
+/** Idle VMs kept booted: ESP32SIM_VM_POOL (0 disables the pool), default 2. */
+function poolSize(): number {
+  const n = Number(process.env.ESP32SIM_VM_POOL ?? 2);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, 8) : 2;
+}
+
+const bootKey = (b: VmBoot) => `${b.heapBytes}/${b.pystackWords}/${b.memCapBytes}`;
+
+/**
+ * The process-wide pool of booted, unclaimed VMs, per boot (an ESP32's heap, a PC's). It holds no
+ * simulation state: a claimed VM is handed its run (seed, script, configuration) only then.
+ */
+class VmPool {
+  private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
+  private threads: VmThread[] = [];
+
+  private list(boot: VmBoot): { boot: VmBoot; vms: SealedVm[] } {
+    const key = bootKey(boot);
+    let l = this.idle.get(key);
+    if (!l) this.idle.set(key, (l = { boot, vms: [] }));
+    l.vms = l.vms.filter((v) => v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED);
+    return l;
+  }
+
+  /** A VM with this boot: a pooled one if any is alive and booted (or booting), else a fresh one. */
+  take(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
+    const l = this.list(boot);
+    const vm = l.vms.find((v) => v.state === L.S_IDLE) ?? l.vms[0];
+    if (vm) l.vms.splice(l.vms.indexOf(vm), 1);
+    // No top-up here: a one-shot run never pays for idle VMs. Threads of VMs that end come back
+    // through recycle() and boot the next pooled VMs, so a process that runs many simulations keeps warm.
+    return vm ? { vm, pooled: true } : { vm: new SealedVm(boot, this.threads.pop()), pooled: false };
+  }
+
+  /** Boots idle VMs of this boot up to the pool size, or `upTo` (in recycled threads first). */
+  fill(boot: VmBoot, upTo = poolSize()): void {
+    const l = this.list(boot);
+    const size = Math.min(upTo, poolSize());
+    while (l.vms.length < size) l.vms.push(new SealedVm(boot, this.threads.pop()));
+  }
+
+  /** A VM ended cleanly: its thread boots the next VM of the same boot if that pool is short, or waits. */
+  recycle(vm: SealedVm): void {
+    const t = vm.freeThread();
+    if (!t) return;
+    const l = this.list(vm.boot);
+    if (l.vms.length < poolSize()) l.vms.push(new SealedVm(vm.boot, t));
+    else if (this.threads.length < 8) this.threads.push(t);
+    else t.terminate();
+  }
+
+  counts(): { idle: number; booted: number } {
+    let idle = 0;
+    let booted = 0;
+    for (const l of this.idle.values()) {
+      for (const v of l.vms) {
+        if (!v.thread.alive || v.state === L.S_RETIRED || v.state === L.S_CRASHED) continue;
+        idle++;
+        if (v.state === L.S_IDLE) booted++;
+      }
+    }
+    return { idle, booted };
+  }
+}
+
+const pool = new VmPool();
+
+/** Starts booting pooled VMs of these boots (the command calls this before it loads the rest). */
+export function prewarmVms(boots: VmBoot[], each = poolSize()): void {
+  for (const b of boots) pool.fill(b, each);
+}
+
+/** A VM with this boot, from the pool when one is there (the pool is then topped up). */
+export function takeVm(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
+  if (poolSize() === 0) return { vm: new SealedVm(boot), pooled: false };
+  return pool.take(boot);
+}
+
+/** Live pooled VMs not yet claimed, and how many of them have booted (tests and benchmarks). */
+export function idleVms(): { idle: number; booted: number } {
+  return pool.counts();
+}

@@ -1,0 +1,90 @@
+/**
+ * The MicroPython VM's WebAssembly module: the npm package's micropython.wasm,
+ * patched once (wasm/patch.mjs) so that garbage is collected while a script
+ * runs (a conservative scan of the whole live C stack, every live local
+ * spilled to it) and the GC heap has a fixed size (exhausting it raises
+ * MemoryError inside the VM). The patched bytes are found, in order:
+ *
+ *   1. beside this file (the package's build ships them: dist/.../micropython-gc.wasm);
+ *   2. in the cache, node_modules/.cache/esp32sim/ of the package root (or the OS temp folder);
+ *   3. made now by running the patcher in a child process (a clone with its devDependencies:
+ *      binaryen), then kept in the cache. This takes several seconds, once.
+ *
+ * The key of a patched file is the stock build's sha256 and PATCH_VERSION.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Bump when wasm/patch.mjs or its options change what it produces. */
+export const PATCH_VERSION = 1;
+export const PATCHED_NAME = 'micropython-gc.wasm';
+
+const PKG = '@micropython/micropython-webassembly-pyscript';
+
+/** A compiled WebAssembly.Module (lib "dom" is not in this project's types). */
+export type WasmModule = object;
+const WA = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WasmModule } }).WebAssembly;
+
+/** Process-wide cache of an immutable input: the compiled module (no simulation state). */
+const compiled: { module?: WasmModule } = {};
+
+export function stockWasmPath(): string {
+  return path.join(path.dirname(require.resolve(`${PKG}/package.json`)), 'micropython.wasm');
+}
+
+function packageRoot(): string | undefined {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'esp32sim') return dir;
+    } catch {
+      // not here
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function cacheFile(stock: Uint8Array): string {
+  const key = `${createHash('sha256').update(stock).digest('hex').slice(0, 16)}-v${PATCH_VERSION}`;
+  const root = packageRoot();
+  const dirs = [root && path.join(root, 'node_modules', '.cache', 'esp32sim'), path.join(os.tmpdir(), 'esp32sim-cache')].filter(Boolean) as string[];
+  for (const dir of dirs) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.accessSync(dir, fs.constants.W_OK);
+      return path.join(dir, `micropython-gc-${key}.wasm`);
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error('no writable cache folder for the patched MicroPython VM');
+}
+
+/** Path of the patched VM, making it if needed (see the file comment). */
+export function patchedWasmFile(): string {
+  const shipped = path.join(__dirname, PATCHED_NAME);
+  if (fs.existsSync(shipped)) return shipped;
+  const stock = fs.readFileSync(stockWasmPath());
+  const cached = cacheFile(stock);
+  if (fs.existsSync(cached)) return cached;
+  // The patcher lives in the sources (a clone: the build's compiled copy of this file runs it from there too).
+  const root = packageRoot();
+  const patcher = [path.join(__dirname, 'wasm', 'patch.mjs'), root && path.join(root, 'devices', 'runtime', 'micropython', 'wasm', 'patch.mjs')].find(
+    (p): p is string => !!p && fs.existsSync(p),
+  );
+  if (!patcher) throw new Error(`cannot prepare the MicroPython VM: ${PATCHED_NAME} is missing and so is the patcher (reinstall esp32sim)`);
+  const r = spawnSync(process.execPath, [patcher, stockWasmPath(), cached], { encoding: 'utf8', execArgv: [] } as never);
+  if (r.status !== 0 || !fs.existsSync(cached)) {
+    const why = (r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ');
+    throw new Error(`cannot prepare the MicroPython VM (patching ${PKG}'s micropython.wasm failed: ${why || `exit ${r.status}`})`);
+  }
+  return cached;
+}
+
+/** The patched module, compiled once per process and handed to every VM worker. */
+export function wasmModule(): WasmModule {
+  compiled.module ??= new WA.Module(fs.readFileSync(patchedWasmFile()));
+  return compiled.module;
+}
