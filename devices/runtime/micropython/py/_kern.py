@@ -13,6 +13,8 @@ _dev = open('/dev/k', 'rb')
 _rd = _dev.readinto
 _h = array.array('i', [0] * 16)
 _buf = bytearray(2048)  # answers; grows for larger ones
+_h[9] = uctypes.addressof(_buf)
+_h[10] = len(_buf)
 
 # Argument tags and answer kinds (protocol.ts).
 _T_INT = 1
@@ -81,32 +83,36 @@ def _request(op, a, b, c, d, e, f, cap):
     if code is None:
         code = _intern(op)
     h[0] = code
-    parts = None
-    tags = 0
-    if a is not None:
+    if a is None:
+        h[14] = 0
+        h[8] = 0
+    elif b is None and type(a) is int and _I32_MIN <= a <= _I32_MAX:
+        h[1] = a  # the common case: one int argument, nothing in the payload
+        h[14] = _T_INT
+        h[8] = 0
+    else:
         parts = []
         tags = _put(0, a, parts)
         if b is not None or c is not None or d is not None or e is not None or f is not None:
             tags |= _put(1, b, parts) << 3 | _put(2, c, parts) << 6 | _put(3, d, parts) << 9 | _put(4, e, parts) << 12 | _put(5, f, parts) << 15
-    h[14] = tags
-    if parts:
-        data = parts[0] if len(parts) == 1 else b''.join(parts)
-        h[7] = uctypes.addressof(data)
-        h[8] = len(data)
-    else:
-        h[7] = 0
-        h[8] = 0
-    if len(_buf) < cap:
+        h[14] = tags
+        if parts:
+            data = parts[0] if len(parts) == 1 else b''.join(parts)
+            h[7] = uctypes.addressof(data)
+            h[8] = len(data)
+        else:
+            h[8] = 0
+    if cap > h[10]:
         _buf = bytearray(cap)
-    h[9] = uctypes.addressof(_buf)
-    h[10] = len(_buf)
+        h[9] = uctypes.addressof(_buf)
+        h[10] = cap
     _rd(h)
     k = h[11]
-    if h[13] > len(_buf):  # a longer answer: copy it again into a bigger buffer (no round trip)
+    if h[13] > h[10]:  # a longer answer: copy it again into a bigger buffer (no round trip)
         _buf = bytearray(h[13])
         h[0] = _OP_REFETCH
         h[9] = uctypes.addressof(_buf)
-        h[10] = len(_buf)
+        h[10] = h[13]
         _rd(h)
     if h[15] and on_pending is not None and k != K_ERR:
         on_pending()
@@ -122,8 +128,6 @@ def _intern(op):
     h[1] = len(b)
     h[7] = uctypes.addressof(b)
     h[8] = len(b)
-    h[9] = 0
-    h[10] = 0
     _rd(h)
     if h[11] != K_INT:
         raise ValueError('unknown kernel call ' + op)
@@ -154,7 +158,10 @@ def _value(k):
 
 
 def call(op, a=None, b=None, c=None, d=None, e=None):
-    return _value(_request(op, a, b, c, d, e, None, 0))
+    k = _request(op, a, b, c, d, e, None, 0)
+    if k == K_INT:
+        return _h[12]
+    return _value(k)
 
 
 def callw(op, data, a=None, b=None, c=None, d=None):
