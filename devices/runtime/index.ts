@@ -5,9 +5,9 @@
 import type { ScriptSpec } from './contract';
 import { MicroPythonRuntime } from './micropython/runtime';
 import type { ScriptRuntime } from './contract';
-import { TsRuntime, type TsScriptMain } from './typescript';
+import * as fs from 'node:fs';
+import { TsRuntime, TsWorkerRuntime, type TsScriptMain } from './typescript';
 import type { WallClock } from './wallclock';
-import { ensureTypeScriptLoader } from './ts-loader';
 
 export * from './contract';
 export { ScriptOs, PC_EPOCH_S } from './os';
@@ -39,18 +39,11 @@ export interface RuntimeOptions {
 
 export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {
   if (spec.language === 'typescript') {
-    const main = opts.main ?? loadTsMain(spec);
-    return new TsRuntime(main, { personality: opts.personality, filename: spec.filename, clock: opts.clock });
+    // A function (tests, library users) runs in this process; a file runs in its own worker thread.
+    if (opts.main) return new TsRuntime(opts.main, { personality: opts.personality, filename: spec.filename });
+    if (!spec.modulePath) throw new Error(`TypeScript script ${spec.filename}: modulePath is required`);
+    if (!fs.existsSync(spec.modulePath)) throw new Error(`${spec.modulePath}: no such file`);
+    return new TsWorkerRuntime({ modulePath: spec.modulePath, filename: spec.filename, personality: opts.personality }, opts);
   }
   return new MicroPythonRuntime({ ...opts, filename: spec.filename, source: spec.source });
-}
-
-function loadTsMain(spec: ScriptSpec): TsScriptMain {
-  if (!spec.modulePath) throw new Error(`TypeScript script ${spec.filename}: modulePath is required`);
-  if (spec.modulePath.endsWith('.ts')) ensureTypeScriptLoader();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(spec.modulePath) as { default?: TsScriptMain } | TsScriptMain;
-  const main = typeof mod === 'function' ? mod : mod.default;
-  if (typeof main !== 'function') throw new Error(`${spec.modulePath}: no default export function`);
-  return main;
 }

@@ -27,7 +27,13 @@ const ENTRIES = ['scenarios/index.ts', 'scenarios/cli/main.ts'];
  * Files copied as they are next to the compiled code that finds them by __dirname. (The
  * bundled labs are not copied: the package ships scenarios/labs/ itself, see runner/targets.ts.)
  */
-const ASSETS = ['devices/runtime/micropython/worker.mjs', 'devices/runtime/micropython/sandbox', 'devices/runtime/micropython/py'];
+const ASSETS = [
+  'devices/runtime/micropython/worker.mjs',
+  'devices/runtime/micropython/sandbox',
+  'devices/runtime/micropython/py',
+  'devices/runtime/typescript/worker.js',
+  'devices/runtime/typescript/ts-hook.js',
+];
 
 function walk(dir, out = []) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -15,7 +15,9 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
-import { LAYOUT as L, TRAPPED_IMPORTS } from './protocol';
+import { Handover } from '../bridge/handover';
+import type { BridgePeer } from '../bridge/host';
+import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmModule } from './wasm';
 
 const WORKER = path.join(__dirname, 'worker.mjs');
@@ -107,13 +109,12 @@ export class VmThread {
 }
 
 /** One sealed VM (its own realm, SharedArrayBuffer and wasm instance) in a VmThread. */
-export class SealedVm {
+export class SealedVm implements BridgePeer {
   readonly sab = new SharedArrayBuffer(L.TOTAL);
   readonly h = new Int32Array(this.sab, 0, L.HEADER_INTS);
   readonly u8 = new Uint8Array(this.sab);
   readonly thread: VmThread;
-  private spinFails = 0;
-  private spinProbe = 0;
+  private readonly handover = new Handover(this.h, () => this.thread.alive);
   /** Set once the VM ended after its exit call and its thread may host the next VM. */
   private reusable = false;
 
@@ -144,6 +145,14 @@ export class SealedVm {
     return Atomics.load(this.h, L.STATE);
   }
 
+  get alive(): boolean {
+    return this.thread.alive;
+  }
+
+  get memCapBytes(): number {
+    return this.boot.memCapBytes;
+  }
+
   /** Waits (wall time) until the VM has booted or failed; returns its state. */
   waitBooted(ms: number): number {
     const end = wallNow() + ms;
@@ -168,48 +177,13 @@ export class SealedVm {
     return true;
   }
 
-  /**
-   * Waits for the VM's next request: a bounded spin, then Atomics.wait with a wall-clock budget.
-   * Returns the op, or -1 when the budget ran out (the VM is computing, or its thread died).
-   */
+  /** The VM's next request (its op), or -1 when the budget ran out (it is computing, or its thread died). */
   next(budgetMs: number): number {
-    const h = this.h;
-    const budget = this.spinFails < L.SPIN_GIVEUP || ++this.spinProbe % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
-    let n = budget;
-    const ready = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
-    while (Atomics.load(h, L.FLAG) !== L.FLAG_REQ) {
-      if (--n > 0) continue;
-      n = -1;
-      const end = wallNow() + budgetMs;
-      Atomics.store(h, L.MAIN_SLEEP, 1);
-      for (;;) {
-        const v = Atomics.load(h, L.FLAG);
-        if (v === L.FLAG_REQ) break;
-        const rem = end - wallNow();
-        if (rem <= 0 || !this.thread.alive) {
-          Atomics.store(h, L.MAIN_SLEEP, 0);
-          return -1;
-        }
-        Atomics.wait(h, L.FLAG, v, Math.min(rem, 50));
-      }
-      Atomics.store(h, L.MAIN_SLEEP, 0);
-      break;
-    }
-    if (budget && !ready) {
-      if (n > budget >> 1) this.spinFails = 0;
-      else this.spinFails++;
-    }
-    return h[L.OP];
+    return this.handover.next(budgetMs);
   }
 
-  /** Releases the VM with the answer already written (AKIND, AVAL, ALEN, DATA) and the virtual time. */
   release(vtimeMs: number, pending: number): void {
-    const h = this.h;
-    h[L.VT_LO] = vtimeMs >>> 0;
-    h[L.VT_HI] = Math.floor(vtimeMs / 4294967296);
-    h[L.PENDING] = pending;
-    Atomics.store(h, L.FLAG, L.FLAG_ANS);
-    if (Atomics.load(h, L.VM_SLEEP) !== 0) Atomics.notify(h, L.FLAG);
+    this.handover.release(vtimeMs, pending);
   }
 
   /** Why the VM stopped on its own, from the words only its JavaScript writes. */

@@ -3,6 +3,7 @@
  * wall limit. They end runs that stop making progress, naming the device, and
  * never fail a script that merely computes for a while. Small limits here.
  */
+import * as path from 'node:path';
 import { Simulation } from '../../../devices/simulation/simulation';
 import type { DeviceHandle } from '../../../devices/simulation/api';
 
@@ -43,6 +44,20 @@ describe('wall-clock safety nets', () => {
     expect(s.wallTimeout()?.device).toBe('frozen');
     expect(s.wallTimeout()!.wallMs).toBeGreaterThanOrEqual(1500);
     expect(esp.scriptState()).not.toBe('exited');
+  }, 30_000);
+
+  test('a TypeScript device script that never yields is stopped by the watchdog; the rest runs on', async () => {
+    s = new Simulation({ seed: 1, watchdogMs: 300 });
+    const ts = s.addDevice({
+      id: 'ts',
+      board: 'pc',
+      script: { filename: 'spin.ts', language: 'typescript', source: '', modulePath: path.join(__dirname, 'fixtures', 'spin.ts') },
+    });
+    const esp = s.addDevice({ id: 'esp32', board: 'esp32', wifi: 'none', script: py('import time\ntime.sleep(2)\nprint("still here")\n') });
+    await s.run({ stopWhen: ended(ts, esp), forUs: 20_000_000 });
+    expect(ts.console.lines.map((l) => l.text)).toEqual(['spinning', 'Watchdog: script ran 0.3 s of wall time without a kernel call (runaway loop?)']);
+    expect(ts.scriptState()).toBe('crashed');
+    expect(esp.console.lines.map((l) => l.text)).toEqual(['still here']);
   }, 30_000);
 });
 

@@ -1,10 +1,11 @@
 /**
- * TypeScript scripts: `export default async function (env) {...}` over an
- * async mirror of the MicroPython API. Every env call is one syscall; the
- * kernel resumes the script one call at a time, so runs stay deterministic.
+ * TypeScript device scripts: `export default async function (env) {...}`
+ * over an async mirror of the MicroPython API. Every env call is one syscall
+ * (`sys`); the kernel answers them one at a time, so runs stay deterministic.
+ * The same env serves scripts in a worker thread (the default: ./worker.js)
+ * and functions run in the main process (./runtime.ts, for tests).
  */
-import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type SysValue, type Syscall } from './contract';
-import type { WallClock } from './wallclock';
+import { ERRNO_KEYBOARD_INTERRUPT, type SysValue } from '../contract';
 
 export class OSError extends Error {
   constructor(readonly errno: number) {
@@ -73,12 +74,6 @@ export interface TsEnv {
 
 export type TsScriptMain = (env: TsEnv) => Promise<void>;
 
-interface Pending {
-  call: Syscall;
-  resolve: (v: SysValue) => void;
-  reject: (e: Error) => void;
-}
-
 const enc = new TextEncoder();
 const toBytes = (d: Data): Uint8Array => (typeof d === 'string' ? enc.encode(d) : d);
 
@@ -92,85 +87,26 @@ function fmt(v: unknown): string {
   return String(v);
 }
 
-export class TsRuntime implements ScriptRuntime {
-  private deliver: ((c: Syscall) => void) | undefined;
-  private queue: Pending[] = [];
-  private current: Pending | undefined;
-  private done = false;
 
-  constructor(
-    private readonly main: TsScriptMain,
-    private readonly opts: { personality: 'esp32' | 'pc'; filename: string; clock?: WallClock },
-  ) {}
+/** How a kernel error reaches the script: KeyboardInterrupt for Ctrl-C, else OSError(errno). */
+export function kernelError(errno: number): Error {
+  return errno === ERRNO_KEYBOARD_INTERRUPT ? new KeyboardInterrupt() : new OSError(errno);
+}
 
-  start(): Promise<Syscall> {
-    const p = this.next();
-    Promise.resolve()
-      .then(() => this.main(this.env()))
-      .then(
-        () => this.end(0, ''),
-        (e: unknown) => {
-          if (e instanceof KeyboardInterrupt) return this.end(130, 'KeyboardInterrupt');
-          const text = e instanceof OSError ? `OSError: ${e.errno}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-          this.end(1, `${this.opts.filename}: ${text}`);
-        },
-      );
-    return p;
-  }
+/** How a script's end becomes its exit: [code, reason]. */
+export function exitOf(e: unknown, filename: string): [number, string] {
+  if (e === undefined) return [0, ''];
+  if (e instanceof KeyboardInterrupt || (e instanceof Error && e.name === 'KeyboardInterrupt')) return [130, 'KeyboardInterrupt'];
+  const text = e instanceof OSError ? `OSError: ${e.errno}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return [1, `${filename}: ${text}`];
+}
 
-  resume(result: SysResult): Promise<Syscall> {
-    const p = this.next();
-    const cur = this.current;
-    this.current = undefined;
-    if (cur) {
-      if (result.ok) cur.resolve(result.value);
-      else cur.reject(result.errno === ERRNO_KEYBOARD_INTERRUPT ? new KeyboardInterrupt() : new OSError(result.errno));
-    } else {
-      this.pump();
-    }
-    return p;
-  }
+export type Sys = (op: string, ...args: SysValue[]) => Promise<SysValue>;
 
-  kill(): void {
-    this.done = true;
-    this.deliver = undefined;
-    this.queue = [];
-  }
-
-  private next(): Promise<Syscall> {
-    return new Promise((res) => {
-      this.deliver = res;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (!this.deliver || this.current || !this.queue.length) return;
-    this.current = this.queue.shift()!;
-    const d = this.deliver;
-    this.deliver = undefined;
-    d(this.current.call);
-  }
-
-  private end(code: number, reason: string): void {
-    if (this.done) return;
-    this.done = true;
-    const d = this.deliver;
-    this.deliver = undefined;
-    d?.({ op: 'exit', args: [code, reason] });
-  }
-
-  private sys = (op: string, ...args: SysValue[]): Promise<SysValue> => {
-    if (this.done) return new Promise(() => undefined); // never settles: the script is gone
-    return new Promise((resolve, reject) => {
-      this.queue.push({ call: { op, args }, resolve, reject });
-      this.pump();
-    });
-  };
-
-  private socketObj(fd: number): TsSocket {
-    const sys = this.sys;
-    const mk = (f: number) => this.socketObj(f);
+/** The script's env over a syscall function. */
+export function makeEnv(sys: Sys, personality: 'esp32' | 'pc'): TsEnv {
+  const socketObj = (fd: number): TsSocket => {
+    const mk = (f: number) => socketObj(f);
     return {
       fd,
       bind: async ([ip, port]) => void (await sys('socket.bind', fd, ip, port)),
@@ -179,10 +115,10 @@ export class TsRuntime implements ScriptRuntime {
         const [nfd, ip, port] = (await sys('socket.accept', fd)) as [number, string, number];
         return [mk(nfd), [ip, port]];
       },
-      connect: async ([ip, port]) => void (await sys('socket.connect', fd, await this.resolve(ip), port)),
+      connect: async ([ip, port]) => void (await sys('socket.connect', fd, await resolve(ip), port)),
       send: async (data, flags = 0) => (await sys('socket.send', fd, flags, toBytes(data))) as number,
       sendall: async (data) => void (await sys('socket.sendall', fd, toBytes(data))),
-      sendto: async (data, [ip, port]) => (await sys('socket.sendto', fd, 0, await this.resolve(ip), port, toBytes(data))) as number,
+      sendto: async (data, [ip, port]) => (await sys('socket.sendto', fd, 0, await resolve(ip), port, toBytes(data))) as number,
       recv: async (n, flags = 0) => (await sys('socket.recv', fd, n, flags)) as Uint8Array,
       recvfrom: async (n, flags = 0) => {
         const [d, ip, port] = (await sys('socket.recvfrom', fd, n, flags)) as [Uint8Array, string, number];
@@ -193,15 +129,12 @@ export class TsRuntime implements ScriptRuntime {
       setblocking: async (flag) => void (await sys('socket.setblocking', fd, flag)),
       close: async () => void (await sys('socket.close', fd)),
     };
-  }
+  };
 
-  private async resolve(host: string): Promise<string> {
-    return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host === '' ? host || '0.0.0.0' : ((await this.sys('resolve', host)) as string);
-  }
-
-  private env(): TsEnv {
-    const sys = this.sys;
-    const pc = this.opts.personality === 'pc';
+  const resolve = async (host: string): Promise<string> =>
+    /^\d+\.\d+\.\d+\.\d+$/.test(host) || host === '' ? host || '0.0.0.0' : ((await sys('resolve', host)) as string);
+  {
+    const pc = personality === 'pc';
     const MASK = 2 ** 30;
     return {
       print: async (...args) => void (await sys('write', args.map(fmt).join(' ') + '\n')),
@@ -217,8 +150,8 @@ export class TsRuntime implements ScriptRuntime {
         ticks_diff: (a, b) => ((((a - b + MASK / 2) % MASK) + MASK) % MASK) - MASK / 2,
       },
       socket: {
-        socket: async (af = 2, type = 1, proto = 0) => this.socketObj((await sys('socket.socket', af, type, proto)) as number),
-        getaddrinfo: async (host, port) => [[2, 1, 0, host, [await this.resolve(host), port]]],
+        socket: async (af = 2, type = 1, proto = 0) => socketObj((await sys('socket.socket', af, type, proto)) as number),
+        getaddrinfo: async (host, port) => [[2, 1, 0, host, [await resolve(host), port]]],
         poll: async (entries, timeoutMs) => (await sys('socket.poll', entries, timeoutMs === null ? null : timeoutMs * 1000)) as [number, number][],
         AF_INET: 2,
         SOCK_STREAM: 1,

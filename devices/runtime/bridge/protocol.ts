@@ -1,8 +1,10 @@
 /**
- * The binary protocol between the main thread and one sealed MicroPython VM:
- * the layout of the VM's SharedArrayBuffer and the Python-side request header.
- * Plain data: the host hands it to the worker, which hands a copy (deserialized
- * in the sandbox realm) to the VM's JavaScript (sandbox/kernel.js).
+ * The binary protocol between the main thread and a script in a worker thread
+ * (a sealed MicroPython VM, or a TypeScript device script): the layout of the
+ * worker's SharedArrayBuffer and MicroPython's request header. Plain data: the
+ * host hands it to the worker (for MicroPython, a copy deserialized in the
+ * sandbox realm reaches the VM's JavaScript, micropython/sandbox/kernel.js;
+ * a TypeScript worker speaks it through typescript/client.js).
  *
  * One kernel call: Python fills a 16-int header (op, six argument words,
  * argument tags, where its payload and answer buffers are) and calls
