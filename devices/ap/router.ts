@@ -81,7 +81,7 @@ export class Router {
   readonly dhcp: DhcpService;
   readonly dns: DnsServer;
   readonly lanIp: Ipv4Addr;
-  /** SNTP on the router (home routers answer NTP); `pool.ntp.org` resolves here unless an internet host takes the name. */
+  /** SNTP on the router's LAN address (home routers answer NTP); `pool.ntp.org` is a simulated internet server (devices/simulation adds it). */
   readonly ntp: SntpServer;
   /** Device id → MAC of every LAN device (for DNS names), and static addresses. */
   private readonly names = new Map<string, { mac: MacAddr; staticIp?: Ipv4Addr }>();

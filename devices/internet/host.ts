@@ -1,7 +1,8 @@
 /**
  * A simulated host beyond the router: a small NetStack on the router's WAN
  * segment (its own address /32, the router's WAN address as gateway, so every
- * reply goes back through the router), with one built-in service.
+ * reply goes back through the router), with one built-in service and a log
+ * (a console the timeline shows under the host's name).
  */
 import type { Simulator } from '../../sim/simulator';
 import { NetStack } from '../../stack/netstack';
@@ -10,19 +11,13 @@ import { WAN_IP, type Router } from '../ap/router';
 import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
 import { NetNode } from '../node';
-import { startService, type Service } from './services';
+import { startService, type Service, type ServiceRecord } from './services';
+import { POOL_NTP } from './ntp';
 import type { WorldClock } from '../clock';
+import { Console } from '../console';
+import type { InternetHostSpec } from './spec';
 
-export type InternetService = 'starwars' | 'echo' | 'discard' | 'http' | 'daytime' | 'ntp';
-
-export interface InternetHostSpec {
-  name: string;
-  ip: string;
-  service: InternetService;
-  port: number;
-  /** One-way WAN latency between the router and this host. */
-  latencyUs?: number;
-}
+export type { InternetHostSpec, InternetService } from './spec';
 
 /** Default one-way WAN latency to an internet host. */
 export const DEFAULT_WAN_LATENCY_US = 20_000;
@@ -34,12 +29,15 @@ export class InternetHost extends NetNode {
     return this.nic;
   }
   readonly service: Service;
+  /** What the service logs (connections, requests, published messages). */
+  readonly log: Console;
 
   constructor(
     sim: Simulator,
     router: Router,
     readonly spec: InternetHostSpec,
     readonly clock: WorldClock = router.clock,
+    record: ServiceRecord = {},
   ) {
     super(sim, spec.name, new NetStack(sim, { device: spec.name, hostname: spec.name }), 'linux');
     const ip = parseIp(spec.ip);
@@ -51,6 +49,7 @@ export class InternetHost extends NetNode {
     router.wan.plug(this.nic, spec.latencyUs ?? DEFAULT_WAN_LATENCY_US);
     this.nic.attach(router.wan);
     router.addInternetName(spec.name, ip);
-    this.service = startService(this, spec);
+    this.log = new Console(sim, spec.name);
+    this.service = startService(this, spec, { ntp: POOL_NTP, ...record });
   }
 }

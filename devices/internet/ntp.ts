@@ -15,11 +15,28 @@ export const NTP_PACKET_LEN = 48;
 export const NTP_UNIX_DELTA_S = 2_208_988_800;
 const MODE_CLIENT = 3;
 const MODE_SERVER = 4;
-/** Stratum 1, reference "GPS": a primary server, as public pools advertise many. */
-const STRATUM = 1;
-const REF_ID = 0x47505300; // "GPS\0"
+/** How a server presents itself: its stratum, reference id and distance to the reference (RFC 5905 section 7.3). */
+export interface NtpIdentity {
+  stratum: number;
+  /** Stratum 1: four ASCII characters of the reference clock ("GPS"); stratum 2+: the upstream server's IPv4 address. */
+  refId: number;
+  /** Round-trip delay to the reference, µs. */
+  rootDelayUs: number;
+  /** Dispersion to the reference, µs. */
+  rootDispersionUs: number;
+}
+
+/** The lab router: stratum 1, reference "GPS" (a primary server, as the tests have always seen it). */
+export const ROUTER_NTP: NtpIdentity = { stratum: 1, refId: 0x47505300, rootDelayUs: 0, rootDispersionUs: 244 };
+/** A public pool server: stratum 2, synchronised to a stratum 1 upstream about 10 ms away. */
+export const POOL_NTP: NtpIdentity = { stratum: 2, refId: 0xc6336401 /* 198.51.100.1 */, rootDelayUs: 10_250, rootDispersionUs: 1_650 };
 /** 2^-20 s (about a microsecond), the precision we advertise. */
 const PRECISION = -20;
+
+/** NTP short format (16.16 seconds) of a µs value. */
+function short(us: number): number {
+  return Math.min(0xffffffff, Math.round((us / 1e6) * 65536)) >>> 0;
+}
 
 /** Writes an NTP 64-bit timestamp (seconds since 1900 and a binary fraction) for Unix µs. */
 export function writeNtpTime(buf: Uint8Array, off: number, unixUs: number): void {
@@ -39,19 +56,19 @@ export function readNtpTime(buf: Uint8Array, off: number): number {
 }
 
 /** The server's answer to a client request, or undefined when the request must be dropped. */
-export function sntpReply(req: Uint8Array, unixUs: number): Uint8Array | undefined {
+export function sntpReply(req: Uint8Array, unixUs: number, id: NtpIdentity = ROUTER_NTP): Uint8Array | undefined {
   if (req.length < NTP_PACKET_LEN) return undefined;
   const vn = (req[0] >> 3) & 7;
   if ((req[0] & 7) !== MODE_CLIENT || vn < 1 || vn > 4) return undefined;
   const out = new Uint8Array(NTP_PACKET_LEN);
   const dv = new DataView(out.buffer);
   out[0] = (0 << 6) | (vn << 3) | MODE_SERVER;
-  out[1] = STRATUM;
+  out[1] = id.stratum;
   out[2] = Math.min(17, Math.max(4, req[2] || 6));
   out[3] = PRECISION & 0xff;
-  dv.setUint32(4, 0); // root delay
-  dv.setUint32(8, 0x00000010); // root dispersion: 16/65536 s
-  dv.setUint32(12, REF_ID);
+  dv.setUint32(4, short(id.rootDelayUs));
+  dv.setUint32(8, short(id.rootDispersionUs));
+  dv.setUint32(12, id.refId >>> 0);
   writeNtpTime(out, 16, Math.floor(unixUs / 1_000_000) * 1_000_000 - 16_000_000); // last set from the reference
   out.set(req.subarray(40, 48), 24); // originate = the client's transmit time
   writeNtpTime(out, 32, unixUs);
@@ -67,6 +84,7 @@ export class SntpServer {
   constructor(
     private readonly udp: UdpLayerApi,
     private readonly clock: WorldClock,
+    private readonly id: NtpIdentity = ROUTER_NTP,
   ) {
     this.started = udp.bind(NTP_PORT, this.handler) !== 'in-use';
   }
@@ -77,7 +95,7 @@ export class SntpServer {
 
   private receive(d: UdpDatagram): void {
     this.counters.requests++;
-    const reply = sntpReply(d.data, this.clock.unixUs());
+    const reply = sntpReply(d.data, this.clock.unixUs(), this.id);
     if (!reply) {
       this.counters.dropped++;
       return;

@@ -1,29 +1,44 @@
 /**
- * Built-in services of simulated internet hosts, written as TypeScript
- * callbacks on the host's socket layer (no scripts): starwars (a telnet
- * stream of our own ASCII animation), echo, discard, daytime, http (HTTP/1.0).
+ * Built-in services of simulated hosts, written as TypeScript callbacks on the
+ * host's socket layer (no scripts): starwars (a telnet stream of our own ASCII
+ * animation), echo, discard, daytime, ntp (SNTP), http (configurable routes,
+ * HTTP/1.1) and mqtt (an MQTT broker). They run on internet hosts and on LAN
+ * PCs alike.
  */
-import { AF_INET, SOCK_STREAM, type Fd, type SocketApi } from '../../stack/socket/api';
+import { type Fd, type SocketApi } from '../../stack/socket/api';
 import type { Simulator } from '../../sim/simulator';
-import type { InternetHostSpec } from './host';
 import { CLEAR_HOME, STARWARS_FPS, starwarsFrames } from './starwars';
 import type { UdpLayerApi } from '../../stack/udp/api';
 import type { WorldClock } from '../clock';
+import type { ConsoleApi } from '../contracts';
 import { SntpServer } from './ntp';
+import { DEFAULT_PORTS, type ServiceSpec } from './spec';
+import { listenTcp, readLoop } from './conn';
+import { MqttBroker, type MqttRecord } from './mqtt/broker';
+import { HttpServer, type HttpRequestRecord, type HttpRoute } from './http/server';
+import { POOL_NTP, ROUTER_NTP, type NtpIdentity } from './ntp';
 
 export interface Service {
+  readonly name: ServiceSpec['service'];
+  readonly port: number;
   stop(): void;
-  /** Connections accepted so far. */
+  /** Connections accepted so far (ntp: requests answered). */
   readonly connections: number;
+  /** The broker, for an mqtt service. */
+  readonly mqtt?: MqttBroker;
+  /** The server, for an http service. */
+  readonly http?: HttpServer;
 }
 
-interface ServiceHost {
+export interface ServiceHost {
   readonly sim: Simulator;
   readonly id: string;
-  readonly transport: { sockets: SocketApi };
+  readonly sockets: SocketApi;
   readonly net: { udp: UdpLayerApi };
-  /** The simulated world's date (daytime, ntp). */
+  /** The simulated world's date (daytime, ntp, HTTP Date). */
   readonly clock: WorldClock;
+  /** Where a service writes its log lines (the timeline shows them). */
+  readonly log: ConsoleApi;
 }
 
 type ConnHandler = (fd: Fd, api: SocketApi, sim: Simulator, clock: WorldClock) => void;
@@ -54,15 +69,6 @@ export function daytimeText(epochS: number): string {
 
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
 
-/** Reads until EOF or error, handing each chunk to `onData`; then `onEnd`. */
-function readLoop(api: SocketApi, fd: Fd, onData: (d: Uint8Array) => void, onEnd: () => void): void {
-  api.recv(fd, 2048, 0, (r) => {
-    if (!r.ok || r.value.length === 0) return onEnd();
-    onData(r.value);
-    readLoop(api, fd, onData, onEnd);
-  });
-}
-
 const echo: ConnHandler = (fd, api) => {
   let closed = false;
   const close = () => {
@@ -77,31 +83,12 @@ const daytime: ConnHandler = (fd, api, _sim, clock) => {
   api.sendall(fd, enc(daytimeText(Math.floor(clock.unixUs() / 1_000_000)) + '\r\n'), () => api.close(fd));
 };
 
-const http: ConnHandler = (fd, api) => {
-  let req = '';
-  let answered = false;
-  const answer = () => {
-    if (answered) return;
-    answered = true;
-    const m = /^(GET|HEAD) (\S+) HTTP\/1\.[01]/.exec(req);
-    const found = m !== null && (m[2] === '/' || m[2] === '/index.html');
-    const body = found
-      ? '<html><body><h1>Hello from the simulated internet</h1><p>esp32sim</p></body></html>\n'
-      : `<html><body><h1>${m ? '404 Not Found' : '400 Bad Request'}</h1></body></html>\n`;
-    const status = found ? '200 OK' : m ? '404 Not Found' : '400 Bad Request';
-    const head = `HTTP/1.0 ${status}\r\nServer: esp32sim\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
-    api.sendall(fd, enc(m?.[1] === 'HEAD' ? head : head + body), () => api.close(fd));
-  };
-  readLoop(
-    api,
-    fd,
-    (d) => {
-      req += Buffer.from(d).toString('latin1');
-      if (req.includes('\r\n\r\n') || req.includes('\n\n')) answer();
-    },
-    answer,
-  );
-};
+/** What `service: http` answers without routes: one page. */
+export const DEFAULT_HTTP_ROUTES: HttpRoute[] = ['/', '/index.html'].map((path) => ({
+  path,
+  contentType: 'text/html; charset=utf-8',
+  body: '<html><body><h1>Hello from the simulated internet</h1><p>esp32sim</p></body></html>\n',
+}));
 
 function starwars(frames: string[]): ConnHandler {
   return (fd, api, sim) => {
@@ -132,12 +119,14 @@ function starwars(frames: string[]): ConnHandler {
   };
 }
 
-/** NTP (UDP): an SNTP server on the spec's port (123). */
-function startNtp(host: ServiceHost, spec: InternetHostSpec): Service {
-  if (spec.port !== 123) throw new Error(`${host.id}: the ntp service answers on port 123, not ${spec.port}`);
-  const ntp = new SntpServer(host.net.udp, host.clock);
+/** NTP (UDP): an SNTP server on port 123. */
+function startNtp(host: ServiceHost, port: number, id: NtpIdentity): Service {
+  if (port !== 123) throw new Error(`${host.id}: the ntp service answers on port 123, not ${port}`);
+  const ntp = new SntpServer(host.net.udp, host.clock, id);
   if (!ntp.started) throw new Error(`${host.id}: cannot bind UDP port 123`);
   return {
+    name: 'ntp',
+    port,
     stop: () => ntp.stop(),
     get connections() {
       return ntp.counters.answered;
@@ -145,26 +134,39 @@ function startNtp(host: ServiceHost, spec: InternetHostSpec): Service {
   };
 }
 
-export function startService(host: ServiceHost, spec: InternetHostSpec): Service {
-  if (spec.service === 'ntp') return startNtp(host, spec);
-  const api = host.transport.sockets;
-  const handler: ConnHandler =
-    spec.service === 'echo' ? echo : spec.service === 'discard' ? discard : spec.service === 'daytime' ? daytime : spec.service === 'http' ? http : starwars(starwarsFrames());
-  const lfd = api.socket(AF_INET, SOCK_STREAM, 0);
-  if (!lfd.ok) throw new Error(`${host.id}: cannot open a socket (errno ${lfd.errno})`);
-  const fd = lfd.value;
-  const b = api.bind(fd, { ip: '0.0.0.0', port: spec.port });
-  if (!b.ok) throw new Error(`${host.id}: cannot bind port ${spec.port} (errno ${b.errno})`);
-  api.listen(fd, 5);
-  const svc = { connections: 0, stopped: false, stop: () => ((svc.stopped = true), api.close(fd)) };
-  const acceptLoop = () =>
-    api.accept(fd, (r) => {
-      if (svc.stopped || !r.ok) return;
-      svc.connections++;
-      host.sim.trace.emit(host.id, 'socket', 'service-accept', { service: spec.service, from: `${r.value.addr.ip}:${r.value.addr.port}` });
-      handler(r.value.fd, api, host.sim, host.clock);
-      acceptLoop();
-    });
-  acceptLoop();
-  return svc;
+/** Records a service keeps across restarts of its host (a LAN PC that reboots starts it again). */
+export interface ServiceRecord {
+  mqtt?: MqttRecord;
+  http?: HttpRequestRecord[];
+  /** NTP identity: an internet host is a pool server (stratum 2), a LAN PC a stratum 1 box. */
+  ntp?: NtpIdentity;
+}
+
+export function startService(host: ServiceHost, spec: ServiceSpec, record: ServiceRecord = {}): Service {
+  const port = spec.port ?? DEFAULT_PORTS[spec.service];
+  if (spec.service === 'ntp') return startNtp(host, port, record.ntp ?? ROUTER_NTP);
+  if (spec.service === 'mqtt') {
+    const mqtt = new MqttBroker(host, port, { users: spec.users }, record.mqtt);
+    return { name: 'mqtt', port, mqtt, stop: () => mqtt.stop(), get connections() { return mqtt.counters.connections; } };
+  }
+  if (spec.service === 'http') {
+    const http = new HttpServer(host, port, spec.routes ?? DEFAULT_HTTP_ROUTES, record.http);
+    return { name: 'http', port, http, stop: () => http.stop(), get connections() { return http.requests.length; } };
+  }
+  const api = host.sockets;
+  const handler: ConnHandler = spec.service === 'echo' ? echo : spec.service === 'discard' ? discard : spec.service === 'daytime' ? daytime : starwars(starwarsFrames());
+  let connections = 0;
+  const l = listenTcp(api, host.id, port, (fd, from) => {
+    connections++;
+    host.sim.trace.emit(host.id, 'socket', 'service-accept', { service: spec.service, from: `${from.ip}:${from.port}` });
+    handler(fd, api, host.sim, host.clock);
+  }, 5);
+  return {
+    name: spec.service,
+    port,
+    stop: () => l.stop(),
+    get connections() {
+      return connections;
+    },
+  };
 }

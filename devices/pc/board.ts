@@ -37,6 +37,7 @@ export class PcBoard extends Board {
   readonly iface: IfaceHandle;
   readonly gpio = undefined;
   private readyListeners: (() => void)[] = [];
+  private offListeners: (() => void)[] = [];
   private joinTimer: number | undefined;
 
   constructor(private readonly opts: PcOptions) {
@@ -87,6 +88,11 @@ export class PcBoard extends Board {
     };
   }
 
+  /** Called each time the power goes (a reset too), after the sockets went. */
+  onPowerOff(fn: () => void): void {
+    this.offListeners.push(fn);
+  }
+
   hasAddress(): boolean {
     return this.iface.ip !== 0;
   }
@@ -100,6 +106,7 @@ export class PcBoard extends Board {
     this.opts.ap.disassociate(this.nic);
     this.nic.attach(undefined);
     this.sim.trace.emit(this.id, 'sim', 'power-off');
+    for (const l of [...this.offListeners]) l();
   }
 
   /** A PC "reset" is a reboot: power off, power on. */

@@ -10,8 +10,14 @@ import type { NetworkSpec } from '../ap/router';
 import type { LinkSpec } from '../medium/link';
 import type { ScriptSpec, ScriptState } from '../runtime/contract';
 
+import type { InternetService, ServiceSpec } from '../internet/spec';
+import type { MqttEvent, RoutedMessage } from '../internet/mqtt/log';
+import type { HttpRequestRecord } from '../internet/http/server';
+
 export type { LinkSpec } from '../medium/link';
-export type { InternetHostSpec, InternetService } from '../internet/host';
+export type { InternetHostSpec, InternetService, ServiceSpec, HttpRoute } from '../internet/spec';
+export type { MqttEvent, MqttEventKind, RoutedMessage } from '../internet/mqtt/log';
+export type { HttpRequestRecord } from '../internet/http/server';
 export type { NetworkSpec } from '../ap/router';
 export type { ScriptSpec, ScriptState } from '../runtime/contract';
 /** The wall-clock safety net of a whole simulation when SimulationOptions.wallTimeoutMs is not given: 10 minutes. */
@@ -33,6 +39,45 @@ export interface DeviceSpec {
   link?: LinkSpec;
   /** MicroPython heap of this board in bytes (ESP32 default: what a WROOM module without PSRAM offers). */
   heapBytes?: number;
+  /** PC only: a service it runs once it has its address (an MQTT broker on the LAN, a web server...); its log is the PC's console. */
+  service?: ServiceSpec;
+}
+
+/** A retained message the broker holds now. */
+export interface RetainedMessage {
+  topic: string;
+  payload: Uint8Array;
+  text: string;
+  qos: number;
+}
+
+/** What an MQTT broker did: every event (connect, subscribe, publish, will, ...) and every message it routed. */
+export interface MqttBrokerView {
+  readonly events: readonly MqttEvent[];
+  readonly messages: readonly RoutedMessage[];
+  retained(): RetainedMessage[];
+  /** Client ids connected now. */
+  clients(): string[];
+}
+
+export interface HttpServerView {
+  /** Every request the server answered, with its status. */
+  readonly requests: readonly HttpRequestRecord[];
+}
+
+/** A host running a built-in service: an internet host (by its name) or a LAN PC with `service` (by its id). */
+export interface ServiceHandle {
+  readonly id: string;
+  readonly service: InternetService;
+  /** The port it listens on (0 while a LAN PC has no address yet). */
+  readonly port: number;
+  /** The service's log lines (a LAN PC's console). */
+  readonly log: ConsoleApi;
+  /** Present for an mqtt service. */
+  readonly mqtt?: MqttBrokerView;
+  /** Present for an http service. */
+  readonly http?: HttpServerView;
+  running(): boolean;
 }
 
 export interface SimulationOptions {
@@ -100,6 +145,10 @@ export interface SimulationApi {
   addDevice(spec: DeviceSpec): DeviceHandle;
   device(id: string): DeviceHandle;
   devices(): DeviceHandle[];
+  /** Hosts running built-in services (internet hosts and LAN PCs with `service`), in the order they were added. */
+  services?(): ServiceHandle[];
+  /** The service host with this id or internet name. */
+  service?(id: string): ServiceHandle;
   /** Runs for a virtual duration / until an absolute time / until a condition. */
   run(opts: { forUs?: number; untilUs?: number; stopWhen?: () => boolean }): Promise<SimRunOutcome>;
   /** After a 'wall-timeout' outcome: which device was running and for how long (wall ms). */

@@ -8,9 +8,9 @@
 import { PcapWriter } from '../../sim/pcap';
 import { Simulator } from '../../sim/simulator';
 import { parseIp, type Ipv4Addr } from '../../stack/wire/types';
-import { DEFAULT_WALL_TIMEOUT_MS, type DeviceHandle, type DeviceSpec, type InternetHostSpec, type Notice, type SimRunOutcome, type SimulationApi, type SimulationOptions } from './api';
+import { DEFAULT_WALL_TIMEOUT_MS, type DeviceHandle, type DeviceSpec, type InternetHostSpec, type Notice, type ServiceHandle, type SimRunOutcome, type SimulationApi, type SimulationOptions } from './api';
 
-import { resolveNetwork, Router } from '../ap/router';
+import { DEFAULT_NTP_NAME, resolveNetwork, Router } from '../ap/router';
 import { STAT_ASSOC_FAIL, STAT_CONNECTING, STAT_GOT_IP, STAT_IDLE } from '../contracts';
 import { Esp32Board } from '../esp32/board';
 import { DeviceHandleImpl } from './handle';
@@ -22,6 +22,10 @@ import { PcBoard } from '../pc/board';
 import { buildRuntime, launchScript, type LaunchOptions } from './launch';
 import type { ScriptRuntime } from '../runtime/contract';
 import { WallClock, type WallHit } from '../runtime/wallclock';
+import { newServiceRecord, runOnPc, ServiceHandleImpl } from './services';
+
+/** Where `pool.ntp.org` is when the scenario puts no host there: a stratum 2 pool server 12 ms beyond the router. */
+export const POOL_NTP_HOST: InternetHostSpec = { name: DEFAULT_NTP_NAME, ip: '162.159.200.1', service: 'ntp', port: 123, latencyUs: 12_000 };
 
 export { DEFAULT_WALL_TIMEOUT_MS } from './api';
 export const DEFAULT_WATCHDOG_MS = 30_000;
@@ -35,6 +39,7 @@ export class Simulation implements SimulationApi {
   /** The simulated world's date (SimulationOptions.clock): NTP, PCs' clocks, the daytime service. */
   readonly world: WorldClock;
   private readonly handles = new Map<string, DeviceHandleImpl>();
+  private readonly serviceHandles = new Map<string, ServiceHandleImpl>();
   private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs'>;
   private closed = false;
   /** The wall-clock safety nets (watchdog, whole-run limit); they never reach simulated code. */
@@ -68,14 +73,30 @@ export class Simulation implements SimulationApi {
       this.notice(station, `${station} was refused by the access point "${ssid}": it admits ${maxClients} stations and all are taken (raise network: max-clients:)`);
     });
     for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
+    const ntpName = DEFAULT_NTP_NAME.toLowerCase();
+    if (!(opts.network?.internet ?? []).some((h) => h.name.toLowerCase() === ntpName)) this.addInternetHost(POOL_NTP_HOST);
     this.sim.trace.emit('sim', 'sim', 'start', { seed: this.opts.seed });
   }
 
   /** Adds a host beyond the router (also from NetworkSpec.internet). */
   addInternetHost(spec: InternetHostSpec): InternetHost {
-    const host = new InternetHost(this.sim, this.router, spec, this.world);
+    const record = newServiceRecord();
+    const host = new InternetHost(this.sim, this.router, spec, this.world, record);
+    const handle = new ServiceHandleImpl(spec.name, spec, host.log, false, record);
+    handle.current = host.service;
     this.internet.push(host);
+    this.serviceHandles.set(spec.name.toLowerCase(), handle);
     return host;
+  }
+
+  services(): ServiceHandle[] {
+    return [...this.serviceHandles.values()];
+  }
+
+  service(id: string): ServiceHandle {
+    const h = this.serviceHandles.get(id.toLowerCase());
+    if (!h) throw new Error(`no service host "${id}" (have: ${[...this.serviceHandles.values()].map((x) => x.id).join(', ') || 'none'})`);
+    return h;
   }
 
   addDevice(spec: DeviceSpec): DeviceHandle {
@@ -124,6 +145,12 @@ export class Simulation implements SimulationApi {
     board.rtc.set(this.world.unixUs());
     this.router.registerDevice(spec.id, board.nic.mac, isStatic ? ip : undefined);
     if (ip !== undefined && !isStatic) this.router.reserve(board.nic.mac, ip);
+    if (spec.service) {
+      if (this.serviceHandles.has(spec.id.toLowerCase())) throw new Error(`"${spec.id}" is already the name of a service host`);
+      const sh = new ServiceHandleImpl(spec.id, spec.service, board.console, true);
+      this.serviceHandles.set(spec.id.toLowerCase(), sh);
+      runOnPc(this.sim, board, sh, this.world);
+    }
     board.onReady(() => {
       const h = this.handles.get(spec.id);
       if (h) this.startScript(h);

@@ -73,7 +73,8 @@ describe('simulated internet behind the router', () => {
     fetchAll(board.sockets, '93.184.216.34', 80, 'GET / HTTP/1.0\r\n\r\n', (t) => (got.http = t));
     fetchAll(board.sockets, '93.184.216.36', 13, undefined, (t) => (got.daytime = t));
     await s.run({ stopWhen: () => got.http !== undefined && got.daytime !== undefined, forUs: 10_000_000 });
-    expect(got.http).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    expect(got.http).toMatch(/^HTTP\/1\.1 200 OK\r\n/); // a 1.1 server answers a 1.0 request with its own version (RFC 9110 section 6.2)
+    expect(got.http).toContain('Connection: close\r\n');
     expect(got.http).toContain('Hello from the simulated internet');
     expect(got.daytime).toMatch(/^Thursday, January 1, 2026 00:00:\d\d-UTC\r\n$/);
     const api = board.sockets;
