@@ -37,10 +37,9 @@ export async function runOne(s: Scenario, io: Io, o: RunOneOpts): Promise<{ resu
   const tl = new Timeline({ color: o.color, quiet: o.quiet, packets: o.packets, write });
   const ips: Record<string, string> = {};
   for (const d of s.devices) if (d.ip) ips[d.id] = d.ip;
-  tl.devices(
-    s.devices.map((d) => d.id),
-    ips,
-  );
+  // Internet hosts that log (brokers, web servers) get a column of the timeline like devices.
+  const loggers = (s.network.internet ?? []).filter((h) => h.service === 'mqtt' || h.service === 'http').map((h) => h.name);
+  tl.devices([...s.devices.map((d) => d.id), ...loggers], ips);
   if (!o.quiet && !o.silent && !o.noHeader) tl.header(s.name, displayPath(s.file));
   const wall = io.wallMs ?? (() => performance.now());
   let lastProgress = -Infinity;

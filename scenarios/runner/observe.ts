@@ -27,6 +27,8 @@ interface DevWatch {
 
 export class Observer {
   private devs = new Map<string, DevWatch>();
+  /** Logs of service hosts that are not devices (internet hosts): their lines join the timeline. */
+  private logs: { id: string; console: DeviceHandle['console']; seen: number }[] = [];
   private readonly ipNames = new Map<string, string>();
   private pending: TimelineEvent[] = [];
   /** Devices whose failure is expected (stopped by a step, or an expect-exit with a non-zero code). */
@@ -43,6 +45,19 @@ export class Observer {
     private readonly emit: (ev: TimelineEvent) => void,
   ) {
     for (const h of api.devices()) this.devs.set(h.id, { h, linesSeen: 0, state: h.scriptState(), cursor: 0, partialShown: false });
+    for (const svc of api.services?.() ?? []) if (!this.devs.has(svc.id)) this.logs.push({ id: svc.id, console: svc.log, seen: 0 });
+  }
+
+  private collectLogs(): void {
+    for (const l of this.logs) {
+      const con = l.console;
+      const lines = con.lines;
+      const first = con.lineCount - lines.length;
+      for (l.seen = Math.max(l.seen, first); l.seen < con.lineCount; l.seen++) {
+        const line = lines[l.seen - first];
+        this.pending.push({ type: 'console', t: line.t, device: l.id, text: line.text });
+      }
+    }
   }
 
   frame(t: number, frame: Uint8Array): void {
@@ -164,6 +179,7 @@ export class Observer {
   /** Emits everything observed so far in virtual-time order (stable for equal times). */
   flush(final = false): void {
     for (const w of this.devs.values()) this.collectConsole(w, final);
+    this.collectLogs();
     const evs = this.pending;
     this.pending = [];
     evs.map((e, i) => [e, i] as const)

@@ -243,6 +243,7 @@ class Run {
       obs: this.obs,
       timeoutUs: this.timeoutUs,
       links: this.links,
+      cursors: new Map(),
       now: () => this.now,
       runUntil: (cond, deadline) => this.runUntil(cond, deadline),
     };

@@ -8,6 +8,7 @@ import type { LinkSpec, SimulationApi } from '../../devices/simulation/api';
 import type { Step } from '../schema/model';
 import { fmtUs } from '../schema/model';
 import { isRunningState, type Observer } from './observe';
+import { serviceHint, serviceWaiter, type Cursors } from './services';
 
 /** How waiting ended: the condition held, the step's own deadline, the scenario timeout, or the run was stopped. */
 export type WaitOutcome = 'met' | 'deadline' | 'timeout' | 'crash' | 'fail-text' | 'wall' | 'interrupted';
@@ -17,6 +18,8 @@ export interface StepContext {
   obs: Observer;
   timeoutUs: number;
   links: Map<string, LinkSpec>;
+  /** Where the service steps of each host start reading (runner/services.ts). */
+  cursors: Cursors;
   now(): number;
   runUntil(cond: () => boolean, deadline: number): Promise<WaitOutcome>;
 }
@@ -129,6 +132,28 @@ export async function runStep(c: StepContext, s: Step): Promise<StepVerdict> {
       const t = s.timeoutUs ?? STOP_TIMEOUT_US;
       const r = await c.runUntil(() => !isRunningState(h.scriptState()), deadline(c, t));
       return waited(c, r, s, `${s.device} still running after Ctrl-C`, t);
+    }
+    case 'expect-mqtt':
+    case 'wait-mqtt': {
+      const { kind: _k, broker, timeoutUs, line: _l, name: _n, ...want } = s;
+      const find = serviceWaiter(api, c.cursors, broker, 'mqtt', want);
+      const what = `${broker} routed no message on ${s.topic}${s.payload !== undefined ? ` with payload ${JSON.stringify(s.payload)}` : s.contains !== undefined ? ` containing ${JSON.stringify(s.contains)}` : ''}${s.from ? ` from ${s.from}` : ''}`;
+      if (s.kind === 'expect-mqtt') return find() ? ok : { ok: false, message: `${what}${serviceHint(api, c.cursors, broker, 'mqtt')}` };
+      const r = await c.runUntil(find, deadline(c, timeoutUs));
+      const v = waited(c, r, s, what, timeoutUs);
+      if (r === 'deadline' || r === 'timeout') v.message += serviceHint(api, c.cursors, broker, 'mqtt');
+      return v;
+    }
+    case 'expect-http-request':
+    case 'wait-http-request': {
+      const { kind: _k, host, timeoutUs, line: _l, name: _n, ...want } = s;
+      const find = serviceWaiter(api, c.cursors, host, 'http', want);
+      const what = `${host} had no request ${s.method ?? ''} ${s.path}${s.status ? ` answered ${s.status}` : ''}${s.body !== undefined ? ` with a body containing ${JSON.stringify(s.body)}` : ''}`.replace('  ', ' ');
+      if (s.kind === 'expect-http-request') return find() ? ok : { ok: false, message: `${what}${serviceHint(api, c.cursors, host, 'http')}` };
+      const r = await c.runUntil(find, deadline(c, timeoutUs));
+      const v = waited(c, r, s, what, timeoutUs);
+      if (r === 'deadline' || r === 'timeout') v.message += serviceHint(api, c.cursors, host, 'http');
+      return v;
     }
     case 'expect-exit': {
       const h = api.device(s.device);

@@ -50,6 +50,7 @@ export function traceText(r: RunResult): string {
   const s = r.scenario;
   const files: Record<string, string> = {};
   for (const x of s.scripts) files[x.ref] = x.source;
+  for (const x of s.dataFiles ?? []) files[x.ref] = x.text;
   const h: TraceHeader = {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,

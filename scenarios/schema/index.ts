@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
-import type { DeviceSpec, InternetService, LinkSpec, NetworkSpec, ScriptSpec } from '../../devices/simulation/api';
+import type { DeviceSpec, LinkSpec, NetworkSpec, ScriptSpec } from '../../devices/simulation/api';
 import type { Scenario, ScenarioError, ScriptInfo, Step } from './model';
 import { parseStep, type PathIssue } from './steps';
 import { clock, deviceId, duration, fraction, heapSize, ipv4, port, positiveDuration, rate, subnet, toLinkSpec, wallDuration } from './values';
@@ -18,12 +18,12 @@ import { issueMessages, withPath } from './issues';
 import { checkNetwork } from './network';
 import { typescriptSyntax } from './typescript';
 import { showValue } from './words';
+import { route, SERVICES, serviceKeys, serviceSpec, type DataFile } from './services';
 import { parseYaml } from './yaml';
 
 export { formatError } from './model';
 export type { Scenario, ScenarioError, Step } from './model';
 
-const SERVICES: [InternetService, ...InternetService[]] = ['starwars', 'echo', 'discard', 'http', 'daytime', 'ntp'];
 export const DEFAULT_TIMEOUT_US = 60_000_000;
 /** 802.11 association IDs go up to 2007: no access point admits more. */
 export const MAX_AP_CLIENTS = 2007;
@@ -42,7 +42,7 @@ const internetHost = z.strictObject({
   name: z.string().min(1),
   ip: ipv4,
   service: z.enum(SERVICES),
-  port,
+  ...serviceKeys,
   latency: duration.optional(),
 });
 
@@ -65,7 +65,11 @@ const stdinLine = z.unknown().transform((v, ctx) => {
 });
 
 const device = z.strictObject({
-  board: z.enum(['esp32', 'pc']),
+  /** broker: a PC on the LAN running the MQTT broker (service: mqtt). */
+  board: z.enum(['esp32', 'pc', 'broker']),
+  /** PC: a built-in service it runs (mqtt, http, ...), with its keys. */
+  service: z.enum(SERVICES).optional(),
+  ...serviceKeys,
   script: z.string().min(1).optional(),
   ip: ipv4.optional(),
   static: z.boolean().optional(),
@@ -149,6 +153,7 @@ function keysAt(p: (string | number)[]): readonly string[] {
   if (!p.length) return Object.keys(top.shape);
   if (k.length === 1 && last === 'network') return Object.keys(network.shape);
   if (last === 'wifi' || last === 'link') return Object.keys(link.shape);
+  if (last === 'routes') return Object.keys(route.shape);
   if (k[0] === 'network' && k[1] === 'internet') return Object.keys(internetHost.shape);
   if (k[0] === 'devices' && k.length === 2) return Object.keys(device.shape);
   return [];
@@ -200,15 +205,31 @@ function build(
   if (t.network?.['max-clients'] !== undefined) net.maxClients = t.network['max-clients'];
   const wifi = toLink(t.network?.wifi);
   if (wifi) net.wifi = wifi;
+  const data: DataFile[] = [];
+  const svcOpts = { dir, ...(opts.files ? { files: opts.files } : {}) };
   if (t.network?.internet) {
-    net.internet = t.network.internet.map((h) => ({ name: h.name, ip: h.ip, service: h.service, port: h.port, ...(h.latency !== undefined ? { latencyUs: h.latency } : {}) }));
+    net.internet = t.network.internet.map((h, i) => {
+      const r = serviceSpec(['network', 'internet', i], h.service, h, svcOpts, data);
+      for (const is of r.issues) errors.push(err(is.path, is.message));
+      return { name: h.name, ip: h.ip, ...r.spec, ...(h.latency !== undefined ? { latencyUs: h.latency } : {}) };
+    });
   }
 
   const devices: DeviceSpec[] = [];
   const scripts: ScriptInfo[] = [];
   const ips = new Map<string, string>();
   for (const [id, d] of Object.entries(t.devices)) {
-    const spec: DeviceSpec = { id, board: d.board };
+    const spec: DeviceSpec = { id, board: d.board === 'broker' ? 'pc' : d.board };
+    const service = d.board === 'broker' ? 'mqtt' : d.service;
+    if (d.board === 'broker' && d.service !== undefined && d.service !== 'mqtt') errors.push(err(['devices', id, 'service'], `a broker runs service: mqtt; for ${d.service} write board: pc, service: ${d.service}`));
+    if (d.board === 'esp32' && d.service !== undefined) errors.push(err(['devices', id, 'service'], 'an esp32 runs its script; a built-in service runs on a PC (board: pc) or an internet host'));
+    if (service === undefined) {
+      for (const k of ['port', 'routes', 'users'] as const) if (d[k] !== undefined) errors.push(err(['devices', id, k], `${k} belongs to a service: add service: (e.g. service: ${k === 'users' ? 'mqtt' : 'http'})`));
+    } else if (d.board !== 'esp32') {
+      const r = serviceSpec(['devices', id], service, d, svcOpts, data);
+      for (const is of r.issues) errors.push(err(is.path, is.message));
+      spec.service = r.spec;
+    }
     if (d.ip !== undefined) {
       const other = ips.get(d.ip);
       if (other) errors.push(err(['devices', id, 'ip'], `${d.ip} is already used by ${other}`));
@@ -255,7 +276,10 @@ function build(
   for (const i of checkNetwork(t.network, devices)) errors.push(err(i.path, i.message));
 
   const ids = new Set(devices.map((d) => d.id));
-  const ctx = { defaultDevice: devices.find((d) => d.board === 'esp32')?.id, devices: ids };
+  const services = new Map<string, string>();
+  for (const d of devices) if (d.service) services.set(d.id, d.service.service);
+  for (const h of net.internet ?? []) services.set(h.name, h.service);
+  const ctx = { defaultDevice: devices.find((d) => d.board === 'esp32')?.id, devices: ids, services };
   const steps: Step[] = [];
   (t.steps ?? []).forEach((raw, i) => {
     const r = parseStep(raw, ctx);
@@ -282,6 +306,7 @@ function build(
       dir,
       text,
       scripts,
+      ...(data.length ? { dataFiles: data } : {}),
     },
   };
 }

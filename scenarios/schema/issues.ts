@@ -16,7 +16,7 @@ export function pathText(p: Path): string {
     const k = p[i];
     if (typeof k === 'number') {
       const owner = parts.pop() ?? '';
-      const noun = owner === 'steps' ? 'step' : owner.endsWith('internet') ? `${owner} host` : owner.endsWith('stdin') ? `${owner} line` : `${owner} item`;
+      const noun = owner === 'steps' ? 'step' : owner.endsWith('internet') ? `${owner} host` : owner.endsWith('stdin') ? `${owner} line` : owner.endsWith('routes') ? owner.replace(/routes$/, 'route') : `${owner} item`;
       const label = `${noun} ${k + 1}`;
       if (i === p.length - 1) parts.push(label);
       else {

@@ -23,7 +23,33 @@ export type StepAction =
     | { kind: 'link'; device: string; link: LinkSpec }
     | { kind: 'reset'; device: string }
     | { kind: 'stop'; device: string; timeoutUs?: number }
-    | { kind: 'expect-exit'; device: string; code: number; timeoutUs?: number };
+    | { kind: 'expect-exit'; device: string; code: number; timeoutUs?: number }
+    | ({ kind: 'expect-mqtt' | 'wait-mqtt'; broker: string; timeoutUs?: number } & MqttMatch)
+    | ({ kind: 'expect-http-request' | 'wait-http-request'; host: string; timeoutUs?: number } & HttpMatch);
+
+/** What an MQTT step looks for among the messages a broker routed. */
+export interface MqttMatch {
+  /** A topic or a topic filter (+ and # match as in a subscription). */
+  topic: string;
+  /** The whole payload, as text. */
+  payload?: string;
+  /** Text the payload contains. */
+  contains?: string;
+  /** The publishing client's id. */
+  from?: string;
+  retain?: boolean;
+  qos?: number;
+}
+
+/** What an HTTP step looks for in a server's request log. */
+export interface HttpMatch {
+  method?: string;
+  /** The path (without the query); a trailing * matches any path starting with the rest. */
+  path: string;
+  status?: number;
+  /** Text the request body contains. */
+  body?: string;
+}
 
 export type Step = StepBase & StepAction;
 
@@ -59,6 +85,8 @@ export interface Scenario {
   dir: string;
   text: string;
   scripts: ScriptInfo[];
+  /** Text files the scenario's services read (HTTP route files), by the path the YAML gives: a trace carries them. */
+  dataFiles?: { ref: string; text: string }[];
 }
 
 export interface ScenarioError {
@@ -97,6 +125,14 @@ export function stepLabel(s: Step): string {
     }
     case 'expect-exit':
       return `expect-exit ${s.device} code ${s.code}`;
+    case 'expect-mqtt':
+    case 'wait-mqtt': {
+      const what = s.payload !== undefined ? ` ${q(s.payload)}` : s.contains !== undefined ? ` containing ${q(s.contains)}` : '';
+      return `${s.kind} ${s.broker} ${s.topic}${what}${s.from ? ` from ${s.from}` : ''}`;
+    }
+    case 'expect-http-request':
+    case 'wait-http-request':
+      return `${s.kind} ${s.host} ${s.method ?? 'any'} ${s.path}${s.status ? ` → ${s.status}` : ''}`;
     default:
       return `${s.kind} ${s.device}`;
   }

@@ -32,6 +32,25 @@ const linkObj = z.strictObject({
   up: z.boolean().optional(),
 });
 
+const mqttObj = z.strictObject({
+  broker: z.string().optional(),
+  topic: z.string().min(1),
+  payload: z.union([z.string(), z.number()]).transform(String).optional(),
+  contains: z.string().optional(),
+  from: z.string().optional(),
+  retain: z.boolean().optional(),
+  qos: z.number().int().min(0).max(2).optional(),
+  timeout: duration.optional(),
+});
+const httpObj = z.strictObject({
+  host: z.string().optional(),
+  method: z.string().regex(/^[A-Z]+$/, { error: (iss) => `${showValue(iss.input)} is not an HTTP method (GET, POST, ... in capitals)` }).optional(),
+  path: z.string().regex(/^\//, { error: (iss) => `${showValue(iss.input)} is not a path: it starts with /` }),
+  status: z.number().int().min(100).max(599).optional(),
+  body: z.string().optional(),
+  timeout: duration.optional(),
+});
+
 export const STEP_KINDS: readonly StepKind[] = [
   'wait-serial',
   'expect-serial',
@@ -44,9 +63,29 @@ export const STEP_KINDS: readonly StepKind[] = [
   'reset',
   'stop',
   'expect-exit',
+  'expect-mqtt',
+  'wait-mqtt',
+  'expect-http-request',
+  'wait-http-request',
 ];
 
-type Ctx = { defaultDevice: string | undefined; devices: Set<string> };
+/** Service hosts by id (LAN PCs with a service, internet hosts by name) and what they run. */
+type Ctx = { defaultDevice: string | undefined; devices: Set<string>; services?: Map<string, string> };
+
+/** The broker or HTTP host a step names, or the scenario's only one. */
+function serviceOf(name: string | undefined, want: 'mqtt' | 'http', key: string, ctx: Ctx): { id: string } | { issues: PathIssue[] } {
+  const all = [...(ctx.services ?? new Map<string, string>())].filter(([, svc]) => svc === want).map(([id]) => id);
+  const what = want === 'mqtt' ? 'an MQTT broker' : 'an HTTP host';
+  const add = want === 'mqtt' ? 'a device with board: broker, or an internet host with service: mqtt' : 'a PC or an internet host with service: http';
+  if (name === undefined) {
+    if (all.length === 1) return { id: all[0] };
+    if (!all.length) return { issues: [{ path: [], message: `the scenario has no ${what.slice(what.indexOf(' ') + 1)} to check (add ${add})` }] };
+    return { issues: [{ path: [], message: `the scenario has several (${all.join(', ')}): say which with ${key}:` }] };
+  }
+  const found = all.find((id) => id.toLowerCase() === name.toLowerCase());
+  if (found) return { id: found };
+  return { issues: [{ path: [key], message: `"${name}" is not ${what} of this scenario (${all.length ? `have: ${all.join(', ')}` : `add ${add}`})` }] };
+}
 
 /**
  * Parses one step value (already JS data). Returns the step (without `line`)
@@ -155,6 +194,29 @@ function parseAction(kind: StepKind, v: unknown, ctx: Ctx): ActionResult {
       if ('issues' in d) return d;
       if (kind === 'stop') return { step: { kind, device: d.device, timeoutUs: r.value.timeout } };
       return { step: { kind, device: d.device } };
+    }
+    case 'expect-mqtt':
+    case 'wait-mqtt': {
+      if (typeof v === 'string') v = { topic: v };
+      const r = pick(mqttObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const b = serviceOf(r.value.broker, 'mqtt', 'broker', ctx);
+      if ('issues' in b) return b;
+      const { broker: _b, timeout, ...m } = r.value;
+      if (m.payload !== undefined && m.contains !== undefined) return { issues: [{ path: ['contains'], message: 'give payload (the whole text) or contains (a part), not both' }] };
+      if (kind === 'expect-mqtt' && timeout !== undefined) return { issues: [{ path: ['timeout'], message: 'expect-mqtt takes no timeout (wait-mqtt waits)' }] };
+      return { step: { kind, broker: b.id, ...m, ...(timeout !== undefined ? { timeoutUs: timeout } : {}) } };
+    }
+    case 'expect-http-request':
+    case 'wait-http-request': {
+      if (typeof v === 'string') v = { path: v };
+      const r = pick(httpObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const h = serviceOf(r.value.host, 'http', 'host', ctx);
+      if ('issues' in h) return h;
+      const { host: _h, timeout, ...m } = r.value;
+      if (kind === 'expect-http-request' && timeout !== undefined) return { issues: [{ path: ['timeout'], message: 'expect-http-request takes no timeout (wait-http-request waits)' }] };
+      return { step: { kind, host: h.id, ...m, ...(timeout !== undefined ? { timeoutUs: timeout } : {}) } };
     }
     case 'expect-exit': {
       const r = pick(exitObj, v);

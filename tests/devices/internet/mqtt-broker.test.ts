@@ -3,12 +3,13 @@
  * layers, no scripts): the OASIS 3.1.1 behaviours one by one, the 5.0 ones
  * the broker gives, and that keepalive is enforced in virtual time.
  */
+import type { Packet } from 'mqtt-packet';
 import { brokerLab } from './mqtt-client';
 import { topicMatches, validTopicFilter, validTopicName } from '../../../devices/internet/mqtt/topics';
 
 const BROKER = '192.168.1.10';
 const conn = (clientId: string, extra: object = {}) => ({ cmd: 'connect' as const, protocolId: 'MQTT' as const, protocolVersion: 4 as const, clientId, clean: true, keepalive: 0, ...extra });
-const texts = (ps: { cmd: string }[]) => ps.filter((p) => p.cmd === 'publish').map((p) => `${(p as { topic: string }).topic}=${String((p as { payload: Buffer }).payload)}`);
+const texts = (ps: Packet[]) => ps.flatMap((p) => (p.cmd === 'publish' ? [`${p.topic}=${String(p.payload)}`] : []));
 
 describe('topic names and filters (MQTT 3.1.1 section 4.7)', () => {
   test('wildcards match whole levels; # also matches its parent; $-topics only explicitly', () => {
