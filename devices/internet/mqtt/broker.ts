@@ -24,6 +24,7 @@ import { MAX_INFLIGHT, Session, type Outgoing, type Subscription } from './sessi
 import { topicMatches, validTopicFilter, validTopicName } from './topics';
 
 export const MQTT_PORT = 1883;
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 /** A connection that has not sent CONNECT by then is closed. */
 export const CONNECT_TIMEOUT_US = 10_000_000;
 /** Topic aliases a 5.0 client may use towards the broker. */
@@ -285,7 +286,7 @@ export class MqttBroker {
       c.keepaliveS ? `keepalive ${c.keepaliveS}s` : 'no keepalive',
       ...(pk.username !== undefined ? [`user "${pk.username}"`] : []),
       ...(pk.will ? [`will on ${pk.will.topic}`] : []),
-      ...(present ? [`session resumed (${session.subs.size} subscription(s), ${session.queued} queued)`] : []),
+      ...(present ? [`session resumed (${plural(session.subs.size, 'subscription')}, ${plural(session.queued, 'queued message')})`] : []),
     ];
     this.event({ kind: 'connect', client: clientId, detail: bits.join(', ') }, `connect ${clientId} from ${c.from}: ${bits.join(', ')}`);
     this.rearm(c);
