@@ -52,3 +52,19 @@ export { runScenario } from './runner/runner';
 // TypeScript device scripts: `export default async function (env: TsEnv) { ... }`.
 export { OSError, KeyboardInterrupt } from '../devices/runtime/typescript';
 export type { TsEnv, TsSocket } from '../devices/runtime/typescript';
+// A Node stream over a simulated socket, for TypeScript scripts that use Node client libraries (mqtt.js, ...).
+export { socketStream } from './adapters/socket-stream';
+export type { SocketStream, SocketStreamOptions } from './adapters/socket-stream';
+// What the services of a simulation did (Simulation.services(), .service(id)).
+export type {
+  ServiceHandle,
+  ServiceSpec,
+  HttpRoute,
+  HttpRequestRecord,
+  MqttBrokerView,
+  HttpServerView,
+  MqttEvent,
+  MqttEventKind,
+  RoutedMessage,
+  RetainedMessage,
+} from '../devices/simulation/api';
