@@ -27,7 +27,10 @@
  * the same virtual microsecond on every run. A library that needs more turns
  * than that to answer simply answers one poll later, still the same on every
  * run. Switch off the library's own wall-clock timers (mqtt.js: keepalive 0,
- * reconnectPeriod 0): they would fire in real time, not virtual time.
+ * reconnectPeriod 0): they would fire in real time, not virtual time. And
+ * give it no chance to use Math.random() on the wire (mqtt.js: a clientId,
+ * and `messageIdProvider: new UniqueMessageIdProvider()`, since its default
+ * packet ids start at a random number): the capture would differ per run.
  */
 import { Duplex } from 'node:stream';
 import type { TsEnv, TsSocket } from '../../devices/runtime/typescript';

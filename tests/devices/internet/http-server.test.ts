@@ -124,6 +124,33 @@ describe('HTTP/1.1 server with routes', () => {
     await s.close();
   });
 
+  test('PCs use it too: Python requests (GET json, POST) and a TypeScript script on one keep-alive connection', async () => {
+    const { s, server } = await lab();
+    const py = s.addDevice({
+      id: 'pcpy',
+      board: 'pc',
+      script: {
+        filename: 'client.py',
+        language: 'micropython',
+        source: [
+          'import requests',
+          "r = requests.get('http://api.example/api/weather')",
+          "print(r.status_code, r.json()['temp'])",
+          "r = requests.post('http://api.example/api/readings', json={'t': 1})",
+          "print(r.status_code, r.text, r.headers.get('Location'))",
+        ].join('\n'),
+      },
+    });
+    const ts = s.addDevice({ id: 'pcts', board: 'pc', script: { filename: 'http-get.ts', language: 'typescript', source: '', modulePath: require('node:path').join(__dirname, 'fixtures', 'http-get.ts') } });
+    const done = () => [py, ts].every((h) => ['exited', 'crashed'].includes(h.scriptState()));
+    await s.run({ stopWhen: done, forUs: 20_000_000 });
+    await s.close();
+    expect(py.console.lines.map((l) => l.text)).toEqual(['200 -3.5', '201 stored /api/readings/1']);
+    expect(ts.console.lines.map((l) => l.text)).toEqual(['HTTP/1.1 200 OK keep-alive {"city":"Oslo","temp":-3.5}', 'HTTP/1.1 200 OK close {"city":"Oslo","temp":-3.5}']);
+    const seen = server.http!.requests.map((r) => `${r.method} ${r.path} ${r.version} ${r.status}`).sort();
+    expect(seen).toEqual(['GET /api/weather HTTP/1.0 200', 'GET /api/weather HTTP/1.1 200', 'GET /api/weather HTTP/1.1 200', 'POST /api/readings HTTP/1.0 201']);
+  });
+
   test('the request reader never throws on random bytes', () => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
