@@ -20,7 +20,7 @@ export function pathText(p: Path): string {
       const label = `${noun} ${k + 1}`;
       if (i === p.length - 1) parts.push(label);
       else {
-        prefix += (prefix ? '.' : '') + [...parts, label].join('.') + ': ';
+        prefix += (prefix && !prefix.endsWith(': ') ? '.' : '') + [...parts, label].join('.') + ': ';
         parts.length = 0;
       }
     } else parts.push(k);

@@ -19,8 +19,8 @@ export const MAX_BODY_FILE_BYTES = 1024 * 1024;
 const METHOD = /^([A-Z]+|\*)$/;
 
 export const route = z.strictObject({
-  method: z.string().regex(METHOD, { error: (iss) => `${JSON.stringify(iss.input)} is not an HTTP method (GET, POST, PUT, DELETE, ... in capitals, or * for any)` }).optional(),
-  path: z.string().regex(/^\//, { error: (iss) => `${JSON.stringify(iss.input)} is not a path: it starts with / (e.g. /api/weather)` }),
+  method: z.string().refine((v) => METHOD.test(v), { error: (iss) => `${JSON.stringify(iss.input)} is not an HTTP method (GET, POST, PUT, DELETE, ... in capitals, or * for any)` }).optional(),
+  path: z.string().refine((v) => v.startsWith('/'), { error: (iss) => `${JSON.stringify(iss.input)} is not a path: it starts with / (e.g. /api/weather)` }),
   status: z.number().int().min(100).max(599).optional(),
   headers: z.record(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { error: 'a header name is letters, digits and -' }), z.union([z.string(), z.number()]).transform(String)).optional(),
   body: z.string().optional(),

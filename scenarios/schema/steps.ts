@@ -44,8 +44,8 @@ const mqttObj = z.strictObject({
 });
 const httpObj = z.strictObject({
   host: z.string().optional(),
-  method: z.string().regex(/^[A-Z]+$/, { error: (iss) => `${showValue(iss.input)} is not an HTTP method (GET, POST, ... in capitals)` }).optional(),
-  path: z.string().regex(/^\//, { error: (iss) => `${showValue(iss.input)} is not a path: it starts with /` }),
+  method: z.string().refine((v) => /^[A-Z]+$/.test(v), { error: (iss) => `${showValue(iss.input)} is not an HTTP method (GET, POST, ... in capitals)` }).optional(),
+  path: z.string().refine((v) => v.startsWith('/'), { error: (iss) => `${showValue(iss.input)} is not a path: it starts with /` }),
   status: z.number().int().min(100).max(599).optional(),
   body: z.string().optional(),
   timeout: duration.optional(),
