@@ -16,7 +16,7 @@ import { DEFAULT_PORTS, type ServiceSpec } from './spec';
 import { listenTcp, readLoop } from './conn';
 import { MqttBroker, type MqttRecord } from './mqtt/broker';
 import { HttpServer, type HttpRequestRecord, type HttpRoute } from './http/server';
-import { POOL_NTP, ROUTER_NTP, type NtpIdentity } from './ntp';
+import { ROUTER_NTP, type NtpIdentity } from './ntp';
 
 export interface Service {
   readonly name: ServiceSpec['service'];

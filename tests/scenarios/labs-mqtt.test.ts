@@ -43,4 +43,11 @@ describe('mqtt-sensor lab', () => {
     const rtx = (r: typeof a) => r.devices.reduce((n, d) => n + (d.counters['tcp.rtxTimeouts'] ?? 0) + (d.counters['dhcp.tx-discover'] ?? 0), 0);
     expect(rtx(a)).toBeGreaterThan(rtx(clean));
   });
+
+  test('random real delays in the MicroPython workers change nothing: the same trace', async () => {
+    const plain = await runScenario(lab('mqtt-sensor'), { createSimulation, recordTrace: true });
+    const jittery = await runScenario(lab('mqtt-sensor'), { createSimulation: (o) => createSimulation({ ...o, workerJitterMs: 1 }), recordTrace: true });
+    expect(jittery.exitCode).toBe(0);
+    expect(traceText(jittery)).toBe(traceText(plain));
+  });
 });

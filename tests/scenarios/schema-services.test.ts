@@ -47,3 +47,15 @@ describe('service keys of a scenario', () => {
     expect(!missing.ok && missing.errors[0].message).toMatch(/route 1: file: current\.json is not among the files of the trace/);
   });
 });
+
+describe("the README's services example", () => {
+  test('parses as shown (with the files it names)', () => {
+    const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'README.md'), 'utf8') as string;
+    const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('name: test.mosquitto.org'));
+    expect(block).toBeDefined();
+    const r = parseScenario(`name: readme services\n${block}`, 'x/scenario.yaml', { files: { 'current.json': '{"t": 1}', 'page.html': '<p>hi</p>' } });
+    if (!r.ok) throw new Error(r.errors.map((e) => `${e.line}: ${e.message}`).join('\n'));
+    expect(r.scenario.devices.map((d) => [d.id, d.service?.service])).toEqual([['broker', 'mqtt'], ['web', 'http']]);
+    expect(r.scenario.steps.map((s) => s.kind)).toEqual(['wait-mqtt', 'expect-mqtt', 'wait-http-request', 'expect-http-request']);
+  });
+});
