@@ -35,8 +35,8 @@ export function explain(r: RunResult): string {
 }
 
 /** Runs a lab recording its trace, replays it from the trace file text, and compares. */
-export async function runAndReplay(id: string): Promise<{ first: RunResult; diff: ReturnType<typeof compareTraces> }> {
-  const first = await run(lab(id), true);
+export async function runAndReplay(id: string, opts: { pcap?: boolean } = {}): Promise<{ first: RunResult; diff: ReturnType<typeof compareTraces> }> {
+  const first = await runScenario(lab(id), { createSimulation: createDefaultSimulation, recordTrace: true, pcap: opts.pcap });
   const t = parseTrace(traceText(first));
   if (!t.ok) throw new Error(t.error);
   // Only what the trace holds: its scenario and the content of its scripts.

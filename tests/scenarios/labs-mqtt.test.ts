@@ -10,16 +10,11 @@ import { explain, lab, labWith, runAndReplay } from './labrun';
 import { badFrames, fields, writePcap } from './iot-capture';
 
 describe('mqtt-sensor lab', () => {
-  test('passes and replays with an identical trace', async () => {
-    const { first, diff } = await runAndReplay('mqtt-sensor');
+  test('passes, replays with an identical trace; MQTT decodes in tshark (CONNECT, CONNACK, PUBLISH, SUBSCRIBE, SUBACK), nothing malformed', async () => {
+    const { first, diff } = await runAndReplay('mqtt-sensor', { pcap: true });
     expect({ exit: first.exitCode, why: explain(first) }).toEqual({ exit: 0, why: explain(first) });
     expect(diff).toEqual({ identical: true, count: first.trace.length });
-  });
-
-  test('capture: MQTT decodes in tshark (CONNECT, CONNACK, PUBLISH, SUBSCRIBE, SUBACK), nothing malformed', async () => {
-    const r = await runScenario(lab('mqtt-sensor'), { createSimulation, pcap: true });
-    expect(r.exitCode).toBe(0);
-    const f = writePcap(r.pcap!, 'mqtt-sensor.pcap');
+    const f = writePcap(first.pcap!, 'mqtt-sensor.pcap');
     expect(badFrames(f)).toBe('');
     const types = new Set(fields(f, 'mqtt', 'mqtt.msgtype').flatMap((l) => l.split(',')));
     expect([...types].sort((a, b) => Number(a) - Number(b))).toEqual(['1', '2', '3', '8', '9']);
