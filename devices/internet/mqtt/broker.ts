@@ -381,6 +381,8 @@ export class MqttBroker {
    */
   private close(c: Conn, how: MqttEvent['kind'], why?: string, abnormal = true, reason5?: number): void {
     if (c.gone) return;
+    // 5.0: the server says why before it closes (keepalive timeout, takeover, protocol error).
+    if (c.version === 5 && reason5 !== undefined && c.session) this.send(c, { cmd: 'disconnect', reasonCode: reason5 });
     c.gone = true;
     this.conns.delete(c);
     const sim = this.host.sim;
@@ -391,7 +393,6 @@ export class MqttBroker {
     } else if (how === 'lost') {
       this.event({ kind: 'lost', client: c.clientId, detail: why }, `connection lost: ${c.clientId || c.from} (${why})`);
     }
-    if (c.version === 5 && reason5 !== undefined && c.session) this.send(c, { cmd: 'disconnect', reasonCode: reason5 });
     c.w.close();
     const s = c.session;
     if (!s) return;

@@ -223,6 +223,14 @@ describe('MQTT broker on the LAN (board: broker)', () => {
     expect(a.of('publish').map((p) => [p.topic, p.properties?.subscriptionIdentifier, p.properties?.userProperties, p.properties?.contentType])).toEqual([['chat/b', 42, { lang: 'en' }, 'text/plain']]);
     expect(texts(b.got)).toEqual(['chat/a=mine', 'chat/b=hers']);
     expect(b.of('puback')[0].reasonCode ?? 0).toBe(0);
+    // Takeover of b5 by a second connection: the old one is told why (reason 0x8E) before it is closed.
+    const b2 = client(1, 5);
+    b2.open(BROKER);
+    await s.run({ forUs: 200_000 });
+    b2.send(conn('b5', { protocolVersion: 5 }));
+    await s.run({ forUs: 200_000 });
+    expect(b.of('disconnect').map((p) => p.reasonCode)).toEqual([0x8e]);
+    expect(b.closed).toBe(true);
     a.drop();
     await s.run({ forUs: 29_000_000 });
     expect(broker.mqtt!.events.some((e) => e.kind === 'session-expired')).toBe(false);
