@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark of the project, one after another, with a
  * summary. Benchmarks measure wall time; they are never part of `npm test`.
  *   npm run bench            all of them
- *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs)
+ *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs, long)
  */
 import { benchKernel } from './kernel';
 import { benchPing } from './ping';
@@ -10,6 +10,7 @@ import { benchTcpVsLoopback } from './tcp';
 import { benchTcpStackVsLoopback, formatTcpStackBench } from './tcp-stack';
 import { benchVm, formatVmBench } from './vm';
 import { benchLabs } from './labs';
+import { benchLong, formatLong } from './long';
 
 type Bench = [name: string, run: () => Promise<void>];
 
@@ -46,6 +47,7 @@ const benches: Bench[] = [
   ],
   ['vm', async () => console.log(formatVmBench(await benchVm()))],
   ['labs', async () => void (await benchLabs())],
+  ['long', async () => console.log(formatLong(await benchLong()))],
 ];
 
 async function main() {
