@@ -29,6 +29,8 @@ export interface ScriptRuntime {
   resume(result: SysResult): Syscall | Promise<Syscall>;
   /** Stops the script for good (power off, reset, end of run). */
   kill(): void;
+  /** The runtime's memory as it measured it (a MicroPython VM's wasm memory), bytes. */
+  memoryBytes?(): number;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   bootWifi?: { ssid: string; password: string };
   /** Test hook: random wall-time delay (ms) before each worker request. */
   jitterMs?: number;
+  /** Test hook: a MicroPython VM collects garbage at every kernel call. */
+  gcEveryCall?: boolean;
   /** TypeScript: the script's main function, instead of loading spec.modulePath. */
   main?: TsScriptMain;
   /** The board's virtual time (µs), for the VM's own clock. */

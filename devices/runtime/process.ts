@@ -54,6 +54,11 @@ export class ScriptProcess {
     return this._failure;
   }
 
+  /** The script's memory (a MicroPython VM's wasm memory), while it runs. */
+  memoryBytes(): number | undefined {
+    return this._state === 'running' ? this.runtime.memoryBytes?.() : undefined;
+  }
+
   onExit(fn: ExitListener): void {
     this.listeners.push(fn);
   }

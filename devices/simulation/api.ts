@@ -90,7 +90,7 @@ export interface SimulationOptions {
   clock?: string | number;
   /** Wall-clock budget for a script to reach its next kernel call (runaway loop watchdog), ms. Default 5000. */
   watchdogMs?: number;
-  /** Per-VM memory cap in bytes. Default 64 MiB. */
+  /** Cap on each MicroPython VM's wasm memory in bytes (a refused growth is a MemoryError). Default: its heap + 2 MiB. */
   memoryCapBytes?: number;
   /**
    * Wall-clock budget for the whole simulation (all run() calls together), ms: a safety net
@@ -103,6 +103,8 @@ export interface SimulationOptions {
    * (ms) before every kernel call, to prove thread timing cannot change results.
    */
   workerJitterMs?: number;
+  /** Test hook: every MicroPython VM collects garbage at every kernel call (the result must not change). */
+  gcEveryCall?: boolean;
 }
 
 

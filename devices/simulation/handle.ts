@@ -17,6 +17,7 @@ export interface ProcessLike {
   readonly failure: string | undefined;
   interrupt(): void;
   kill(reason?: string): void;
+  memoryBytes?(): number | undefined;
 }
 
 export class DeviceHandleImpl implements DeviceHandle {
@@ -105,6 +106,9 @@ export class DeviceHandleImpl implements DeviceHandle {
   }
 
   counters(): Record<string, number> {
-    return this.board.counters();
+    const c = this.board.counters();
+    const mem = this.process?.memoryBytes?.();
+    if (mem !== undefined) c['script.memory'] = mem;
+    return c;
   }
 }

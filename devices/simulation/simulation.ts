@@ -29,7 +29,6 @@ export const POOL_NTP_HOST: InternetHostSpec = { name: DEFAULT_NTP_NAME, ip: '16
 
 export { DEFAULT_WALL_TIMEOUT_MS } from './api';
 export const DEFAULT_WATCHDOG_MS = 30_000;
-export const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
 
 export class Simulation implements SimulationApi {
   readonly sim: Simulator;
@@ -40,7 +39,7 @@ export class Simulation implements SimulationApi {
   readonly world: WorldClock;
   private readonly handles = new Map<string, DeviceHandleImpl>();
   private readonly serviceHandles = new Map<string, ServiceHandleImpl>();
-  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'memoryCapBytes' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs'>;
+  private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs' | 'gcEveryCall' | 'memoryCapBytes'>;
   private closed = false;
   /** The wall-clock safety nets (watchdog, whole-run limit); they never reach simulated code. */
   private readonly clock: WallClock;
@@ -55,9 +54,10 @@ export class Simulation implements SimulationApi {
     this.opts = {
       seed: opts.seed ?? 1,
       watchdogMs: opts.watchdogMs ?? DEFAULT_WATCHDOG_MS,
-      memoryCapBytes: opts.memoryCapBytes ?? DEFAULT_MEMORY_CAP,
+      memoryCapBytes: opts.memoryCapBytes,
       wallTimeoutMs: opts.wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS,
       workerJitterMs: opts.workerJitterMs,
+      gcEveryCall: opts.gcEveryCall,
     };
     this.clock = new WallClock(this.opts.watchdogMs, this.opts.wallTimeoutMs);
     this.sim = new Simulator(this.opts.seed);
@@ -208,6 +208,7 @@ export class Simulation implements SimulationApi {
       heapBytes: h.spec.heapBytes,
       bootWifi: auto ? { ssid, password } : undefined,
       jitterMs: this.opts.workerJitterMs,
+      gcEveryCall: this.opts.gcEveryCall,
     };
   }
 

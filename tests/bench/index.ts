@@ -2,14 +2,15 @@
  * `npm run bench`: every benchmark of the project, one after another, with a
  * summary. Benchmarks measure wall time; they are never part of `npm test`.
  *   npm run bench            all of them
- *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs)
+ *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs, long)
  */
 import { benchKernel } from './kernel';
 import { benchPing } from './ping';
 import { benchTcpVsLoopback } from './tcp';
 import { benchTcpStackVsLoopback, formatTcpStackBench } from './tcp-stack';
-import { benchVm } from './vm';
+import { benchVm, formatVmBench } from './vm';
 import { benchLabs } from './labs';
+import { benchLong, formatLong } from './long';
 
 type Bench = [name: string, run: () => Promise<void>];
 
@@ -44,16 +45,9 @@ const benches: Bench[] = [
       console.log(formatTcpStackBench(64, await benchTcpStackVsLoopback(MB64)));
     },
   ],
-  [
-    'vm',
-    async () => {
-      const r = await benchVm();
-      const boots = r.bootMs.map((m) => m.toFixed(0)).join(' ');
-      console.log(`vm: first boot ${r.firstBootMs.toFixed(0)} ms (includes compiling the wasm); each of 20: ${boots} ms (mean ${r.meanBootMs.toFixed(0)})`);
-      console.log(`vm: blocking calls per wall second: ${Math.round(r.callsPerS1)} with 1 VM, ${Math.round(r.callsPerS4)} with 4 VMs; RSS ${r.rssPerVmMB.toFixed(1)} MB per VM`);
-    },
-  ],
+  ['vm', async () => console.log(formatVmBench(await benchVm()))],
   ['labs', async () => void (await benchLabs())],
+  ['long', async () => console.log(formatLong(await benchLong()))],
 ];
 
 async function main() {

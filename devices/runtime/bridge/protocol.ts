@@ -63,6 +63,8 @@ export const LAYOUT = {
   PENDING: 28,
   /** Test hook: the VM sleeps a random wall time up to this (ms) before each request (host, before the claim). */
   JITTER_MS: 29,
+  /** Test hook: 1 = the VM collects garbage at every kernel call (proves collection mid-run is safe). */
+  GC_EACH: 30,
   HEADER_INTS: 32,
 
   FLAG_RUN: 0,

@@ -55,7 +55,7 @@ export class MicroPythonRuntime extends BridgeRuntime {
       // for the socket layer and the VM's own errno module (rewritten at boot by py/_errno.py).
       espErrno: Object.fromEntries(ESP32_PERSONALITY.errnoNames.map((n) => [n, ESP32_PERSONALITY.errno[n]])),
     };
-    if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs })) this.gone('VM error: the VM was gone before its script started');
+    if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }
 
   protected config(): SysValue {

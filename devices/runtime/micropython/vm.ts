@@ -166,12 +166,13 @@ export class SealedVm implements BridgePeer {
   }
 
   /** Hands the VM its run (seed, memory cap, test jitter); false if it retired or died while idle. */
-  claim(run: { seed: number; memCapBytes?: number; jitterMs?: number }): boolean {
+  claim(run: { seed: number; memCapBytes?: number; jitterMs?: number; gcEveryCall?: boolean }): boolean {
     const h = this.h;
     if (!this.thread.alive) return false;
     h[L.SEED] = run.seed | 0;
     h[L.MEMCAP_KB] = run.memCapBytes ? Math.ceil(run.memCapBytes / 1024) : 0;
     h[L.JITTER_MS] = run.jitterMs ? Math.ceil(run.jitterMs) : 0;
+    h[L.GC_EACH] = run.gcEveryCall ? 1 : 0;
     if (Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_SENT) !== L.C_IDLE) return false;
     Atomics.notify(h, L.CLAIM);
     return true;

@@ -110,7 +110,7 @@
     let spinFails = 0, spinProbe = 0;
     // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
     // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
-    let jitter = 0, jrng = 0x2545f491;
+    let jitter = 0, jrng = 0x2545f491, gcEach = false;
     const jitterCell = new Int32Array(new SharedArrayBuffer(4));
     function roundTrip() {
       if (dead) throw new SandboxViolation('VM is dead');
@@ -175,6 +175,7 @@
         if (olen < 64) for (let i = 0; i < olen; i++) sab8[L.DATA_OFF + i] = m8[optr + i];
         else sab8.set(m8.subarray(optr, optr + olen), L.DATA_OFF);
       }
+      if (gcEach) exportsObj.gcp_collect(); // test hook: a collection with every frame that led here live
       roundTrip();
       views(); // memory cannot grow during the call, but keep it obviously right
       const kind = h[L.AKIND];
@@ -426,6 +427,7 @@
       }
       seedRng(h[L.SEED]);
       jitter = h[L.JITTER_MS] | 0;
+      gcEach = h[L.GC_EACH] === 1;
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim
       Atomics.store(h, L.STATE, L.S_RUNNING);
       let ok;

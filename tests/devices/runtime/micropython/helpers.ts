@@ -12,7 +12,7 @@ export interface PyRun {
 /** Starts `source` as main.py on a fake board (not yet run). */
 export function startPy(
   source: string,
-  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; heapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number } = {},
+  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; heapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number; gcEveryCall?: boolean } = {},
 ): PyRun {
   const board = opts.board ?? fakeBoard({ kind: opts.kind, seed: opts.seed });
   const clock = new WallClock(opts.watchdogMs ?? 30_000, opts.wallLimitMs ?? 600_000);
@@ -26,6 +26,7 @@ export function startPy(
       memoryCapBytes: opts.memoryCapBytes,
       heapBytes: opts.heapBytes,
       jitterMs: opts.jitterMs,
+      gcEveryCall: opts.gcEveryCall,
     },
   );
   const proc = new ScriptProcess(board, runtime, { personality: board.kind, name: opts.filename ?? 'main.py', clock });
