@@ -39,13 +39,15 @@ export interface TcpConfig {
   maxRtoUs: number;
   msl: number; // µs; TIME-WAIT lasts 2*msl (lwIP: 60 s → 120 s)
   finWait2TimeoutUs: number; // 20 s on lwIP
+  /** A passive or simultaneous open stuck in SYN-RECEIVED is dropped after this (lwIP TCP_SYN_RCVD_TIMEOUT 20 s); 0 = never. */
+  synRcvdTimeoutUs: number;
   delayedAckUs: number; // 250 ms lwIP fast timer
   /** lwIP counts timers in 500 ms slow ticks; Linux does not. */
   slowTickUs: number;
   keepIdleUs: number; // 7200 s
   keepIntvlUs: number; // 75 s
   keepCnt: number; // 9
-  /** 'esp32' drops SYNs beyond the backlog silently (lwIP); 'linux' too. */
+  /** SYNs beyond the backlog are dropped silently (lwIP and Linux alike). */
   defaultBacklog: number;
   /** RST on close with unread data (both lwIP and Linux do this). */
   rstOnCloseWithUnread: boolean;

@@ -2,7 +2,8 @@
  * TCP personalities. ESP32_TCP follows ESP-IDF 5.5's lwIP 2.1 configuration
  * (Kconfig defaults): TCP_MSS 1440, TCP_SND_BUF/TCP_WND 5760 (4 MSS),
  * TCP_MAXRTX 12, TCP_SYNMAXRTX 12, LWIP_TCP_RTO_TIME 1500 ms (3 slow ticks of
- * 500 ms), TCP_MSL 60 s, TCP_FIN_WAIT_TIMEOUT 20 s, TCP_TMR_INTERVAL 250 ms
+ * 500 ms), TCP_MSL 60 s, TCP_FIN_WAIT_TIMEOUT 20 s, TCP_SYN_RCVD_TIMEOUT 20 s
+ * (tcp_priv.h), TCP_TMR_INTERVAL 250 ms
  * (delayed ACKs go out on the next fast tick), default listen backlog 2.
  *
  * A config with slowTickUs > 0 runs in "lwIP mode": timers fire on the tick
@@ -26,6 +27,7 @@ export const ESP32_TCP: TcpConfig = {
   maxRtoUs: 0x7fff * 500_000,
   msl: 60_000_000,
   finWait2TimeoutUs: 20_000_000,
+  synRcvdTimeoutUs: 20_000_000,
   delayedAckUs: 250_000,
   slowTickUs: 500_000,
   keepIdleUs: 7_200_000_000,
@@ -46,6 +48,7 @@ export const LINUX_TCP: TcpConfig = {
   maxRtoUs: 120_000_000,
   msl: 30_000_000, // TIME-WAIT 60 s (TCP_TIMEWAIT_LEN)
   finWait2TimeoutUs: 60_000_000, // tcp_fin_timeout
+  synRcvdTimeoutUs: 0, // Linux gives up after tcp_synack_retries instead
   delayedAckUs: 40_000,
   slowTickUs: 0,
   keepIdleUs: 7_200_000_000,

@@ -1,8 +1,9 @@
 /**
  * The TCP layer of one device: PCB tables (connections, listeners, bound
  * ports), ISS and ephemeral ports from named RNG streams, segment output to
- * the IPv4 layer, traces. See machine.ts (states), input.ts, output.ts,
- * timers.ts, tcb.ts.
+ * the IPv4 layer, traces. See machine.ts (states and their decisions),
+ * segment.ts (what an arriving segment is), input.ts, output.ts, timers.ts
+ * and expire.ts, tcb.ts.
  */
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
@@ -10,7 +11,7 @@ import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer } from '
 import { emitTcp, formatSegment, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
-import { tcpInput } from './input';
+import { tcpInput, type Demux } from './input';
 import { Pcb } from './pcb';
 import { Slab } from './slab';
 
@@ -21,7 +22,7 @@ export { Pcb } from './pcb';
 const EPHEMERAL_LO = 49152;
 const EPHEMERAL_HI = 65535;
 
-export class TcpLayer implements TcpLayerApi {
+export class TcpLayer implements TcpLayerApi, Demux {
   readonly counters: Counters = {};
   readonly sim: Simulator;
   readonly device: string;
@@ -61,13 +62,6 @@ export class TcpLayer implements TcpLayerApi {
 
   pcbCount(): number {
     return this.pcbs.size;
-  }
-
-  /** Number of live PCBs in each state. */
-  stateCounts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const p of this.pcbs) out[p.state] = (out[p.state] ?? 0) + 1;
-    return out;
   }
 
   destroyAll(): void {

@@ -5,16 +5,26 @@
  */
 import { createActor, type Actor } from 'xstate';
 import type { Simulator } from '../../sim/simulator';
+import { TCP_RST } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpError, TcpPcb, TcpPcbEvents, TcpStateName } from './api';
-import type { TcpLayer } from './index';
-import { tcpMachine, type MachineHooks, type TcpMachine, type TcpMachineEvent } from './machine';
-import { sendConnRst, sendSynAndArm, tcpOutput, updateRcvAnnWnd } from './output';
-import { Tcb } from './tcb';
-import { armKeepalive, onDelayedAck, onKeepalive, onRtxTimer, TimerSlot } from './timers';
+import type { Conn, TcpHost } from './conn';
+import { onDelayedAck, onKeepalive, onRtxTimer } from './expire';
+import { takeHandshakeAck, takeSyn, takeSynAck } from './handshake';
+import { tcpMachine, type MachineHooks, type StateTimerKind, type TcpMachine, type TcpMachineEvent } from './machine';
+import { replyRst, retransmitSyn, sendConnRst, sendSynAndArm, tcpOutput, updateRcvAnnWnd } from './output';
+import type { Arrival } from './segment';
+import { KEEPALIVE, STATE_TAGS, WRITABLE } from './states';
+import { Tcb, TF_ACK_NOW, TF_FIN } from './tcb';
+import { TimerSlot } from './timer-slot';
+import { armKeepalive, idleDeadline } from './timers';
 
-export class Pcb implements TcpPcb, MachineHooks {
+export class Pcb implements TcpPcb, MachineHooks, Conn {
   state: TcpStateName = 'CLOSED';
+  /** The state's tag bits (states.ts). */
+  private tags = 0;
+  /** lwIP TF_RXCLOSED, as the machine's context holds it. */
+  private rxClosedNow = false;
   localIp: Ipv4Addr = 0;
   localPort = 0;
   remoteIp: Ipv4Addr = 0;
@@ -30,9 +40,9 @@ export class Pcb implements TcpPcb, MachineHooks {
   readonly rtx: TimerSlot;
   readonly delack: TimerSlot;
   readonly keep: TimerSlot;
-  /** TIME-WAIT / FIN-WAIT-2 (smoltcp's close timer). */
-  readonly closeTimer: TimerSlot;
-  private closeKind: 'twoMsl' | 'finWait2' = 'twoMsl';
+  /** The current state's deadline: SYN-RECEIVED, FIN-WAIT-2, TIME-WAIT (smoltcp's one timer per state). */
+  readonly stateTimer: TimerSlot;
+  private stateTimerKind: StateTimerKind = 'twoMsl';
   private readonly actor: Actor<TcpMachine>;
   /** App notifications produced by machine actions, run once the state is updated. */
   private pending: (() => void)[] = [];
@@ -47,26 +57,24 @@ export class Pcb implements TcpPcb, MachineHooks {
   backlog = 0;
   acceptsPending = 0;
   private countedInBacklog = false;
-  /** close() was called: data arriving now is answered with RST (lwIP TF_RXCLOSED). */
-  private closedByApp = false;
 
   constructor(
-    readonly layer: TcpLayer,
+    readonly host: TcpHost,
     readonly id: number,
     readonly passive = false,
   ) {
-    this.cfg = layer.cfg;
-    this.sim = layer.sim;
-    this.tcb = new Tcb(layer.cfg);
+    this.cfg = host.cfg;
+    this.sim = host.sim;
+    this.tcb = new Tcb(host.cfg);
     this.rtx = new TimerSlot(this.sim, () => onRtxTimer(this));
     this.delack = new TimerSlot(this.sim, () => onDelayedAck(this));
     this.keep = new TimerSlot(this.sim, () => onKeepalive(this));
-    this.closeTimer = new TimerSlot(this.sim, () => this.fire({ type: this.closeKind === 'twoMsl' ? 'timer.twoMsl' : 'timer.finWait2' }));
+    this.stateTimer = new TimerSlot(this.sim, () => this.onStateTimer());
     this.actor = createActor(tcpMachine, {
       clock: this.sim.clock,
       input: { hooks: this, passive },
     });
-    this.actor.subscribe((snap) => this.sync(snap.value as TcpStateName));
+    this.actor.subscribe((snap) => this.sync(snap.value as TcpStateName, snap.context.rxClosed));
     this.actor.start();
   }
 
@@ -76,16 +84,25 @@ export class Pcb implements TcpPcb, MachineHooks {
 
   set keepAlive(on: boolean) {
     this._keepAlive = on;
-    if (on && (this.state === 'ESTABLISHED' || this.state === 'CLOSE-WAIT')) armKeepalive(this);
+    if (on && this.is(KEEPALIVE)) armKeepalive(this);
     if (!on) this.keep.disarm();
   }
 
   get rcvQueued(): number {
-    return this.tcb.rcvQueued;
+    return this.tcb.rcv_queued;
+  }
+
+  /** close() was called: data arriving now is answered with RST (lwIP TF_RXCLOSED). */
+  get rxClosed(): boolean {
+    return this.rxClosedNow;
+  }
+
+  is(tags: number): boolean {
+    return (this.tags & tags) !== 0;
   }
 
   count(key: string, by = 1): void {
-    this.layer.count(key, by);
+    this.host.count(key, by);
   }
 
   /** Sends an event to the connection's machine. */
@@ -100,15 +117,18 @@ export class Pcb implements TcpPcb, MachineHooks {
     this.quiet = false;
   }
 
-  private sync(to: TcpStateName): void {
+  private sync(to: TcpStateName, rxClosed: boolean): void {
+    this.rxClosedNow = rxClosed;
     if (to !== this.state) {
       const from = this.state;
+      const before = this.tags;
       this.state = to;
+      this.tags = STATE_TAGS[to];
       if (!this.quiet) {
-        if (this.sim.trace.wants('tcp')) this.sim.trace.emit(this.layer.device, 'tcp', 'state', { pcb: this.id, from, to });
+        if (this.sim.trace.wants('tcp')) this.sim.trace.emit(this.host.device, 'tcp', 'state', { pcb: this.id, from, to });
         this.events.onState?.(from, to);
       }
-      if (to === 'ESTABLISHED' && this._keepAlive) armKeepalive(this);
+      if (this._keepAlive && this.is(KEEPALIVE) && !(before & KEEPALIVE)) armKeepalive(this);
     }
     while (this.pending.length) this.pending.shift()!();
   }
@@ -118,10 +138,10 @@ export class Pcb implements TcpPcb, MachineHooks {
   bind(ip: Ipv4Addr, port: number): 'ok' | 'in-use' {
     if (this.freed || this.bound) return 'in-use';
     if (port === 0) {
-      const p = this.layer.ephemeralPort();
+      const p = this.host.ephemeralPort();
       if (p === undefined) return 'in-use';
       port = p;
-    } else if (this.layer.portInUse(ip, port, this)) {
+    } else if (this.host.portInUse(ip, port, this)) {
       return 'in-use';
     }
     this.localIp = ip >>> 0;
@@ -134,13 +154,13 @@ export class Pcb implements TcpPcb, MachineHooks {
     if (this.freed || this.state !== 'CLOSED') return;
     if (!this.bound && this.bind(0, 0) !== 'ok') return;
     this.backlog = backlog > 0 ? backlog : 1;
-    this.layer.addListener(this);
+    this.host.addListener(this);
     this.fire({ type: 'app.listen' });
   }
 
   connect(ip: Ipv4Addr, port: number): 'ok' | 'no-route' {
     if (this.freed || this.state !== 'CLOSED') return 'ok';
-    const ipl = this.layer.ip;
+    const ipl = this.host.ip;
     const src = ipl.sourceFor ? ipl.sourceFor(ip) : ipl.address();
     if (!ipl.isUp() || !src) return 'no-route';
     if (!this.bound && this.bind(0, 0) !== 'ok') return 'no-route';
@@ -149,33 +169,26 @@ export class Pcb implements TcpPcb, MachineHooks {
     this.remotePort = port;
     const t = this.tcb;
     t.mss = Math.min(this.cfg.mss, ipl.mtu - 40);
-    t.iss = this.layer.newIss();
+    t.iss = this.host.newIss();
     t.snd_una = t.snd_nxt = t.snd_max = t.iss;
-    t.sndBufSeq = (t.iss + 1) >>> 0;
+    t.snd_lbb = (t.iss + 1) >>> 0;
     t.rcv_ann_wnd = t.rcv_wnd;
-    this.layer.addConnection(this);
+    this.host.addConnection(this);
     this.fire({ type: 'app.connect' });
     return 'ok';
   }
 
   sndBufAvailable(): number {
-    if (!this.writable()) return 0;
-    return Math.max(0, this.cfg.sndBuf - this.tcb.unsent_unacked.length);
-  }
-
-  private writable(): boolean {
-    const st = this.state;
-    return (
-      !this.freed &&
-      !this.tcb.finQueued &&
-      (st === 'ESTABLISHED' || st === 'CLOSE-WAIT' || st === 'SYN-SENT' || st === 'SYN-RECEIVED')
-    );
+    if (this.freed || this.tcb.flags & TF_FIN || !this.is(WRITABLE)) return 0;
+    return Math.max(0, this.cfg.sndBuf - this.tcb.snd_queue.length);
   }
 
   write(data: Uint8Array): number {
     const n = Math.min(this.sndBufAvailable(), data.length);
     if (n <= 0) return 0;
-    this.tcb.unsent_unacked.push(this.layer.slab.copy(data.subarray(0, n)));
+    const t = this.tcb;
+    t.snd_queue.push(this.host.slab.copy(data.subarray(0, n)));
+    t.snd_lbb = (t.snd_lbb + n) >>> 0;
     return n;
   }
 
@@ -186,37 +199,24 @@ export class Pcb implements TcpPcb, MachineHooks {
   recved(n: number): void {
     const t = this.tcb;
     if (this.freed || n <= 0) return;
-    n = Math.min(n, t.rcvQueued);
-    t.rcvQueued -= n;
+    n = Math.min(n, t.rcv_queued);
+    t.rcv_queued -= n;
     t.rcv_wnd = Math.min(this.cfg.rcvWnd, t.rcv_wnd + n);
     const grew = updateRcvAnnWnd(this);
     // lwIP TCP_WND_UPDATE_THRESHOLD: min(TCP_WND / 4, 4 * MSS).
     if (grew >= Math.min(this.cfg.rcvWnd >> 2, 4 * this.cfg.mss)) {
-      t.ackNow = true;
+      t.flags |= TF_ACK_NOW;
       tcpOutput(this);
     }
   }
 
-  rxClosed(): boolean {
-    return this.closedByApp;
-  }
-
   close(opts?: { unreadBytes?: number }): void {
     if (this.freed) return;
-    this.closedByApp = true;
-    const unread = opts?.unreadBytes ?? this.tcb.rcvQueued;
-    const st = this.state;
-    if (this.cfg.rstOnCloseWithUnread && unread > 0 && (st === 'ESTABLISHED' || st === 'CLOSE-WAIT')) {
-      this.events = {};
-      this.abort();
-      return;
-    }
+    const unread = opts?.unreadBytes ?? this.tcb.rcv_queued;
     this.events = {};
-    if (st === 'CLOSED') {
-      this.release();
-      return;
-    }
-    this.fire({ type: 'app.close' });
+    // A connection the application closed never holds a listener's backlog slot.
+    this.leaveBacklog();
+    this.fire({ type: 'app.close', reset: this.cfg.rstOnCloseWithUnread && unread > 0 });
     tcpOutput(this);
   }
 
@@ -228,7 +228,6 @@ export class Pcb implements TcpPcb, MachineHooks {
 
   abort(): void {
     if (this.freed) return;
-    if (this.state === 'CLOSED') return this.release();
     this.fire({ type: 'app.abort' });
   }
 
@@ -247,12 +246,37 @@ export class Pcb implements TcpPcb, MachineHooks {
     sendSynAndArm(this, true);
   }
 
-  sendAck(): void {
-    this.tcb.ackNow = true;
+  resendSynAck(): void {
+    retransmitSyn(this, true);
+  }
+
+  takeSyn(a: Arrival): void {
+    takeSyn(this, a);
+  }
+
+  takeSynAck(a: Arrival): void {
+    takeSynAck(this, a);
+  }
+
+  takeHandshakeAck(a: Arrival): void {
+    takeHandshakeAck(this, a);
+  }
+
+  ackNow(): void {
+    this.tcb.flags |= TF_ACK_NOW;
+  }
+
+  refuseSegment(a: Arrival): void {
+    this.count('rxOutOfWindow');
+    if (!(a.seg.flags & TCP_RST)) this.tcb.flags |= TF_ACK_NOW;
+  }
+
+  replyRst(a: Arrival): void {
+    replyRst(this.host, a);
   }
 
   queueFin(): void {
-    this.tcb.finQueued = true;
+    this.tcb.flags |= TF_FIN;
   }
 
   sendRst(): void {
@@ -287,21 +311,38 @@ export class Pcb implements TcpPcb, MachineHooks {
     this.tcb.persist_backoff = 0;
   }
 
-  startCloseTimer(kind: 'twoMsl' | 'finWait2'): void {
-    this.closeKind = kind;
-    this.closeTimer.disarm();
-    this.closeTimer.arm(this.sim.now + (kind === 'twoMsl' ? 2 * this.cfg.msl : this.cfg.finWait2TimeoutUs));
+  startStateTimer(kind: StateTimerKind): void {
+    const cfg = this.cfg;
+    this.stateTimerKind = kind;
+    this.stateTimer.disarm();
+    if (kind === 'twoMsl') this.stateTimer.arm(this.sim.now + 2 * cfg.msl);
+    else if (kind === 'finWait2') this.stateTimer.arm(this.sim.now + cfg.finWait2TimeoutUs);
+    else if (cfg.synRcvdTimeoutUs > 0) this.stateTimer.arm(idleDeadline(this, cfg.synRcvdTimeoutUs));
+  }
+
+  stopStateTimer(): void {
+    this.stateTimer.disarm();
+  }
+
+  private onStateTimer(): void {
+    const kind = this.stateTimerKind;
+    if (kind === 'synRcvd') {
+      // Every segment the peer sends restarts the count (lwIP: pcb->tmr).
+      const due = idleDeadline(this, this.cfg.synRcvdTimeoutUs);
+      if (this.sim.now < due) return this.stateTimer.arm(due);
+    }
+    this.fire({ type: kind === 'twoMsl' ? 'timer.twoMsl' : kind === 'finWait2' ? 'timer.finWait2' : 'timer.synRcvd' });
   }
 
   release(): void {
     if (this.freed) return;
     this.freed = true;
-    this.closeTimer.disarm();
+    this.stateTimer.disarm();
     this.rtx.disarm();
     this.delack.disarm();
     this.keep.disarm();
     this.leaveBacklog();
-    this.layer.remove(this);
+    this.host.remove(this);
   }
 
   /** Connection lost for `reason` (timers): CLOSED, error reported. */

@@ -3,11 +3,6 @@
  * unsigned 32-bit numbers; comparisons use the signed 32-bit difference.
  */
 
-/** a + n mod 2^32. */
-export function seqAdd(a: number, n: number): number {
-  return (a + n) >>> 0;
-}
-
 /** Signed distance a - b (negative when a is before b). */
 export function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
@@ -27,11 +22,6 @@ export function seqGt(a: number, b: number): boolean {
 
 export function seqGe(a: number, b: number): boolean {
   return ((a - b) | 0) >= 0;
-}
-
-/** lo <= x <= hi (mod 2^32). */
-export function seqBetween(x: number, lo: number, hi: number): boolean {
-  return ((x - lo) | 0) >= 0 && ((hi - x) | 0) >= 0;
 }
 
 export function seqMax(a: number, b: number): number {

@@ -1,17 +1,28 @@
 /**
- * The transmission control block: RFC 9293 / lwIP field names, so anyone who
- * knows either can read input.ts and output.ts. Plain data plus two small
- * buffers; all behaviour lives in input.ts / output.ts / timers.ts.
+ * The transmission control block: RFC 9293 / lwIP field names (snake_case,
+ * as in both), so anyone who knows either can read input.ts and output.ts.
+ * Plain data plus the send queue; all behaviour lives in input.ts /
+ * output.ts / timers.ts / expire.ts.
  */
 import type { TcpConfig } from './api';
 import { initialCwnd } from './config';
 
+/** lwIP TF_ACK_DELAY: one segment arrived whose ACK waits for the delayed-ACK timer. */
+export const TF_ACK_DELAY = 0x01;
+/** lwIP TF_ACK_NOW: send an ACK with the next output (a pure ACK if no data goes out). */
+export const TF_ACK_NOW = 0x02;
+/** lwIP TF_INFR: in fast recovery (RFC 6582 NewReno), until SND.UNA passes `recover`. */
+export const TF_INFR = 0x04;
+/** lwIP TF_FIN: the application closed its side; our FIN follows the send queue. */
+export const TF_FIN = 0x20;
+
 /**
- * The send buffer: bytes the application wrote that are not yet acknowledged
- * (lwIP's `unacked` + `unsent`, kept as bytes and cut into segments at output
- * time). Byte 0 is sequence number `Tcb.sndBufSeq`.
+ * The send queue: bytes the application wrote that are not yet acknowledged.
+ * lwIP keeps them as two segment lists (`unacked`, then `unsent`); here they are
+ * one run of bytes, cut into segments at output time: the first
+ * `snd_nxt - start` bytes are in flight (unacked), the rest unsent.
  */
-export class SendBuffer {
+export class SendQueue {
   private chunks: Uint8Array[] = [];
   private head = 0; // consumed bytes of chunks[0]
   length = 0;
@@ -76,8 +87,8 @@ export class Tcb {
   snd_wnd_max = 0;
   snd_wl1 = 0;
   snd_wl2 = 0;
-  /** Sequence number of the first byte in `unsent/unacked` (the send buffer). */
-  sndBufSeq = 0;
+  /** lwIP snd_lbb: sequence number of the next byte to be buffered (the end of `snd_queue`; our FIN's seq). */
+  snd_lbb = 0;
   /** Effective send MSS (min of ours and the peer's option, 536 without one). */
   mss: number;
 
@@ -95,41 +106,37 @@ export class Tcb {
   ssthresh: number;
   bytes_acked = 0;
   dupacks = 0;
-  /** NewReno: snd_max when fast recovery began (TF_INFR while inRecovery). */
+  /** RFC 6582 `recover`: snd_max when fast recovery began (TF_INFR). */
   recover = 0;
-  inRecovery = false;
 
   // Retransmission (RFC 6298; lwIP: sa/sv/rto in slow ticks, here rto in µs).
-  /** Sequence number being timed (0 = none; lwIP rttest). */
-  rttest = 0;
-  rttSeq = 0;
-  rttStartUs = 0;
+  /** lwIP rttest: virtual time (µs) the timed segment left; -1 when nothing is being timed. */
+  rttest = -1;
+  /** lwIP rtseq: sequence number of the segment being timed. */
+  rtseq = 0;
   /** Scaled smoothed RTT (lwIP: ticks << 3; Linux mode: µs). */
   sa = 0;
   /** Scaled RTT variance (lwIP: ticks << 2; Linux mode: µs). */
   sv: number;
-  rttSampled = false;
+  /** Linux mode: the first RTT sample has been taken (RFC 6298 §2.2). */
+  rtt_sampled = false;
   /** Current retransmission timeout, µs. */
   rto: number;
   nrtx = 0;
   persist_backoff = 0;
   persist_probe = 0;
   keep_cnt_sent = 0;
-  /** Virtual time of the last segment received (keepalive idle, lwIP tmr). */
-  lastRxUs = 0;
+  /** lwIP tmr: virtual time (µs) the last segment arrived (keepalive idle, SYN-RECEIVED timeout). */
+  tmr = 0;
 
-  // Flags (lwIP TF_*).
-  ackNow = false;
-  ackDelayed = false;
-  /** FIN queued after the send buffer (TF_FIN). */
-  finQueued = false;
-  /** The peer's FIN has been received (in order). */
-  finRcvd = false;
+  /** lwIP TF_* flags (see above). */
+  flags = 0;
 
-  readonly unsent_unacked = new SendBuffer();
+  /** lwIP unacked + unsent, as bytes; byte 0 has sequence number `sndQueueStart`. */
+  readonly snd_queue = new SendQueue();
   ooseq: OoSeg[] = [];
   /** Data delivered to the app and not yet recved(). */
-  rcvQueued = 0;
+  rcv_queued = 0;
 
   constructor(readonly cfg: TcpConfig) {
     this.mss = cfg.mss;
@@ -141,17 +148,8 @@ export class Tcb {
     this.sv = cfg.slowTickUs > 0 ? Math.round(cfg.initialRtoUs / cfg.slowTickUs) : 0;
   }
 
-  /** lwIP's `unacked != NULL || unsent != NULL` as byte counts. */
-  get unacked(): number {
-    return (this.snd_max - this.snd_una) >>> 0;
-  }
-
-  get unsent(): number {
-    return this.unsent_unacked.length - ((this.snd_nxt - this.sndBufSeq) | 0);
-  }
-
-  /** Sequence number of our FIN (valid when finQueued). */
-  get finSeq(): number {
-    return (this.sndBufSeq + this.unsent_unacked.length) >>> 0;
+  /** Sequence number of the first byte of the send queue (the oldest unacknowledged data byte). */
+  get sndQueueStart(): number {
+    return (this.snd_lbb - this.snd_queue.length) >>> 0;
   }
 }
