@@ -149,6 +149,8 @@ function synchronizedInput(pcb: Pcb, a: Arrival): void {
     if (range === 'unsent') return pcb.fire({ type: 'seg.ackUnsent' });
     finAcked = ourFinAcked(t, seg.ack, range);
     if (range !== 'old') ackInput(pcb, seg, range === 'new', payload.length, fin);
+    // lwIP tcp_receive: an old ACK is no duplicate either, and ends a run of them.
+    else t.dupacks = 0;
     if (pcb.freed) return;
   }
   // Seventh and eighth: the segment text and the FIN.
@@ -181,6 +183,9 @@ function ackInput(pcb: Pcb, seg: TcpRepr, isNew: boolean, dataLen: number, fin: 
   if (isNew) return newAck(pcb, ack);
   const outstanding = t.snd_max !== t.snd_una;
   if (dataLen === 0 && !fin && outstanding && ((ack + seg.window) >>> 0) === rightEdgeBefore) dupAck(pcb);
+  // lwIP tcp_receive: an ACK at SND.UNA that is not a duplicate (data, a window change,
+  // nothing outstanding) ends a run of duplicates: only consecutive ones trigger fast retransmit.
+  else t.dupacks = 0;
 }
 
 function dupAck(pcb: Pcb): void {

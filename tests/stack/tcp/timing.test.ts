@@ -73,6 +73,50 @@ describe('retransmission timing (ESP32)', () => {
   });
 });
 
+describe('duplicate ACKs (lwIP tcp_receive)', () => {
+  /** ESTABLISHED with 4 segments in flight after the first ACK; returns the ACK number at SND.UNA. */
+  function inFlight() {
+    const c = established();
+    c.pcb.write(data(5760));
+    c.pcb.output();
+    c.out();
+    c.feed({ ack: c.iss + 1441, window: 5760 });
+    c.out();
+    return { c, una: c.iss + 1441 };
+  }
+  const rtx = (out: { seq: number; len: number }[], c: { iss: number }) => out.filter((s) => s.seq - c.iss === 1441 && s.len > 0);
+
+  test('ESTABLISHED 2 duplicate ACKs, a window update at SND.UNA, 2 more → no fast retransmit; a third → fast retransmit', () => {
+    const { c, una } = inFlight();
+    const out = [c.feed({ ack: una }), c.feed({ ack: una }), c.feed({ ack: una, window: 5000 }), c.feed({ ack: una, window: 5000 }), c.feed({ ack: una, window: 5000 })].flat();
+    expect(rtx(out, c)).toEqual([]);
+    expect(c.tap.tcp.counters.rtxFast).toBeUndefined();
+    expect(rtx(c.feed({ ack: una, window: 5000 }), c)).toEqual([expect.objectContaining({ len: 1440 })]);
+    expect(c.tap.tcp.counters.rtxFast).toBe(1);
+  });
+
+  test('ESTABLISHED 2 duplicate ACKs, a data segment at SND.UNA, 2 more → no fast retransmit', () => {
+    const { c, una } = inFlight();
+    c.feed({ ack: una });
+    c.feed({ ack: una });
+    c.feed({ ack: una, payload: data(10) });
+    c.rseq += 10;
+    const out = [c.feed({ ack: una }), c.feed({ ack: una })].flat();
+    expect(rtx(out, c)).toEqual([]);
+    expect(c.tap.tcp.counters.rtxFast).toBeUndefined();
+  });
+
+  test('ESTABLISHED 2 duplicate ACKs, an old ACK, 2 more → no fast retransmit', () => {
+    const { c, una } = inFlight();
+    c.feed({ ack: una });
+    c.feed({ ack: una });
+    c.feed({ ack: una - 1000 });
+    c.feed({ ack: una });
+    c.feed({ ack: una });
+    expect(c.tap.tcp.counters.rtxFast).toBeUndefined();
+  });
+});
+
 describe('TIME-WAIT and SO_REUSEADDR', () => {
   test('TIME-WAIT holding port 80 → bind in-use without reuseAddr, ok with it, ok after 120 s', () => {
     const c = timeWait();
