@@ -147,7 +147,9 @@ export class TcpSock implements SockBase {
       const fd = this.host.adopt(next);
       if (fd === undefined) {
         if (p.acceptFullDrops) {
+          // lwIP netconn_accept: the backlog slot is given back before alloc_socket fails.
           this.acceptQ.shift();
+          next.pcb?.accepted?.();
           next.close();
         }
         cb(fail(p, p.tooManySockets));

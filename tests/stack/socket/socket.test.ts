@@ -138,6 +138,24 @@ describe('accept', () => {
     expect(second.result?.ok).toBe(true);
   });
 
+  test('ESP32 accept with a full socket table: ENFILE 23 drops the connection, and its backlog slot is free for the next client', () => {
+    const w = world();
+    const l = server(w, w.esp, 10000); // backlog 1
+    for (let i = 0; i < 9; i++) tcpSocket(w.esp.sock);
+    const to = { ip: w.esp.ipText, port: 10000 };
+    const c1 = tcpSocket(w.pc.sock);
+    runUntil(w.sim, call(w.sim, (cb) => w.pc.sock.connect(c1, to, cb)));
+    w.sim.runSync({ for: 10_000 });
+    const a = call(w.sim, (cb) => w.esp.sock.accept(l, cb));
+    expect(a.errno()).toBe(23);
+    // The dropped connection is closing (FIN sent) but holds no backlog slot: the next client completes.
+    const eof = call<Uint8Array>(w.sim, (cb) => w.pc.sock.recv(c1, 10, 0, cb));
+    const second = call(w.sim, (cb) => w.pc.sock.connect(tcpSocket(w.pc.sock), to, cb));
+    w.sim.runSync({ for: 1_000_000 });
+    expect(eof.result).toEqual({ ok: true, value: new Uint8Array(0) });
+    expect(second.result).toEqual({ ok: true, value: undefined });
+  });
+
   test('accept with a timeout and nobody connecting: ESP32 ETIMEDOUT; non-blocking EAGAIN', () => {
     const w = world();
     const l = server(w, w.esp, 80);
