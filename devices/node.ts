@@ -8,7 +8,8 @@ import type { Simulator } from '../sim/simulator';
 import type { NetStack } from '../stack/netstack';
 import type { SocketApi } from '../stack/socket/api';
 import type { TcpLayerApi } from '../stack/tcp/api';
-import { boardCounters, buildTransport, resolveName, type PersonalityKind, type Transport } from '../stack/transport';
+import type { Personality } from '../stack/personality';
+import { boardCounters, buildTransport, resolveName, type Transport } from '../stack/transport';
 import { Rtc } from './clock';
 import { Console, Stdin } from './console';
 import type { BoardApi, WlanApi } from './contracts';
@@ -22,7 +23,7 @@ export abstract class NetNode {
     readonly sim: Simulator,
     readonly id: string,
     readonly net: NetStack,
-    personality: PersonalityKind,
+    personality: Personality,
   ) {
     this.transport = buildTransport(sim, id, net, personality);
   }
@@ -61,7 +62,7 @@ export abstract class Board extends NetNode implements BoardApi {
   /** Powered on (between powerOn() and powerOff()). */
   powered = false;
 
-  protected constructor(sim: Simulator, id: string, net: NetStack, personality: PersonalityKind) {
+  protected constructor(sim: Simulator, id: string, net: NetStack, personality: Personality) {
     super(sim, id, net, personality);
     this.console = new Console(sim, id);
     this.stdin = new Stdin(sim, id);

@@ -1,34 +1,25 @@
 /**
  * Builds a device's transport layers (TCP + the BSD socket table) on top of its
- * NetStack, for a personality: 'esp32' (lwIP numbers and timers) or 'linux'
- * (PCs and internet hosts). Shared by every board kind.
+ * NetStack, for a personality (stack/personality: ESP32 with lwIP numbers and
+ * timers, or Linux for PCs and internet hosts). Shared by every board kind.
  */
 import type { Simulator } from '../sim/simulator';
 import type { NetStack } from './netstack';
-import { ESP32_PERSONALITY, LINUX_PERSONALITY } from './personality';
+import type { Personality } from './personality';
 import { SocketLayer } from './socket';
-import { ESP32_TCP, LINUX_TCP, TcpLayer } from './tcp';
+import { TcpLayer } from './tcp';
 import type { TcpLayerApi } from './tcp/api';
 import { ipToString, parseIp } from './wire/types';
 import type { NetDevice } from './link';
-
-export type PersonalityKind = 'esp32' | 'linux';
 
 export interface Transport {
   tcp: TcpLayer;
   sockets: SocketLayer;
 }
 
-export function buildTransport(sim: Simulator, device: string, net: NetStack, kind: PersonalityKind): Transport {
-  const tcp = new TcpLayer(net.ip, kind === 'esp32' ? ESP32_TCP : LINUX_TCP);
-  const sockets = new SocketLayer({
-    sim,
-    device,
-    ip: net.ip,
-    tcp,
-    udp: net.udp,
-    personality: kind === 'esp32' ? ESP32_PERSONALITY : LINUX_PERSONALITY,
-  });
+export function buildTransport(sim: Simulator, device: string, net: NetStack, personality: Personality): Transport {
+  const tcp = new TcpLayer(net.ip, personality.tcp);
+  const sockets = new SocketLayer({ sim, device, ip: net.ip, tcp, udp: net.udp, personality });
   return { tcp, sockets };
 }
 

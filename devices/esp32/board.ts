@@ -14,6 +14,7 @@ import { Nic } from '../nic';
 import { Board } from '../node';
 import { macBytes, StaWlan } from './wlan-sta';
 import { SoftApWlan } from './wlan-ap';
+import { ESP32_PERSONALITY } from '../../stack/personality';
 
 export const STA_IF = 0;
 export const AP_IF = 1;
@@ -46,7 +47,7 @@ export class Esp32Board extends Board {
   readonly labNetwork: { ssid: string; password: string } | undefined;
 
   constructor(private readonly opts: Esp32Options) {
-    super(opts.sim, opts.id, new NetStack(opts.sim, { device: opts.id, hostname: opts.hostname ?? ESP32_HOSTNAME }), 'esp32');
+    super(opts.sim, opts.id, new NetStack(opts.sim, { device: opts.id, hostname: opts.hostname ?? ESP32_HOSTNAME }), ESP32_PERSONALITY);
     this.labNetwork = opts.labNetwork;
     this.staNic = new Nic(opts.id, deviceMac('esp32', opts.id), 'st1');
     this.apNic = new Nic(opts.id, deviceMac('esp32', opts.id, 1), 'ap1');

@@ -16,6 +16,7 @@ import { POOL_NTP } from './ntp';
 import type { WorldClock } from '../clock';
 import { Console } from '../console';
 import type { InternetHostSpec } from './spec';
+import { LINUX_PERSONALITY } from '../../stack/personality';
 
 export type { InternetHostSpec, InternetService } from './spec';
 
@@ -39,7 +40,7 @@ export class InternetHost extends NetNode {
     readonly clock: WorldClock = router.clock,
     record: ServiceRecord = {},
   ) {
-    super(sim, spec.name, new NetStack(sim, { device: spec.name, hostname: spec.name }), 'linux');
+    super(sim, spec.name, new NetStack(sim, { device: spec.name, hostname: spec.name }), LINUX_PERSONALITY);
     const ip = parseIp(spec.ip);
     if (ip === undefined) throw new Error(`internet host "${spec.name}": bad ip "${spec.ip}"`);
     this.ip = ip;

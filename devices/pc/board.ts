@@ -12,6 +12,7 @@ import { deviceMac } from '../medium/mac';
 import { Nic } from '../nic';
 import { Board } from '../node';
 import { macBytes } from '../esp32/wlan-sta';
+import { LINUX_PERSONALITY } from '../../stack/personality';
 
 /** A PC's kernel call costs little next to an ESP32's. */
 export const PC_SYSCALL_COST_US = 2;
@@ -41,7 +42,7 @@ export class PcBoard extends Board {
   private joinTimer: number | undefined;
 
   constructor(private readonly opts: PcOptions) {
-    super(opts.sim, opts.id, new NetStack(opts.sim, { device: opts.id, hostname: opts.id }), 'linux');
+    super(opts.sim, opts.id, new NetStack(opts.sim, { device: opts.id, hostname: opts.id }), LINUX_PERSONALITY);
     this.nic = new Nic(opts.id, deviceMac('pc', opts.id), 'wlan0');
     this.iface = this.net.addInterface(this.nic, 'wlan0');
   }

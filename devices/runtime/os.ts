@@ -106,7 +106,7 @@ export class ScriptOs {
         b.rtc.set(a[0]);
         return answer(ok());
       case 'resolve':
-        return b.resolve(str(a[0]), (ip) => answer(ip ? ok(ip) : fail(pc ? -2 : -202)));
+        return b.resolve(str(a[0]), (ip) => answer(ip ? ok(ip) : fail(s.personality.resolveFailed)));
       case 'hostname':
         return answer(ok(b.id));
       case 'socket.socket':
@@ -129,8 +129,13 @@ export class ScriptOs {
         return s.recv(num(a[0]), num(a[1]), num(a[2]), sockResult<Uint8Array>(answer, (d) => d));
       case 'socket.recvfrom':
         return s.recvfrom(num(a[0]), num(a[1]), num(a[2]), sockResult(answer, (v) => [v.data, v.addr.ip, v.addr.port]));
-      case 'socket.setsockopt':
-        return sockResult(answer)(s.setsockopt(num(a[0]), num(a[1]), num(a[2]), num(a[3])));
+      case 'socket.setsockopt': {
+        const value = a[3] instanceof Uint8Array ? a[3] : num(a[3]);
+        const r = s.setsockopt(num(a[0]), num(a[1]), num(a[2]), value);
+        // The runtime's own console line, as MicroPython's modsocket.c prints it.
+        if (r.ok && r.warning) b.console.write(r.warning + '\n');
+        return sockResult(answer)(r);
+      }
       case 'socket.settimeout':
         return sockResult(answer)(s.settimeout(num(a[0]), a[1] === null || a[1] === undefined ? null : num(a[1])));
       case 'socket.setblocking':
@@ -166,9 +171,8 @@ export class ScriptOs {
     if (!Array.isArray(spec)) return answer(fail(EINVAL));
     const all = spec.map((e) => ({ fd: num((e as SysValue[])[0]), events: num((e as SysValue[])[1]) }));
     const t = a[1] === null || a[1] === undefined ? null : Math.max(0, Math.round(num(a[1])));
-    const esp = this.opts.personality === 'esp32';
-    // ESP32: POLLERR is never reported.
-    const reply = (ready: { fd: number; revents: number }[]) => ready.map((r): SysValue => [r.fd, esp ? r.revents & ~8 : r.revents]);
+    // The socket layer already leaves out what the personality never reports (POLLERR on the ESP32).
+    const reply = (ready: { fd: number; revents: number }[]) => ready.map((r): SysValue => [r.fd, r.revents]);
     const sockets = this.board.sockets;
     const stdin = this.board.stdin;
     const wantsStdin = all.find((e) => e.fd === STDIN_FD && e.events & POLLIN_BIT);

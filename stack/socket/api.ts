@@ -6,6 +6,8 @@
  * numbers of the device's personality. Nothing here ever throws on bad input
  * from a script: it answers { ok: false, errno }.
  */
+import type { Personality } from '../personality';
+
 export type Fd = number;
 
 export interface SockAddr {
@@ -28,7 +30,8 @@ export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
 
 export const MSG_PEEK = 1;
-export const MSG_DONTWAIT = 8; // lwIP/ESP32 value; PC personality maps Linux's 0x40 to this bit
+/** lwIP/ESP32 value, accepted on every personality (Linux's own 0x40 too: Personality.msgDontwait). */
+export const MSG_DONTWAIT = 8;
 
 /** poll/select event bits (MicroPython's values). */
 export const POLLIN = 1;
@@ -38,6 +41,8 @@ export const POLLHUP = 16;
 export const POLLNVAL = 32;
 
 export interface SocketApi {
+  /** The device's personality: its errno numbers, socket options and limits. */
+  readonly personality: Personality;
   socket(af: number, type: number, proto: number): SockResult<Fd>;
   bind(fd: Fd, addr: SockAddr): SockResult;
   listen(fd: Fd, backlog?: number): SockResult;
@@ -51,7 +56,8 @@ export interface SocketApi {
   /** Resolves with b"" at EOF. */
   recv(fd: Fd, max: number, flags: number, cb: SockCallback<Uint8Array>): void;
   recvfrom(fd: Fd, max: number, flags: number, cb: SockCallback<{ data: Uint8Array; addr: SockAddr }>): void;
-  setsockopt(fd: Fd, level: number, opt: number, value: number): SockOptResult;
+  /** `value`: an int, or the option's bytes (SO_LINGER's struct linger). */
+  setsockopt(fd: Fd, level: number, opt: number, value: number | Uint8Array): SockOptResult;
   /** null = blocking forever, 0 = non-blocking, else seconds. */
   settimeout(fd: Fd, seconds: number | null): SockResult;
   setblocking(fd: Fd, flag: boolean): SockResult;

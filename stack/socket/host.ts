@@ -5,7 +5,7 @@
  */
 import type { Simulator } from '../../sim/simulator';
 import type { Counters, IpLayer } from '../contracts';
-import type { ErrnoName, Personality } from '../personality';
+import type { ErrnoName, Personality, SocketFlag } from '../personality';
 import type { TcpLayerApi } from '../tcp/api';
 import type { UdpLayerApi } from '../udp/api';
 import { parseIp, type Ipv4Addr } from '../wire/types';
@@ -56,7 +56,9 @@ export interface SockBase {
   mode: number | null;
   readiness(): number;
   bind(addr: SockAddr): SockResult;
-  setOption(name: 'reuseAddr' | 'broadcast' | 'keepAlive' | 'noDelay', on: boolean): void;
+  setOption(name: SocketFlag, on: boolean): void;
+  /** SO_LINGER: null = off, else seconds (0: close() resets the connection). */
+  setLinger(seconds: number | null): void;
   /** Releases the socket's resources as close() does. */
   close(): void;
   /** Drops the socket without sending anything (power off). */

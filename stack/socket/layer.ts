@@ -6,7 +6,7 @@
  */
 import type { Simulator } from '../../sim/simulator';
 import type { Counters, IpLayer } from '../contracts';
-import { ESP32_SETSOCKOPT_WARNING, type ErrnoName, type Personality } from '../personality';
+import { resolveSockopt, type ErrnoName, type Personality } from '../personality';
 import type { TcpLayerApi } from '../tcp/api';
 import type { UdpLayerApi } from '../udp/api';
 import {
@@ -40,6 +40,12 @@ export interface SocketLayerOptions {
 }
 
 type Sock = TcpSock | UdpSock;
+
+/** An int option value: a number, or a 4-byte int in the host's (little-endian) order. */
+function intValue(v: number | Uint8Array): number | undefined {
+  if (typeof v === 'number') return v;
+  return v.length >= 4 ? new DataView(v.buffer, v.byteOffset, 4).getInt32(0, true) : undefined;
+}
 
 /** errnos not worth a trace record (polling loops would flood the trace). */
 const QUIET = new Set<ErrnoName>(['EAGAIN', 'EINPROGRESS', 'EALREADY']);
@@ -122,7 +128,7 @@ export class SocketLayer implements SocketApi, SockHost {
     const p = this.p;
     if (af !== AF_INET) return this.err(-1, 'socket', fail(p, 'EAFNOSUPPORT'));
     if (type !== SOCK_STREAM && type !== SOCK_DGRAM) {
-      return this.err(-1, 'socket', fail(p, p.name === 'linux' ? 'EPERM' : 'EOPNOTSUPP'));
+      return this.err(-1, 'socket', fail(p, p.unsupportedSocketType));
     }
     const fd = this.allocFd();
     if (fd === undefined) return this.err(-1, 'socket', fail(p, p.tooManySockets));
@@ -160,7 +166,7 @@ export class SocketLayer implements SocketApi, SockHost {
   }
 
   private dontWait(flags: number): boolean {
-    return (flags & (MSG_DONTWAIT | this.p.dontwaitBits)) !== 0;
+    return (flags & (MSG_DONTWAIT | this.p.msgDontwait)) !== 0;
   }
 
   send(fd: Fd, data: Uint8Array, flags: number, cb: SockCallback<number>): void {
@@ -207,27 +213,35 @@ export class SocketLayer implements SocketApi, SockHost {
   }
 
   /**
-   * MicroPython ESP32 switches on the option number alone (any level) and
-   * warns about the rest; Linux matches (level, option) and accepts others.
+   * The personality's option table decides (personality/sockopt.ts): MicroPython
+   * ESP32 switches on the option number alone and warns about the rest; Linux
+   * matches (level, option) and accepts options it does not simulate.
    */
-  setsockopt(fd: Fd, level: number, opt: number, value: number): SockOptResult {
+  setsockopt(fd: Fd, level: number, opt: number, value: number | Uint8Array): SockOptResult {
     const s = this.get(fd);
     if (!s) return this.badf(fd, 'setsockopt');
-    if (!this.p.optionImplemented(level, opt)) return { ok: true, value: undefined, warning: ESP32_SETSOCKOPT_WARNING };
-    const o = this.p.sockopt;
-    const anyLevel = this.p.name === 'esp32';
-    const is = (lvl: number, num: number): boolean => opt === num && (anyLevel || level === lvl);
-    const on = value !== 0;
-    if (is(o.SOL_SOCKET, o.SO_REUSEADDR)) s.setOption('reuseAddr', on);
-    else if (is(o.SOL_SOCKET, o.SO_BROADCAST)) s.setOption('broadcast', on);
-    else if (is(o.SOL_SOCKET, o.SO_KEEPALIVE)) s.setOption('keepAlive', on);
-    else if (is(o.IPPROTO_TCP, o.TCP_NODELAY)) s.setOption('noDelay', on);
-    return OK;
-  }
-
-  /** Whether setsockopt(level, opt) does something on this personality (false → warning printed). */
-  isOptionImplemented(level: number, opt: number): boolean {
-    return this.p.optionImplemented(level, opt);
+    const table = this.p.sockopt;
+    const spec = resolveSockopt(table, level, opt);
+    const effect = spec?.effect ?? { kind: 'unimplemented' };
+    switch (effect.kind) {
+      case 'unimplemented':
+        return table.unknownWarning ? { ok: true, value: undefined, warning: table.unknownWarning } : OK;
+      case 'accepted':
+        return OK;
+      case 'flag': {
+        const v = intValue(value);
+        if (v === undefined) return this.err(fd, 'setsockopt', fail(this.p, 'EINVAL'));
+        s.setOption(effect.flag, v !== 0);
+        return OK;
+      }
+      case 'linger': {
+        // struct linger { int l_onoff; int l_linger; } in the host's (little-endian) byte order.
+        if (!(value instanceof Uint8Array) || value.length < 8) return this.err(fd, 'setsockopt', fail(this.p, 'EINVAL'));
+        const dv = new DataView(value.buffer, value.byteOffset, 8);
+        s.setLinger(dv.getInt32(0, true) !== 0 ? Math.max(0, dv.getInt32(4, true)) : null);
+        return OK;
+      }
+    }
   }
 
   settimeout(fd: Fd, seconds: number | null): SockResult {

@@ -12,6 +12,7 @@ import { parseIp } from '../wire/types';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, type Fd, type SockAddr, type SockCallback, type SockResult } from './api';
 import { fail, failNo, ok, OK, parseBindIp, waitFor, type SockBase, type SockHost } from './host';
 import { planWait, type WaitPlan } from './waits';
+import type { SocketFlag } from '../personality';
 
 export type TcpPhase = 'new' | 'bound' | 'listen' | 'connecting' | 'connected' | 'dead';
 
@@ -37,6 +38,8 @@ export class TcpSock implements SockBase {
   private lastErr = 0;
   readonly acceptQ: TcpSock[] = [];
   private opts = { reuseAddr: false, keepAlive: false, noDelay: false };
+  /** SO_LINGER: null = off (close() finishes in the background), else seconds; 0 = reset on close. */
+  private linger: number | null = null;
 
   constructor(private readonly host: SockHost) {}
 
@@ -103,10 +106,14 @@ export class TcpSock implements SockBase {
     this.host.kick();
   }
 
-  setOption(name: 'reuseAddr' | 'broadcast' | 'keepAlive' | 'noDelay', on: boolean): void {
+  setOption(name: SocketFlag, on: boolean): void {
     if (name === 'broadcast') return;
     this.opts[name] = on;
     if (this.pcb) this.pcb[name] = on;
+  }
+
+  setLinger(seconds: number | null): void {
+    this.linger = seconds;
   }
 
   /** Takes the pending error (any operation may consume it). */
@@ -171,7 +178,7 @@ export class TcpSock implements SockBase {
     if (this.phase === 'dead') {
       const e = this.takePending();
       if (e) return cb(failNo(e));
-      if (!p.reconnectAfterFailure || this.everConnected) return cb(fail(p, p.name === 'linux' ? 'EISCONN' : 'ENOTCONN'));
+      if (!p.reconnectAfterFailure || this.everConnected) return cb(fail(p, p.connectAfterDeath));
       this.attach(this.host.tcp.createPcb());
       this.phase = 'new';
       this.fin = false;
@@ -245,7 +252,7 @@ export class TcpSock implements SockBase {
   recv(max: number, peek: boolean, dontWait: boolean, cb: SockCallback<Uint8Array>): void {
     const p = this.host.p;
     if (this.phase === 'new' || this.phase === 'listen') return cb(fail(p, 'ENOTCONN'));
-    if (this.phase === 'bound' && p.name === 'linux') return cb(fail(p, 'ENOTCONN'));
+    if (this.phase === 'bound' && p.recvBound === 'ENOTCONN') return cb(fail(p, 'ENOTCONN'));
     const plan = planWait(p, this.mode, dontWait);
     const attempt = (): boolean => {
       const r = this.tryRecv(max, peek);
@@ -321,8 +328,7 @@ export class TcpSock implements SockBase {
       case 'new':
         return POLLOUT | POLLHUP;
       case 'bound':
-        // MicroPython marks a bound socket "connected": lwIP reports nothing for it.
-        return p.name === 'esp32' ? 0 : POLLOUT | POLLHUP;
+        return p.boundReadiness;
       case 'listen':
         return this.acceptQ.length > 0 ? POLLIN : 0;
       case 'connecting':
@@ -350,7 +356,9 @@ export class TcpSock implements SockBase {
     this.pcb = undefined;
     if (pcb) {
       pcb.events = {};
-      pcb.close({ unreadBytes: this.rxBytes });
+      // SO_LINGER with a zero timeout: an abortive close (RST, nothing sent is kept), as Linux tcp_close.
+      if (this.linger === 0) pcb.abort();
+      else pcb.close({ unreadBytes: this.rxBytes });
     }
   }
 

@@ -5,6 +5,7 @@
  * counted; recv truncates a datagram to the buffer size and discards the rest.
  */
 import { bump } from '../contracts';
+import type { SocketFlag } from '../personality';
 import type { UdpDatagram } from '../udp/api';
 import { ipToString, IPV4_BROADCAST, parseIp, type Ipv4Addr } from '../wire/types';
 import { POLLIN, POLLOUT, type Fd, type SockAddr, type SockCallback, type SockResult } from './api';
@@ -31,10 +32,13 @@ export class UdpSock implements SockBase {
 
   constructor(private readonly host: SockHost) {}
 
-  setOption(name: 'reuseAddr' | 'broadcast' | 'keepAlive' | 'noDelay', on: boolean): void {
+  setOption(name: SocketFlag, on: boolean): void {
     if (name === 'reuseAddr') this.reuseAddr = on;
     if (name === 'broadcast') this.broadcast = on;
   }
+
+  /** SO_LINGER means nothing for UDP. */
+  setLinger(): void {}
 
   bind(addr: SockAddr): SockResult {
     const p = this.host.p;
@@ -72,7 +76,7 @@ export class UdpSock implements SockBase {
     }
     if (!dst) return cb(fail(p, p.sendUnconnectedUdp));
     // Linux refuses a limited broadcast without SO_BROADCAST; lwIP on the ESP32 does not check.
-    if (p.name === 'linux' && dst.ip === IPV4_BROADCAST && !this.broadcast) return cb(fail(p, 'EACCES'));
+    if (p.broadcastNeedsOption && dst.ip === IPV4_BROADCAST && !this.broadcast) return cb(fail(p, 'EACCES'));
     const b = this.ensureBound();
     if (!b.ok || this.port === undefined) return cb(b.ok ? fail(p, 'EINVAL') : b);
     const r = this.host.udp.sendto(this.port, dst.ip, dst.port, data, this.localIp ? { src: this.localIp } : undefined);

@@ -15,7 +15,6 @@ import { tcpInput, type Demux } from './input';
 import { Pcb } from './pcb';
 import { Slab } from './slab';
 
-export { ESP32_TCP, LINUX_TCP } from './config';
 export { formatSegment } from '../wire/tcp';
 export { Pcb } from './pcb';
 

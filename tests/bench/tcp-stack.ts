@@ -9,6 +9,7 @@
  *   npx ts-node --transpile-only tests/bench/tcp-stack.ts [MB]
  */
 import { performance } from 'node:perf_hooks';
+import { LINUX_PERSONALITY } from '../../stack/personality';
 import { buildTransport } from '../../stack/transport';
 import { WiredSegment } from '../../devices/medium/wired';
 import { Nic } from '../../devices/nic';
@@ -37,7 +38,7 @@ function host(sim: Simulator, seg: WiredSegment, id: string, mac: number, ip: st
   nic.attach(seg);
   const iface = net.addInterface(nic, 'eth0');
   net.configure(iface, { ip: parseIp(ip)!, prefixLen: 24 });
-  const t = buildTransport(sim, id, net, 'linux');
+  const t = buildTransport(sim, id, net, LINUX_PERSONALITY);
   return { net, nic, ...t };
 }
 

@@ -4,7 +4,7 @@
  * (or booted) with the board's heap, claimed with the run's seed, and told
  * its configuration and text when its boot code asks.
  */
-import { ESP32_PERSONALITY } from '../../../stack/personality';
+import { BOARD_PERSONALITY, ESP32_PERSONALITY, scriptSocketConstants } from '../../../stack/personality';
 import { BridgeRuntime } from '../bridge/host';
 import { ERRNO_KEYBOARD_INTERRUPT, type SysValue } from '../contract';
 import type { RuntimeOptions } from '../index';
@@ -51,9 +51,12 @@ export class MicroPythonRuntime extends BridgeRuntime {
       bootWifi: opts.bootWifi ?? null,
       kbi: ERRNO_KEYBOARD_INTERRUPT,
       heapBytes: boot.heapBytes,
-      // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality.ts)
+      // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality)
       // for the socket layer and the VM's own errno module (rewritten at boot by py/_errno.py).
       espErrno: Object.fromEntries(ESP32_PERSONALITY.errnoNames.map((n) => [n, ESP32_PERSONALITY.errno[n]])),
+      // The running personality's OSError texts and socket constants (stack/personality): _oserror.py, _socket.py.
+      errnoText: BOARD_PERSONALITY[opts.personality].errnoText,
+      socket: scriptSocketConstants(BOARD_PERSONALITY[opts.personality]),
     };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }

@@ -5,6 +5,7 @@
  * The same env serves scripts in a worker thread (the default: ./worker.js)
  * and functions run in the main process (./runtime.ts, for tests).
  */
+import { BOARD_PERSONALITY, scriptSocketConstants } from '../../../stack/personality';
 import { ERRNO_KEYBOARD_INTERRUPT, type SysValue } from '../contract';
 
 export class OSError extends Error {
@@ -35,7 +36,8 @@ export interface TsSocket {
   sendto(data: Data, addr: Addr): Promise<number>;
   recv(n: number, flags?: number): Promise<Uint8Array>;
   recvfrom(n: number, flags?: number): Promise<[Uint8Array, Addr]>;
-  setsockopt(level: number, opt: number, value: number): Promise<void>;
+  /** `value`: an int, or the option's packed bytes (SO_LINGER on the PC). */
+  setsockopt(level: number, opt: number, value: number | Uint8Array): Promise<void>;
   settimeout(seconds: number | null): Promise<void>;
   setblocking(flag: boolean): Promise<void>;
   close(): Promise<void>;
@@ -59,8 +61,10 @@ export interface TsEnv {
     AF_INET: 2;
     SOCK_STREAM: 1;
     SOCK_DGRAM: 2;
+    /** The personality's numbers (stack/personality): SOL_SOCKET, SO_REUSEADDR, TCP_NODELAY, MSG_DONTWAIT, ... */
     SOL_SOCKET: number;
     SO_REUSEADDR: number;
+    [name: string]: unknown;
   };
   pin(n: number): {
     value(v?: number): Promise<number>;
@@ -134,7 +138,7 @@ export function makeEnv(sys: Sys, personality: 'esp32' | 'pc'): TsEnv {
   const resolve = async (host: string): Promise<string> =>
     /^\d+\.\d+\.\d+\.\d+$/.test(host) || host === '' ? host || '0.0.0.0' : ((await sys('resolve', host)) as string);
   {
-    const pc = personality === 'pc';
+    const consts = scriptSocketConstants(BOARD_PERSONALITY[personality]);
     const MASK = 2 ** 30;
     return {
       print: async (...args) => void (await sys('write', args.map(fmt).join(' ') + '\n')),
@@ -153,11 +157,12 @@ export function makeEnv(sys: Sys, personality: 'esp32' | 'pc'): TsEnv {
         socket: async (af = 2, type = 1, proto = 0) => socketObj((await sys('socket.socket', af, type, proto)) as number),
         getaddrinfo: async (host, port) => [[2, 1, 0, host, [await resolve(host), port]]],
         poll: async (entries, timeoutMs) => (await sys('socket.poll', entries, timeoutMs === null ? null : timeoutMs * 1000)) as [number, number][],
+        ...consts,
         AF_INET: 2,
         SOCK_STREAM: 1,
         SOCK_DGRAM: 2,
-        SOL_SOCKET: pc ? 1 : 0xfff,
-        SO_REUSEADDR: pc ? 2 : 4,
+        SOL_SOCKET: consts.SOL_SOCKET,
+        SO_REUSEADDR: consts.SO_REUSEADDR,
       },
       pin: (n) => ({
         value: async (v) => (v === undefined ? ((await sys('pin.read', n)) as number) : (await sys('pin.write', n, v ? 1 : 0), v ? 1 : 0)),

@@ -1,12 +1,12 @@
-/** The TCP/UDP implementations the socket tests run over: the real cores, configured per personality. */
+/** The TCP/UDP implementations the socket tests run over: the real cores, configured by the personality. */
 import type { Simulator } from '../../../sim/simulator';
-import { ESP32_TCP, LINUX_TCP, TcpLayer } from '../../../stack/tcp/index';
+import { TcpLayer } from '../../../stack/tcp/index';
 import { UdpLayer } from '../../../stack/udp/udp';
 import type { FakeLan, StackFactory } from './harness';
 
 export function stacks(_sim: Simulator, _lan: FakeLan): StackFactory {
   return {
-    tcp: (ip, p) => new TcpLayer(ip, p.name === 'esp32' ? ESP32_TCP : LINUX_TCP),
+    tcp: (ip, p) => new TcpLayer(ip, p.tcp),
     udp: (ip) => new UdpLayer(ip),
   };
 }

@@ -4,17 +4,9 @@ import builtins
 
 _BaseOSError = builtins.OSError
 
-# Linux strerror texts for the PC personality (CPython prints "[Errno n] text").
-LINUX_STRERROR = {1: 'Operation not permitted', 2: 'No such file or directory', 4: 'Interrupted system call',
-                  9: 'Bad file descriptor', 11: 'Resource temporarily unavailable', 13: 'Permission denied',
-                  22: 'Invalid argument', 23: 'Too many open files in system', 24: 'Too many open files',
-                  32: 'Broken pipe', 98: 'Address already in use', 99: 'Cannot assign requested address',
-                  101: 'Network is unreachable', 103: 'Software caused connection abort',
-                  104: 'Connection reset by peer', 106: 'Transport endpoint is already connected',
-                  107: 'Transport endpoint is not connected', 110: 'Connection timed out',
-                  111: 'Connection refused', 113: 'No route to host', 114: 'Operation already in progress',
-                  115: 'Operation now in progress', -2: 'Name or service not known',
-                  -3: 'Temporary failure in name resolution'}
+# OSError texts of the PC personality (CPython prints "[Errno n] text"): the host's table
+# (stack/personality), filled in by install().
+ERRNO_TEXT = {}
 
 
 class _LinuxOSError(_BaseOSError):
@@ -23,7 +15,7 @@ class _LinuxOSError(_BaseOSError):
         a = self.args
         if len(a) == 1 and isinstance(a[0], int):
             n = a[0]
-            t = LINUX_STRERROR.get(n)
+            t = ERRNO_TEXT.get(n)
             return '[Errno %d] %s' % (n, t) if t else '[Errno %d] Unknown error %d' % (n, n)
         if len(a) == 1:
             return str(a[0])
@@ -34,6 +26,8 @@ def install(g, pc):
     # The ESP32's own OSError is the builtin one: the VM's errno tables carry the board's numbers
     # (_errno.py), so it prints "[Errno 104] ECONNRESET" as the board does.
     OSError = _LinuxOSError if pc else _BaseOSError
+    for k, v in g['CFG']['errnoText'].items():
+        ERRNO_TEXT[int(k)] = v
 
     class BlockingIOError(OSError): pass
     class ConnectionError(OSError): pass
@@ -61,5 +55,5 @@ def install(g, pc):
                  ('BrokenPipeError', BrokenPipeError), ('ConnectionAbortedError', ConnectionAbortedError),
                  ('ConnectionRefusedError', ConnectionRefusedError), ('ConnectionResetError', ConnectionResetError),
                  ('TimeoutError', TimeoutError), ('gaierror', gaierror), ('oserror', oserror),
-                 ('LINUX_STRERROR', LINUX_STRERROR)):
+                 ('ERRNO_TEXT', ERRNO_TEXT)):
         g[k] = v

@@ -1,5 +1,5 @@
 # socket / usocket: ESP32 port semantics (modsocket.c), or CPython-flavoured on the PC personality.
-from _kern import call, callw, callr, oserror, PC, OSError, TimeoutError, gaierror, write
+from _kern import call, callw, callr, oserror, CFG, PC, OSError, TimeoutError, gaierror
 
 AF_INET = 2
 AF_INET6 = 10
@@ -9,28 +9,17 @@ SOCK_RAW = 3
 IPPROTO_IP = 0
 IPPROTO_TCP = 6
 IPPROTO_UDP = 17
-IP_ADD_MEMBERSHIP = 3
 MSG_PEEK = 1
-MSG_DONTWAIT = 8
-TCP_NODELAY = 1
 _EAGAIN = 11  # on both personalities
 _CHUNK = 2048
+# The personality's option numbers (SOL_SOCKET, SO_REUSEADDR, ..., MSG_DONTWAIT) from the host
+# (stack/personality): the socket layer reads them with the same table, so nothing is translated here.
+for _k, _v in CFG['socket'].items():
+    globals()[_k] = _v
+del _k, _v
 if PC:
-    SOL_SOCKET = 1
-    SO_REUSEADDR = 2
-    SO_BROADCAST = 6
-    SO_KEEPALIVE = 9
-    MSG_DONTWAIT = 0x40
     error = OSError
     timeout = TimeoutError
-    # Linux option numbers -> lwIP-style numbers the socket layer understands.
-    _OPTS = {(1, 2): (0xfff, 4), (1, 6): (0xfff, 0x20), (1, 9): (0xfff, 8), (6, 1): (6, 1)}
-else:
-    SOL_SOCKET = 0xfff
-    SO_REUSEADDR = 4
-    SO_BROADCAST = 0x20
-    SO_KEEPALIVE = 8
-    _IMPL = (SO_REUSEADDR, SO_BROADCAST, TCP_NODELAY, IP_ADD_MEMBERSHIP)
 
 
 def _isip(h):
@@ -62,12 +51,6 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
 
 def _addr(a):
     return _resolve(a[0]), a[1]
-
-
-def _flags(f):
-    if PC and f & 0x40:
-        f = (f & ~0x40) | 8
-    return f
 
 
 class socket:
@@ -152,7 +135,7 @@ class socket:
 
     def send(self, data, flags=0):
         try:
-            return callw('socket.send', self._data(data), self._fd, _flags(flags))
+            return callw('socket.send', self._data(data), self._fd, flags)
         except OSError as e:
             raise self._err(e)
 
@@ -175,32 +158,29 @@ class socket:
             flags = flags_or_addr
         ip, port = _addr(addr)
         try:
-            return callw('socket.sendto', self._data(data), self._fd, _flags(flags), ip, port)
+            return callw('socket.sendto', self._data(data), self._fd, flags, ip, port)
         except OSError as e:
             raise self._err(e)
 
     def recv(self, n, flags=0):
         try:
-            return callr('socket.recv', n, self._fd, n, _flags(flags))[0]
+            return callr('socket.recv', n, self._fd, n, flags)[0]
         except OSError as e:
             raise self._err(e)
 
     def recvfrom(self, n, flags=0):
         try:
-            data, extra = callr('socket.recvfrom', n, self._fd, n, _flags(flags))
+            data, extra = callr('socket.recvfrom', n, self._fd, n, flags)
         except OSError as e:
             raise self._err(e)
         return data, (extra[1], extra[2])
 
     def setsockopt(self, level, opt, value):
-        if PC:
-            level, opt = _OPTS.get((level, opt), (level, opt))
-        elif opt not in _IMPL:
-            write('Warning: lwip.setsockopt() option not implemented\n')
-            return
-        if not isinstance(value, int):
-            value = 1 if value else 0
-        call('socket.setsockopt', self._fd, level, opt, value)
+        # The socket layer knows the personality's options (and prints the ESP32's warning).
+        if isinstance(value, (bytes, bytearray)):
+            callw('socket.setsockopt', value, self._fd, level, opt)
+        else:
+            call('socket.setsockopt', self._fd, level, opt, value if isinstance(value, int) else (1 if value else 0))
 
     def settimeout(self, t):
         self._to = t

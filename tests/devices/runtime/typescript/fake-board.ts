@@ -1,16 +1,21 @@
 /**
  * A small in-memory board for script tests: console, stdin, GPIO, a WLAN stub
  * and a loopback-ish TCP socket layer shared by the boards of one FakeNet
- * (instant delivery after 100 µs, RST when closing with unread data, ESP32
- * or Linux errno). Good enough for the OS and runtimes; not the real stack.
+ * (instant delivery after 100 µs, RST when closing with unread data). Its
+ * numbers (errno, socket options and their warnings) are the production
+ * personality's. Good enough for the OS and runtimes; not the real stack.
  */
 import { Simulator } from '../../../../sim/simulator';
 import { Console } from '../../../../devices/console';
 import type { BoardApi, GpioApi, IfConfig, StdinApi, WlanApi } from '../../../../devices/contracts';
-import type { Fd, SockAddr, SockCallback, SockResult, SocketApi } from '../../../../stack/socket/api';
+import { BOARD_PERSONALITY, resolveSockopt, type Personality } from '../../../../stack/personality';
+import type { Fd, SockAddr, SockCallback, SockOptResult, SockResult, SocketApi } from '../../../../stack/socket/api';
 
-const ESP = { EAGAIN: 11, EBADF: 9, ENFILE: 23, ECONNRESET: 104, EADDRINUSE: 112, ETIMEDOUT: 116, ENOTCONN: 128, REFUSED: 104 };
-const LNX = { EAGAIN: 11, EBADF: 9, ENFILE: 23, ECONNRESET: 104, EADDRINUSE: 98, ETIMEDOUT: 110, ENOTCONN: 107, REFUSED: 111 };
+/** The errno numbers the fake answers with, from the board's production personality. */
+function errnos(p: Personality) {
+  const e = p.errno;
+  return { EAGAIN: e.EAGAIN, EBADF: e.EBADF, ENFILE: e.ENFILE, ECONNRESET: e.ECONNRESET, EADDRINUSE: e.EADDRINUSE, ETIMEDOUT: e.ETIMEDOUT, ENOTCONN: e.ENOTCONN, REFUSED: e[p.tcpErrors.refused] };
+}
 
 interface Sock {
   fd: Fd;
@@ -120,7 +125,7 @@ class FakeWlan implements WlanApi {
 }
 
 export class FakeBoard implements BoardApi {
-  readonly sockets: SocketApi;
+  readonly sockets: FakeSockets;
   readonly console: Console;
   readonly stdin = new FakeStdin();
   readonly gpio: FakeGpio;
@@ -138,7 +143,7 @@ export class FakeBoard implements BoardApi {
     this.sim = net.sim;
     this.console = new Console(this.sim, id);
     this.gpio = new FakeGpio(this.sim);
-    this.sockets = new FakeSockets(this, kind === 'esp32' ? ESP : LNX);
+    this.sockets = new FakeSockets(this, BOARD_PERSONALITY[kind]);
     this.wlans = [new FakeWlan('sta', this), new FakeWlan('ap', this)];
     net.boards.set(ip, this);
   }
@@ -167,11 +172,14 @@ class FakeSockets implements SocketApi {
   private nextFd = 54;
   private waiters: Waiter[] = [];
   private ephemeral = 50000;
+  private readonly E: ReturnType<typeof errnos>;
 
   constructor(
     private readonly board: FakeBoard,
-    private readonly E: typeof ESP,
-  ) {}
+    readonly personality: Personality,
+  ) {
+    this.E = errnos(personality);
+  }
 
   private get sim(): Simulator {
     return this.board.sim;
@@ -246,7 +254,7 @@ class FakeSockets implements SocketApi {
     if (!s) return cb(this.err(this.E.EBADF));
     this.sim.schedule(300, () => {
       const other = this.board.net.boards.get(addr.ip);
-      const sockets = other?.sockets as FakeSockets | undefined;
+      const sockets = other?.sockets;
       const l = sockets ? [...sockets.socks.values()].find((o) => !o.closed && o.listening && o.local?.port === addr.port) : undefined;
       if (!l || !sockets) return cb(this.err(this.E.REFUSED));
       s.local ??= { ip: this.board.ip, port: this.ephemeral++ };
@@ -272,7 +280,7 @@ class FakeSockets implements SocketApi {
     this.sim.schedule(100, () => {
       if (peer.closed) return;
       peer.rx.push(...copy);
-      (peer.board.sockets as FakeSockets).kick();
+      peer.board.sockets.kick();
     });
     cb({ ok: true, value: data.length });
   }
@@ -312,10 +320,13 @@ class FakeSockets implements SocketApi {
   recvfrom(_fd: Fd, _m: number, _f: number, cb: SockCallback<{ data: Uint8Array; addr: SockAddr }>): void {
     cb(this.err(95));
   }
-  setsockopt(fd: Fd, level: number, opt: number, value: number): SockResult {
+  setsockopt(fd: Fd, level: number, opt: number, value: number | Uint8Array): SockOptResult {
     const s = this.get(fd);
     if (!s) return this.err(this.E.EBADF);
-    s.opts[`${level}/${opt}`] = value;
+    const spec = resolveSockopt(this.personality.sockopt, level, opt);
+    const warning = this.personality.sockopt.unknownWarning;
+    if ((!spec || spec.effect.kind === 'unimplemented') && warning) return { ok: true, value: undefined, warning };
+    s.opts[`${level}/${opt}`] = typeof value === 'number' ? value : value.length;
     return { ok: true, value: undefined };
   }
   settimeout(fd: Fd, seconds: number | null): SockResult {
@@ -335,7 +346,7 @@ class FakeSockets implements SocketApi {
     if (p && !p.closed) {
       if (s.rx.length) p.reset = true;
       else p.eof = true;
-      this.sim.schedule(100, () => (p.board.sockets as FakeSockets).kick());
+      this.sim.schedule(100, () => p.board.sockets.kick());
     }
     this.kick();
     return { ok: true, value: undefined };

@@ -77,6 +77,34 @@ describe('TypeScript script runtime', () => {
     expect(client.state).toBe('exited');
   });
 
+  test('ESP32 setsockopt of an option MicroPython does not implement prints its warning; known ones print nothing', async () => {
+    const b = fakeBoard();
+    startTs(b, async (env) => {
+      const s = await env.socket.socket();
+      await s.setsockopt(env.socket.SOL_SOCKET, env.socket.SO_REUSEADDR, 1);
+      await s.setsockopt(env.socket.SOL_SOCKET, 0x80, 1);
+      await env.print('done');
+    });
+    await b.sim.run({});
+    expect(b.console.lines.map((l) => l.text)).toEqual(['Warning: lwip.setsockopt() option not implemented', 'done']);
+  });
+
+  test('the socket constants are the personality\'s: lwIP numbers on the ESP32, Linux numbers on the PC', async () => {
+    const seen: Record<string, unknown>[] = [];
+    for (const kind of ['esp32', 'pc'] as const) {
+      const b = fakeBoard({ kind });
+      startTs(b, async (env) => {
+        const { SOL_SOCKET, SO_REUSEADDR, SO_LINGER, TCP_NODELAY, MSG_DONTWAIT } = env.socket;
+        seen.push({ SOL_SOCKET, SO_REUSEADDR, SO_LINGER, TCP_NODELAY, MSG_DONTWAIT });
+      });
+      await b.sim.run({});
+    }
+    expect(seen).toEqual([
+      { SOL_SOCKET: 0xfff, SO_REUSEADDR: 4, SO_LINGER: undefined, TCP_NODELAY: 1, MSG_DONTWAIT: 8 },
+      { SOL_SOCKET: 1, SO_REUSEADDR: 2, SO_LINGER: 13, TCP_NODELAY: 1, MSG_DONTWAIT: 0x40 },
+    ]);
+  });
+
   test('interrupt while blocked throws KeyboardInterrupt into the script (exit 130)', async () => {
     const b = fakeBoard({ kind: 'pc' });
     const p = startTs(b, async (env) => {
