@@ -33,9 +33,16 @@ describe('retransmission timing (ESP32)', () => {
 
   test('SYN-SENT with no answer → 12 SYNs 1.5 s apart, then syn-timeout at 18.5 s', () => {
     const c = synSent();
+    let at = -1;
+    c.pcb.events.onError = (e) => {
+      c.errors.push(e);
+      at = c.tap.sim.now;
+    };
     const syns = record(c.tap, 60_000_000);
     expect(syns.map((s) => s.t)).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1) * 1_500_000));
     expect(syns.every((s) => s.flags === 'S')).toBe(true);
+    // lwIP drops the PCB on the first slow tick after the last SYN.
+    expect(at).toBe(18_500_000);
     expect(c.errors).toEqual(['syn-timeout']);
     expect(c.pcb.state).toBe('CLOSED');
   });

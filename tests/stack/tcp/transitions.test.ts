@@ -5,6 +5,7 @@
  */
 import { ESP32_TCP, LINUX_TCP } from '../../../stack/tcp/config';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../../stack/wire/tcp';
+import { dstPort, expectSegment, flags, mss, payloadLen, srcPort, window } from '../frames';
 import { Tap } from './harness';
 import {
   closeWait,
@@ -32,19 +33,23 @@ describe('RFC 9293 state diagram (ESP32 personality)', () => {
     expect(c.out()).toEqual([]);
   });
 
-  test('CLOSED connect() → SYN-SENT, sends SYN with MSS 1440 and window 5760', () => {
-    const c = synSent();
-    expect(c.pcb.state).toBe('SYN-SENT');
-    expect(c.tap.sent).toEqual([]);
-    expect(c.pcb.localPort).toBeGreaterThanOrEqual(49152);
-  });
-
-  test('CLOSED connect() SYN bytes are [S] seq=ISS win=5760 mss=1440', () => {
+  test('CLOSED connect() → SYN-SENT, sends one SYN with MSS 1440 and window 5760 from an ephemeral port', () => {
     const tap = new Tap(ESP32_TCP);
     const pcb = tap.tcp.createPcb();
     pcb.connect(tap.remote, REMOTE_PORT);
+    expect(pcb.state).toBe('SYN-SENT');
+    const out = tap.take();
+    expect(out).toHaveLength(1);
+    expectSegment(out[0], flags('S'), mss(1440), window(5760), dstPort(REMOTE_PORT), srcPort(pcb.localPort), payloadLen(0));
+    expect(pcb.localPort).toBeGreaterThanOrEqual(49152);
+  });
+
+  test('CLOSED connect() on Linux → SYN with MSS 1460 and window 65535', () => {
+    const tap = new Tap(LINUX_TCP);
+    const pcb = tap.tcp.createPcb();
+    pcb.connect(tap.remote, REMOTE_PORT);
     const [syn] = tap.take();
-    expect(view(syn)).toEqual({ flags: 'S', seq: syn.seq, win: 5760, len: 0, mss: 1440 });
+    expect(view(syn)).toEqual({ flags: 'S', seq: syn.seq, win: 65535, len: 0, mss: 1460 });
   });
 
   test('LISTEN rcv SYN → SYN-RECEIVED, sends SYN-ACK acking ISS+1', () => {
