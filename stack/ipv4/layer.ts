@@ -118,7 +118,9 @@ export class Ipv4Layer implements IpLayer {
 
   /** True when `ip` is one of our interface addresses. */
   isOwnAddress(ip: Ipv4Addr): boolean {
-    return ip !== 0 && this.interfaces.some((i) => i.ip === ip);
+    if (ip === 0) return false;
+    for (const i of this.interfaces) if (i.ip === ip) return true;
+    return false;
   }
 
   onProtocol(proto: number, handler: (d: IpDatagram) => void): void {
@@ -161,9 +163,12 @@ export class Ipv4Layer implements IpLayer {
       return iface ? this.routeVia(iface, dst) : undefined;
     }
     if (src !== undefined && src !== 0) {
-      const own = this.interfaces.find((i) => i.ip === src);
-      const r = own && this.routeVia(own, dst);
-      if (r) return r;
+      for (const own of this.interfaces) {
+        if (own.ip !== src) continue;
+        const r = this.routeVia(own, dst);
+        if (r) return r;
+        break;
+      }
     }
     if (dst === IPV4_BROADCAST) {
       const iface = this.interfaces.find((i) => i.up) ?? this.interfaces.find((i) => i.nic.attached) ?? this.interfaces[0];

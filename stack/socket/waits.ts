@@ -90,11 +90,13 @@ export class Waits {
   /** Something changed: re-run every waiter's attempt (once, after the current event). */
   kick(): void {
     if (this.kickPending !== undefined || this.list.length === 0) return;
-    this.kickPending = this.sim.schedule(0, () => {
-      this.kickPending = undefined;
-      this.runKick();
-    });
+    this.kickPending = this.sim.schedule(0, this.onKick);
   }
+
+  private readonly onKick = (): void => {
+    this.kickPending = undefined;
+    this.runKick();
+  };
 
   /** Ends the waits of `owner`, answering each through its `closed` callback (EBADF). */
   cancelOwner(owner: object): void {

@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
-import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer } from '../contracts';
+import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer, type IpSendOptions } from '../contracts';
 import { emitTcp, formatSegment, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
@@ -36,7 +36,8 @@ export class TcpLayer implements TcpLayerApi, Demux {
   private last: Pcb | undefined;
   /** Where segments and send-buffer copies are carved from (see slab.ts). */
   readonly slab = new Slab();
-  private readonly allocSeg = (n: number): Uint8Array => this.slab.alloc(n);
+  /** IpLayer.send options of every segment (read synchronously by send, so one object serves). */
+  private readonly sendOpts: IpSendOptions = { src: 0, df: true, headroom: true };
 
   constructor(
     readonly ip: IpLayer,
@@ -158,7 +159,9 @@ export class TcpLayer implements TcpLayerApi, Demux {
   transmit(src: Ipv4Addr, dst: Ipv4Addr, repr: TcpRepr): void {
     this.counters.txSegments = (this.counters.txSegments ?? 0) + 1;
     this.traceSeg('tx', repr);
-    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst, FRAME_HEADROOM, this.allocSeg), { src, df: true, headroom: true });
+    const opts = this.sendOpts;
+    opts.src = src;
+    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst, FRAME_HEADROOM, this.slab.alloc), opts);
     if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
   }
 }

@@ -80,7 +80,7 @@ function sendData(c: Conn, seq: number, len: number, fin: boolean): void {
   const t = c.tcb;
   const q = t.snd_queue;
   const off = (seq - t.sndQueueStart) | 0;
-  const payload = len > 0 ? q.read(off, len) : EMPTY;
+  const payload = len > 0 ? q.read(off, len, c.host.slab.alloc) : EMPTY;
   let flags = TCP_ACK;
   if (len > 0 && off + len === q.length) flags |= TCP_PSH;
   if (fin) flags |= TCP_FIN;

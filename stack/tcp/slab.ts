@@ -4,6 +4,7 @@
  * segment. Pieces are never reused, so their bytes start as zeros like a fresh
  * Uint8Array's and runs stay byte-identical. One slab per TcpLayer (no module
  * state). A piece keeps its whole slab alive; big pieces get their own buffer.
+ * Pieces are 8-byte aligned.
  */
 export class Slab {
   private buf = new Uint8Array(0);
@@ -14,16 +15,18 @@ export class Slab {
     private readonly maxPiece = 16 * 1024,
   ) {}
 
-  alloc(n: number): Uint8Array {
+  /** A zeroed piece of `n` bytes (an arrow function: it can be handed around unbound). */
+  readonly alloc = (n: number): Uint8Array => {
     if (n > this.maxPiece) return new Uint8Array(n);
     if (this.off + n > this.buf.length) {
       this.buf = new Uint8Array(this.size);
       this.off = 0;
     }
-    const out = this.buf.subarray(this.off, this.off + n);
-    this.off += n;
+    const out = new Uint8Array(this.buf.buffer, this.off, n);
+    // Pieces start 8-byte aligned, so checksums can read the bytes as 32-bit words.
+    this.off = (this.off + n + 7) & ~7;
     return out;
-  }
+  };
 
   /** A copy of `data` in a new piece. */
   copy(data: Uint8Array): Uint8Array {

@@ -49,14 +49,14 @@ export class SendQueue {
     }
   }
 
-  /** `len` bytes from `offset`: a view when they sit in one chunk, else a copy. */
-  read(offset: number, len: number): Uint8Array {
+  /** `len` bytes from `offset`: a view when they sit in one chunk, else a copy into `alloc(len)`. */
+  read(offset: number, len: number, alloc: (n: number) => Uint8Array): Uint8Array {
     let off = offset + this.head;
     let i = 0;
     while (off >= this.chunks[i].length) off -= this.chunks[i++].length;
     const first = this.chunks[i];
     if (off + len <= first.length) return first.subarray(off, off + len);
-    const out = new Uint8Array(len);
+    const out = alloc(len);
     let got = 0;
     while (got < len) {
       const c = this.chunks[i++];

@@ -1,18 +1,23 @@
 /**
- * RFC 1071 Internet checksum. On the TCP hot path: four 16-bit words per loop
- * step into a plain (double) accumulator, folded once at the end. A double
- * holds the unfolded sum exactly for any buffer we will ever see (2^53 / 2^16
- * words). The unfolded sum is the plain sum of the words (same value as one
- * word per step), so partial sums stay interchangeable.
+ * RFC 1071 Internet checksum. The TCP hot path sums 32-bit words of the
+ * underlying buffer in the host's (little-endian) order into two plain
+ * (double) accumulators: by RFC 1071 §2(B) the one's-complement sum of
+ * byte-swapped words is the byte-swapped sum, so one swap of the folded lanes
+ * gives the big-endian result. Short, odd-aligned or big-endian inputs take
+ * the byte loop. Either way the value is congruent to the plain sum of the
+ * 16-bit words modulo 0xffff (and positive unless every word is zero), so
+ * partial sums stay interchangeable and foldSum gives the same 16 bits.
  */
 import type { Ipv4Addr } from './types';
 
-/** Unfolded one's-complement partial sum of `data` as big-endian 16-bit words (odd tail padded with 0). */
-export function sumWords(data: Uint8Array, initial = 0): number {
-  let sum = initial;
-  const n = data.length;
-  const by8 = n & ~7;
-  let i = 0;
+/** Inputs shorter than this are summed byte-wise (a word view costs more than it saves). */
+const WIDE_MIN = 64;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Plain sum of the big-endian 16-bit words of data[from..to) (odd tail padded with 0). */
+function sumBytes(data: Uint8Array, sum: number, from: number, to: number): number {
+  let i = from;
+  const by8 = from + ((to - from) & ~7);
   for (; i < by8; i += 8) {
     sum +=
       ((data[i] << 8) | data[i + 1]) +
@@ -20,10 +25,48 @@ export function sumWords(data: Uint8Array, initial = 0): number {
       ((data[i + 4] << 8) | data[i + 5]) +
       ((data[i + 6] << 8) | data[i + 7]);
   }
-  const even = n & ~1;
+  const even = from + ((to - from) & ~1);
   for (; i < even; i += 2) sum += (data[i] << 8) | data[i + 1];
-  if (n & 1) sum += data[n - 1] << 8;
+  if ((to - from) & 1) sum += data[to - 1] << 8;
   return sum;
+}
+
+/**
+ * One's-complement partial sum of data[from..to) as big-endian 16-bit words
+ * counted from `from` (an odd tail is padded with 0), unfolded.
+ */
+export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.length): number {
+  const n = to - from;
+  const off = data.byteOffset + from;
+  if (n < WIDE_MIN || !LITTLE_ENDIAN || (off & 1) !== 0) return sumBytes(data, initial, from, to);
+  let sum = initial;
+  let i = from;
+  if (off & 2) {
+    sum += (data[i] << 8) | data[i + 1];
+    i += 2;
+  }
+  const words = (to - i) >> 2;
+  const u32 = new Uint32Array(data.buffer, data.byteOffset + i, words);
+  let lo = 0;
+  let hi = 0;
+  let k = 0;
+  const by4 = words & ~3;
+  for (; k < by4; k += 4) {
+    const a = u32[k];
+    const b = u32[k + 1];
+    const c = u32[k + 2];
+    const d = u32[k + 3];
+    lo += (a & 0xffff) + (b & 0xffff) + (c & 0xffff) + (d & 0xffff);
+    hi += (a >>> 16) + (b >>> 16) + (c >>> 16) + (d >>> 16);
+  }
+  for (; k < words; k++) {
+    const a = u32[k];
+    lo += a & 0xffff;
+    hi += a >>> 16;
+  }
+  const swapped = foldSum(lo + hi);
+  sum += ((swapped & 0xff) << 8) | (swapped >>> 8);
+  return sumBytes(data, sum, i + words * 4, to);
 }
 
 /** Folds a partial sum to 16 bits with end-around carry (not complemented). */
@@ -32,9 +75,9 @@ export function foldSum(sum: number): number {
   return sum;
 }
 
-/** The 16-bit value to store in a checksum field: ~fold(initial + words(data)). */
-export function internetChecksum(data: Uint8Array, initial = 0): number {
-  return ~foldSum(sumWords(data, initial)) & 0xffff;
+/** The 16-bit value to store in a checksum field: ~fold(initial + words(data[from..to))). */
+export function internetChecksum(data: Uint8Array, initial = 0, from = 0, to = data.length): number {
+  return ~foldSum(sumWords(data, initial, from, to)) & 0xffff;
 }
 
 /** Unfolded sum of the TCP/UDP IPv4 pseudo-header (src, dst, zero+proto, length). */
@@ -42,7 +85,7 @@ export function pseudoHeaderSum(src: Ipv4Addr, dst: Ipv4Addr, proto: number, len
   return (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + (proto & 0xff) + (length & 0xffff);
 }
 
-/** True when `data` (checksum field included) sums to 0xffff, i.e. the checksum verifies. */
-export function checksumOk(data: Uint8Array, initial = 0): boolean {
-  return foldSum(sumWords(data, initial)) === 0xffff;
+/** True when data[from..to) (checksum field included) sums to 0xffff, i.e. the checksum verifies. */
+export function checksumOk(data: Uint8Array, initial = 0, from = 0, to = data.length): boolean {
+  return foldSum(sumWords(data, initial, from, to)) === 0xffff;
 }

@@ -52,7 +52,7 @@ export function parseIpv4(b: Uint8Array): ParseResult<Ipv4Repr> {
   const totalLen = readU16(b, IPV4_TOTAL_LEN);
   if (totalLen < headerLen) return fail('ipv4', 'length', `total length ${totalLen} < header ${headerLen}`);
   if (totalLen > b.length) return fail('ipv4', 'truncated', `total length ${totalLen} > ${b.length} bytes`);
-  if (!checksumOk(b.subarray(0, headerLen))) return fail('ipv4', 'checksum', `header checksum 0x${readU16(b, IPV4_CHECKSUM).toString(16)}`);
+  if (!checksumOk(b, 0, 0, headerLen)) return fail('ipv4', 'checksum', `header checksum 0x${readU16(b, IPV4_CHECKSUM).toString(16)}`);
   const flagsFrag = readU16(b, IPV4_FLAGS_FRAG);
   if (flagsFrag & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET_MASK)) {
     return fail('ipv4', 'unsupported', `fragment (mf=${(flagsFrag & IPV4_FLAG_MF) !== 0} offset=${(flagsFrag & IPV4_FRAG_OFFSET_MASK) * 8})`);
@@ -89,7 +89,7 @@ export function emitIpv4Header(buf: Uint8Array, off: number, repr: Ipv4HeaderRep
   writeU16(buf, off + IPV4_CHECKSUM, 0);
   writeU32(buf, off + IPV4_SRC, repr.src);
   writeU32(buf, off + IPV4_DST, repr.dst);
-  writeU16(buf, off + IPV4_CHECKSUM, internetChecksum(buf.subarray(off, off + IPV4_HEADER_LEN)));
+  writeU16(buf, off + IPV4_CHECKSUM, internetChecksum(buf, 0, off, off + IPV4_HEADER_LEN));
 }
 
 export function emitIpv4(repr: Ipv4Repr): Uint8Array {

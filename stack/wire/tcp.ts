@@ -147,8 +147,7 @@ export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ip
     o += 4;
   }
   buf.set(repr.payload, o);
-  const seg = buf.subarray(off, off + length);
-  writeU16(buf, off + TCP_CHECKSUM, internetChecksum(seg, pseudoHeaderSum(src, dst, IPPROTO_TCP, length)));
+  writeU16(buf, off + TCP_CHECKSUM, internetChecksum(buf, pseudoHeaderSum(src, dst, IPPROTO_TCP, length), off, off + length));
   return length;
 }
 

@@ -39,7 +39,7 @@ export function emitUdpInto(buf: Uint8Array, off: number, repr: UdpRepr, src: Ip
   writeU16(buf, off + UDP_LENGTH, length);
   writeU16(buf, off + UDP_CHECKSUM, 0);
   buf.set(repr.payload, off + UDP_HEADER_LEN);
-  const sum = internetChecksum(buf.subarray(off, off + length), pseudoHeaderSum(src, dst, IPPROTO_UDP, length));
+  const sum = internetChecksum(buf, pseudoHeaderSum(src, dst, IPPROTO_UDP, length), off, off + length);
   writeU16(buf, off + UDP_CHECKSUM, sum === 0 ? 0xffff : sum);
   return length;
 }

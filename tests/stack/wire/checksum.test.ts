@@ -40,3 +40,33 @@ describe('internet checksum', () => {
     expect(internetChecksum(new Uint8Array(10))).toBe(0xffff);
   });
 });
+
+describe('internet checksum, word-wide path', () => {
+  /** The plain RFC 1071 sum, one big-endian word at a time. */
+  function reference(data: Uint8Array): number {
+    let s = 0;
+    for (let i = 0; i + 1 < data.length; i += 2) s += (data[i] << 8) | data[i + 1];
+    if (data.length & 1) s += data[data.length - 1] << 8;
+    return foldSum(s);
+  }
+
+  it('agrees with the plain sum for every length and alignment', () => {
+    const base = new Uint8Array(4096 + 16);
+    let x = 7;
+    for (let i = 0; i < base.length; i++) base[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+    for (const off of [0, 1, 2, 3, 4, 6, 8]) {
+      for (const len of [0, 1, 63, 64, 65, 66, 67, 100, 1459, 1460, 1480, 4096]) {
+        const view = base.subarray(off, off + len);
+        expect([off, len, foldSum(sumWords(view))]).toEqual([off, len, reference(view)]);
+        expect(foldSum(sumWords(view, 0x1234))).toBe(foldSum(reference(view) + 0x1234));
+        // The same bytes as a range of the whole buffer.
+        expect(foldSum(sumWords(base, 0, off, off + len))).toBe(reference(view));
+      }
+    }
+  });
+
+  it('all-0xff and all-zero buffers on the wide path fold to ffff and 0', () => {
+    expect(foldSum(sumWords(new Uint8Array(1460).fill(0xff).subarray(2)))).toBe(0xffff);
+    expect(sumWords(new Uint8Array(1460))).toBe(0);
+  });
+});
