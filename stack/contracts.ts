@@ -37,14 +37,15 @@ export interface IpSendOptions {
   /** Link-layer destination, bypassing ARP (a DHCP server answering a client that has no address yet). */
   dstMac?: number;
   /**
-   * The payload was built with room in front of it in its buffer for the
-   * Ethernet and IPv4 headers (FRAME_HEADROOM bytes): the IP layer may write
-   * them there instead of copying the payload into a new frame (TCP's hot path).
+   * `payload` is a whole frame buffer: its first FRAME_HEADROOM bytes are left
+   * for the Ethernet and IPv4 headers and the transport bytes follow. The IP
+   * layer writes the headers there instead of copying into a new frame (TCP's
+   * hot path).
    */
-  headroom?: boolean;
+  inFrame?: boolean;
 }
 
-/** Bytes in front of a transport payload sent with `headroom`: Ethernet (14) + IPv4 without options (20). */
+/** Bytes in front of a transport payload sent `inFrame`: Ethernet (14) + IPv4 without options (20). */
 export const FRAME_HEADROOM = 34;
 
 /** A received ICMP destination unreachable, decoded for the transport that sent the quoted datagram. */

@@ -11,6 +11,7 @@ import type { Simulator } from '../../sim/simulator';
 import { ArpCache } from '../arp/cache';
 import {
   bump,
+  FRAME_HEADROOM,
   IPPROTO_UDP,
   type Counters,
   type IcmpErrorInfo,
@@ -119,7 +120,8 @@ export class Ipv4Layer implements IpLayer {
   /** True when `ip` is one of our interface addresses. */
   isOwnAddress(ip: Ipv4Addr): boolean {
     if (ip === 0) return false;
-    for (const i of this.interfaces) if (i.ip === ip) return true;
+    const ifs = this.interfaces;
+    for (let k = 0; k < ifs.length; k++) if (ifs[k].ip === ip) return true;
     return false;
   }
 
@@ -189,7 +191,7 @@ export class Ipv4Layer implements IpLayer {
 
   send(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions = {}): IpSendResult {
     dst = dst >>> 0;
-    const total = IPV4_HEADER_LEN + payload.length;
+    const total = IPV4_HEADER_LEN + payload.length - (opts.inFrame ? FRAME_HEADROOM : 0);
     if (total > this.mtu) {
       bump(this.counters, 'txTooBig');
       this.trace('drop', { reason: 'too-big', len: total });
@@ -222,15 +224,12 @@ export class Ipv4Layer implements IpLayer {
 
   private buildFrame(proto: number, src: Ipv4Addr, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions): Uint8Array {
     const hdr = ETH_HEADER_LEN + IPV4_HEADER_LEN;
-    // A payload built with headroom gets its headers written in front of it: no copy.
-    const inPlace = opts.headroom === true && payload.byteOffset >= hdr;
-    const frame = inPlace
-      ? new Uint8Array(payload.buffer, payload.byteOffset - hdr, hdr + payload.length)
-      : new Uint8Array(hdr + payload.length);
+    // A transport segment built in its frame gets the headers written in front of it: no copy.
+    const frame = opts.inFrame ? payload : new Uint8Array(hdr + payload.length);
     const id = this.nextId;
     this.nextId = (this.nextId + 1) & 0xffff;
-    emitIpv4Header(frame, ETH_HEADER_LEN, { src, dst, proto, ttl: opts.ttl ?? IPV4_DEFAULT_TTL, id, df: opts.df ?? false }, payload.length);
-    if (!inPlace) frame.set(payload, hdr);
+    emitIpv4Header(frame, ETH_HEADER_LEN, { src, dst, proto, ttl: opts.ttl ?? IPV4_DEFAULT_TTL, id, df: opts.df ?? false }, frame.length - hdr);
+    if (!opts.inFrame) frame.set(payload, hdr);
     return frame;
   }
 

@@ -197,8 +197,13 @@ export class SocketLayer implements SocketApi, SockHost {
     const s = this.get(fd);
     if (!s) return cb(this.badf(fd, 'recv'));
     const peek = (flags & MSG_PEEK) !== 0;
+    if (s.type === 'tcp') {
+      // Data already there (the bulk case): answer without setting up a wait.
+      const now = s.recvNow(max, peek);
+      if (now) return cb(this.err(fd, 'recv', now));
+      return s.recv(max, peek, this.dontWait(flags), this.answer(fd, 'recv', cb));
+    }
     const done = this.answer(fd, 'recv', cb);
-    if (s.type === 'tcp') return s.recv(max, peek, this.dontWait(flags), done);
     s.recvfrom(max, peek, this.dontWait(flags), (r) => done(r.ok ? ok(r.value.data) : r));
   }
 

@@ -249,10 +249,18 @@ export class TcpSock implements SockBase {
     this.wait(plan, attempt, expire, cb);
   }
 
-  recv(max: number, peek: boolean, dontWait: boolean, cb: SockCallback<Uint8Array>): void {
+  /** recv's answer when it needs no wait (data, EOF, an error), else undefined. */
+  recvNow(max: number, peek: boolean): SockResult<Uint8Array> | undefined {
     const p = this.host.p;
-    if (this.phase === 'new' || this.phase === 'listen') return cb(fail(p, 'ENOTCONN'));
-    if (this.phase === 'bound' && p.recvBound === 'ENOTCONN') return cb(fail(p, 'ENOTCONN'));
+    if (this.phase === 'new' || this.phase === 'listen') return fail(p, 'ENOTCONN');
+    if (this.phase === 'bound' && p.recvBound === 'ENOTCONN') return fail(p, 'ENOTCONN');
+    return this.tryRecv(max, peek);
+  }
+
+  recv(max: number, peek: boolean, dontWait: boolean, cb: SockCallback<Uint8Array>): void {
+    const now = this.recvNow(max, peek);
+    if (now) return cb(now);
+    const p = this.host.p;
     const plan = planWait(p, this.mode, dontWait);
     const attempt = (): boolean => {
       const r = this.tryRecv(max, peek);

@@ -53,6 +53,8 @@ interface Waiter {
 
 export class Waits {
   private list: Waiter[] = [];
+  /** runKick's copy of `list` (reused). */
+  private readonly snapshot: Waiter[] = [];
   private kickPending: TimerId | undefined;
   /** The waiter whose attempt is running: its answer may call close() on its own socket. */
   private running: Waiter | undefined;
@@ -120,16 +122,25 @@ export class Waits {
   }
 
   private runKick(): void {
-    for (const w of [...this.list]) {
-      if (w.done) continue;
-      this.running = w;
-      let answered: boolean;
-      try {
-        answered = w.attempt();
-      } finally {
-        this.running = undefined;
+    // A snapshot: attempts may add waits (answered by a later kick) or end others.
+    const nested = this.snapshot.length > 0;
+    const ws = nested ? [...this.list] : this.snapshot;
+    if (!nested) for (const w of this.list) ws.push(w);
+    try {
+      for (let i = 0; i < ws.length; i++) {
+        const w = ws[i];
+        if (w.done) continue;
+        this.running = w;
+        let answered: boolean;
+        try {
+          answered = w.attempt();
+        } finally {
+          this.running = undefined;
+        }
+        if (answered) this.finish(w);
       }
-      if (answered) this.finish(w);
+    } finally {
+      if (!nested) ws.length = 0;
     }
   }
 

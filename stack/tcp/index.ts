@@ -8,7 +8,7 @@
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
 import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer, type IpSendOptions } from '../contracts';
-import { emitTcp, formatSegment, type TcpRepr } from '../wire/tcp';
+import { emitTcpInto, formatSegment, tcpSegmentLength, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
 import { tcpInput, type Demux } from './input';
@@ -37,7 +37,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
   /** Where segments and send-buffer copies are carved from (see slab.ts). */
   readonly slab = new Slab();
   /** IpLayer.send options of every segment (read synchronously by send, so one object serves). */
-  private readonly sendOpts: IpSendOptions = { src: 0, df: true, headroom: true };
+  private readonly sendOpts: IpSendOptions = { src: 0, df: true, inFrame: true };
 
   constructor(
     readonly ip: IpLayer,
@@ -161,7 +161,10 @@ export class TcpLayer implements TcpLayerApi, Demux {
     this.traceSeg('tx', repr);
     const opts = this.sendOpts;
     opts.src = src;
-    const r = this.ip.send(IPPROTO_TCP, dst, emitTcp(repr, src, dst, FRAME_HEADROOM, this.slab.alloc), opts);
+    // Built where it will travel: the IPv4 and Ethernet headers go in front of it in the same piece.
+    const frame = this.slab.alloc(FRAME_HEADROOM + tcpSegmentLength(repr));
+    emitTcpInto(frame, FRAME_HEADROOM, repr, src, dst);
+    const r = this.ip.send(IPPROTO_TCP, dst, frame, opts);
     if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
   }
 }

@@ -1,9 +1,8 @@
 /**
- * RFC 1071 Internet checksum. The TCP hot path sums 32-bit words of the
- * underlying buffer in the host's (little-endian) order into two plain
- * (double) accumulators: by RFC 1071 §2(B) the one's-complement sum of
- * byte-swapped words is the byte-swapped sum, so one swap of the folded lanes
- * gives the big-endian result. Short, odd-aligned or big-endian inputs take
+ * RFC 1071 Internet checksum. The TCP hot path sums the buffer's 32-bit words
+ * in the host's (little-endian) order into plain (double) accumulators: by
+ * RFC 1071 §2(B) the one's-complement sum of byte-swapped words is the
+ * byte-swapped sum, so one swap of the folded result gives the big-endian one. Short, odd-aligned or big-endian inputs take
  * the byte loop. Either way the value is congruent to the plain sum of the
  * 16-bit words modulo 0xffff (and positive unless every word is zero), so
  * partial sums stay interchangeable and foldSum gives the same 16 bits.
@@ -47,24 +46,18 @@ export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.leng
   }
   const words = (to - i) >> 2;
   const u32 = new Uint32Array(data.buffer, data.byteOffset + i, words);
-  let lo = 0;
-  let hi = 0;
+  // Whole 32-bit words: 2^16 ≡ 1 (mod 0xffff), so their plain sum is congruent to the sum of
+  // their two 16-bit lanes. A double holds it exactly (fewer than 2^21 words of 2^32).
+  let a = 0;
+  let b = 0;
   let k = 0;
   const by4 = words & ~3;
   for (; k < by4; k += 4) {
-    const a = u32[k];
-    const b = u32[k + 1];
-    const c = u32[k + 2];
-    const d = u32[k + 3];
-    lo += (a & 0xffff) + (b & 0xffff) + (c & 0xffff) + (d & 0xffff);
-    hi += (a >>> 16) + (b >>> 16) + (c >>> 16) + (d >>> 16);
+    a += u32[k] + u32[k + 2];
+    b += u32[k + 1] + u32[k + 3];
   }
-  for (; k < words; k++) {
-    const a = u32[k];
-    lo += a & 0xffff;
-    hi += a >>> 16;
-  }
-  const swapped = foldSum(lo + hi);
+  for (; k < words; k++) a += u32[k];
+  const swapped = foldSum(a + b);
   sum += ((swapped & 0xff) << 8) | (swapped >>> 8);
   return sumBytes(data, sum, i + words * 4, to);
 }

@@ -112,6 +112,11 @@ function optionsLength(repr: TcpRepr): number {
   return (repr.mss !== undefined ? 4 : 0) + (repr.sackPermitted ? 4 : 0) + (repr.wscale !== undefined ? 4 : 0);
 }
 
+/** Bytes the segment takes on the wire: header, options, payload. */
+export function tcpSegmentLength(repr: TcpRepr): number {
+  return TCP_HEADER_LEN + optionsLength(repr) + repr.payload.length;
+}
+
 /** Writes header, options and payload at `off` of `buf`; fills the checksum; returns the segment length. */
 export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ipv4Addr, dst: Ipv4Addr): number {
   const hlen = TCP_HEADER_LEN + optionsLength(repr);

@@ -4,7 +4,7 @@
  * TcpLayer and UdpLayer under the socket layer, without ARP or a medium.
  */
 import { Simulator } from '../../../sim/simulator';
-import type { IpDatagram, IpLayer, IpSendOptions, IpSendResult } from '../../../stack/contracts';
+import { FRAME_HEADROOM, type IpDatagram, type IpLayer, type IpSendOptions, type IpSendResult } from '../../../stack/contracts';
 import type { Personality } from '../../../stack/personality';
 import { SocketLayer } from '../../../stack/socket';
 import type { TcpLayerApi } from '../../../stack/tcp/api';
@@ -56,7 +56,9 @@ export class FakeIp implements IpLayer {
     return this.addr !== 0;
   }
 
-  send(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts?: IpSendOptions): IpSendResult {
+  send(proto: number, dst: Ipv4Addr, bytes: Uint8Array, opts?: IpSendOptions): IpSendResult {
+    // A segment built in its frame (IpSendOptions.inFrame): the transport bytes follow the headroom.
+    const payload = opts?.inFrame ? bytes.subarray(FRAME_HEADROOM) : bytes;
     if (!this.isUp()) return 'no-address';
     const src = opts?.src ?? this.addr;
     return this.lan.deliver(this, { src, dst, proto, ttl: opts?.ttl ?? 64, payload, packet: payload });

@@ -4,7 +4,7 @@
  * a single-stack "tap" for smoltcp-style tests, and a bulk-transfer app.
  */
 import { Simulator } from '../../../sim/simulator';
-import type { IpDatagram, IpLayer, IpSendOptions, IpSendResult } from '../../../stack/contracts';
+import { FRAME_HEADROOM, type IpDatagram, type IpLayer, type IpSendOptions, type IpSendResult } from '../../../stack/contracts';
 import type { TcpConfig, TcpError, TcpPcb } from '../../../stack/tcp/api';
 import { TcpLayer } from '../../../stack/tcp/index';
 import { emitTcp, parseTcp, type TcpRepr } from '../../../stack/wire/tcp';
@@ -33,7 +33,9 @@ export class FakeIp implements IpLayer {
   isUp(): boolean {
     return this.up;
   }
-  send(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts?: IpSendOptions): IpSendResult {
+  send(proto: number, dst: Ipv4Addr, bytes: Uint8Array, opts?: IpSendOptions): IpSendResult {
+    // A segment built in its frame (IpSendOptions.inFrame): the transport bytes follow the headroom.
+    const payload = opts?.inFrame ? bytes.subarray(FRAME_HEADROOM) : bytes;
     if (!this.up) return 'link-down';
     this.sink(opts?.src ?? this.addr, dst, proto, payload);
     return 'sent';
