@@ -122,26 +122,28 @@ export class Waits {
   }
 
   private runKick(): void {
+    if (this.list.length === 1) return this.runOne(this.list[0]);
     // A snapshot: attempts may add waits (answered by a later kick) or end others.
     const nested = this.snapshot.length > 0;
     const ws = nested ? [...this.list] : this.snapshot;
     if (!nested) for (const w of this.list) ws.push(w);
     try {
-      for (let i = 0; i < ws.length; i++) {
-        const w = ws[i];
-        if (w.done) continue;
-        this.running = w;
-        let answered: boolean;
-        try {
-          answered = w.attempt();
-        } finally {
-          this.running = undefined;
-        }
-        if (answered) this.finish(w);
-      }
+      for (let i = 0; i < ws.length; i++) this.runOne(ws[i]);
     } finally {
       if (!nested) ws.length = 0;
     }
+  }
+
+  private runOne(w: Waiter): void {
+    if (w.done) return;
+    this.running = w;
+    let answered: boolean;
+    try {
+      answered = w.attempt();
+    } finally {
+      this.running = undefined;
+    }
+    if (answered) this.finish(w);
   }
 
   private finish(w: Waiter): void {

@@ -28,19 +28,25 @@ export async function benchTcp(bytes: number): Promise<TcpBenchResult> {
   return { mbPerS: bytes / 1e6 / dt, usPerSegment: (dt * 1e6) / segments, segments };
 }
 
-/** The same transfer through the kernel's loopback with Node's net module. */
-export function benchLoopback(bytes: number): Promise<{ mbPerS: number }> {
+/**
+ * The same transfer through the kernel's loopback with Node's net module.
+ * `cpuUs`: the process's user + system CPU time during it (the kernel's TCP
+ * work is system time of this process).
+ */
+export function benchLoopback(bytes: number): Promise<{ mbPerS: number; cpuUs: number }> {
   return new Promise((resolve, reject) => {
     let got = 0;
     let t0 = 0;
+    let c0 = process.cpuUsage();
     const server = net.createServer((sock) => {
       sock.on('data', (d) => {
         got += d.length;
         if (got >= bytes) {
           const dt = (performance.now() - t0) / 1000;
+          const c = process.cpuUsage(c0);
           sock.destroy();
           server.close();
-          resolve({ mbPerS: bytes / 1e6 / dt });
+          resolve({ mbPerS: bytes / 1e6 / dt, cpuUs: c.user + c.system });
         }
       });
     });
@@ -50,6 +56,7 @@ export function benchLoopback(bytes: number): Promise<{ mbPerS: number }> {
       const chunk = Buffer.alloc(65536, 0x61);
       const client = net.connect(port, '127.0.0.1', () => {
         t0 = performance.now();
+        c0 = process.cpuUsage();
         let sent = 0;
         const pump = () => {
           while (sent < bytes) {
