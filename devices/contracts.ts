@@ -5,6 +5,7 @@
  */
 import type { Simulator } from '../sim/simulator';
 import type { SocketApi } from '../stack/socket/api';
+import type { SysResult, SysValue } from './runtime/contract';
 
 /** MicroPython network.STAT_* codes (ESP32 port). */
 export const STAT_IDLE = 1000;
@@ -52,7 +53,8 @@ export interface WlanApi {
 export interface GpioApi {
   read(pin: number): number;
   write(pin: number, value: number): void;
-  mode(pin: number, mode: 'in' | 'out', pull?: 'up' | 'down' | null): void;
+  /** 'od' = open drain: value 1 releases the line (the pull-up or an outside driver sets it). */
+  mode(pin: number, mode: 'in' | 'out' | 'od', pull?: 'up' | 'down' | null): void;
   /** PWM on a pin: freq in Hz, duty 0..1023 (MicroPython ESP32 duty()), or null to stop. */
   pwm(pin: number, freq: number | null, duty: number | null): void;
   /** Level history of a pin: [time µs, level] (PWM is recorded as its duty fraction 0..1). */
@@ -102,6 +104,28 @@ export interface RtcApi {
   set(us: number): void;
 }
 
+/**
+ * The board's line of pending callbacks (MicroPython's scheduler queue as the hardware fills it):
+ * timer expiries, pin edges, received ESP-NOW packets. The script takes the entries at its next
+ * safe point (devices/runtime/process.ts parks a blocking call to let it).
+ */
+export interface IrqLine {
+  /** Entries raised and not taken yet. */
+  readonly pending: number;
+  /** Called after an entry was raised (not while the line is masked, e.g. in light sleep). */
+  onRaise(fn: () => void): () => void;
+  /** The pending entries, oldest first, as [kind, id] pairs; the line is then empty. */
+  take(): SysValue[];
+}
+
+/** Something select.poll can wait on besides sockets and stdin (the ESP-NOW receive buffer). */
+export interface PollSource {
+  /** POLLIN / POLLOUT bits that hold now. */
+  ready(events: number): number;
+  /** Calls `fn` once something may have changed; the returned function forgets it. */
+  whenChanged(fn: () => void): () => void;
+}
+
 export interface BoardApi {
   readonly id: string;
   readonly kind: 'esp32' | 'pc';
@@ -129,4 +153,13 @@ export interface BoardApi {
    * The Simulation already joins it before the script starts when the device has `wifi: 'auto'`.
    */
   readonly labNetwork?: { ssid: string; password: string };
+  /** ESP32: pending callbacks for the script's safe points. */
+  readonly irqs?: IrqLine;
+  /**
+   * ESP32 peripherals (timers, pin IRQs, ADC, watchdog, sleep, parts, ESP-NOW): carries out `op`
+   * if it is one of theirs and returns true; `answer` is then called exactly once.
+   */
+  peripheralCall?(op: string, args: SysValue[], answer: (r: SysResult) => void): boolean;
+  /** select.poll: a non-socket fd the board serves (undefined: not one of its). */
+  pollSource?(fd: number): PollSource | undefined;
 }

@@ -1,7 +1,9 @@
 /**
- * ESP32 GPIO pins: levels, modes, pulls, PWM (recorded as its duty fraction),
- * and a level history with virtual timestamps per pin. GPIO 2 is the on-board
- * LED; GPIO 0 is the BOOT button (input, pulled up: reads 1 until pressed).
+ * ESP32 GPIO pins: levels, modes (input, output, open drain), pulls, PWM
+ * (recorded as its duty fraction), and a level history with virtual timestamps
+ * per pin. GPIO 2 is the on-board LED; GPIO 0 is the BOOT button (input,
+ * pulled up: reads 1 until pressed). GPIOs 34-39 are inputs without pull
+ * resistors. Level listeners (pin IRQs, parts) hear every change.
  */
 import type { Simulator } from '../sim/simulator';
 import type { GpioApi } from './contracts';
@@ -10,9 +12,13 @@ export const LED_PIN = 2;
 export const BOOT_PIN = 0;
 /** ESP32 GPIOs 0-39 (34-39 input only). */
 export const PIN_COUNT = 40;
+/** The first input-only GPIO: 34-39 have no output driver and no pull resistors. */
+export const FIRST_INPUT_ONLY = 34;
+
+export type LevelListener = (pin: number, level: number) => void;
 
 interface PinState {
-  mode: 'in' | 'out';
+  mode: 'in' | 'out' | 'od';
   pull: 'up' | 'down' | null;
   /** Level driven by the script (output) or from outside (input). */
   level: number;
@@ -23,6 +29,7 @@ interface PinState {
 
 export class Gpio implements GpioApi {
   private pins = new Map<number, PinState>();
+  private listeners: LevelListener[] = [];
 
   constructor(
     private readonly sim: Simulator,
@@ -52,6 +59,8 @@ export class Gpio implements GpioApi {
 
   private effective(p: PinState): number {
     if (p.mode === 'out') return p.pwm ? p.pwm.duty / 1023 : p.level;
+    // Open drain: 0 pulls the line low, 1 lets it go (then it reads as an input).
+    if (p.mode === 'od' && p.level === 0) return 0;
     if (p.external !== undefined) return p.external;
     return p.pull === 'up' ? 1 : 0;
   }
@@ -62,6 +71,15 @@ export class Gpio implements GpioApi {
     if (last && last[0] === this.sim.now) p.history.pop();
     p.history.push([this.sim.now, value]);
     this.sim.trace.emit(this.device, 'gpio', 'level', { pin: n, value });
+    for (const l of this.listeners) l(n, value);
+  }
+
+  /** Hears every level change of every pin (PWM: its duty fraction). */
+  onLevel(fn: LevelListener): () => void {
+    this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== fn);
+    };
   }
 
   private update(n: number, p: PinState): void {
@@ -81,12 +99,20 @@ export class Gpio implements GpioApi {
     this.update(n, p);
   }
 
-  mode(n: number, mode: 'in' | 'out', pull: 'up' | 'down' | null = null): void {
+  mode(n: number, mode: 'in' | 'out' | 'od', pull: 'up' | 'down' | null = null): void {
     const p = this.pin(n);
     p.mode = mode;
-    p.pull = pull;
-    if (mode === 'in') p.pwm = undefined;
+    p.pull = n >= FIRST_INPUT_ONLY ? null : pull;
+    if (mode !== 'out') p.pwm = undefined;
     this.update(n, p);
+  }
+
+  modeOf(n: number): 'in' | 'out' | 'od' {
+    return this.pin(n).mode;
+  }
+
+  pullOf(n: number): 'up' | 'down' | null {
+    return this.pin(n).pull;
   }
 
   pwm(n: number, freq: number | null, duty: number | null): void {

@@ -42,6 +42,10 @@ export class StaWlan implements WlanApi {
   /** Static configuration set through ifconfig((...)); undefined = DHCP. */
   private staticCfg: IfConfig | undefined;
   private gotIpListeners: (() => void)[] = [];
+  /** WLAN.config(channel=): the channel the radio sits on while not associated (ESP-NOW uses it). */
+  channelCfg = 1;
+  /** The network to rejoin after light sleep. */
+  private suspended: { ssid: string; password: string } | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -157,7 +161,7 @@ export class StaWlan implements WlanApi {
       case 'essid':
         return ap?.ssid ?? '';
       case 'channel':
-        return ap?.channel ?? 1;
+        return ap?.channel ?? this.channelCfg;
       case 'hostname':
       case 'dhcp_hostname':
         return this.net.hostname;
@@ -173,6 +177,7 @@ export class StaWlan implements WlanApi {
   setConfig(values: Record<string, string | number>): void {
     for (const [k, v] of Object.entries(values)) {
       if ((k === 'hostname' || k === 'dhcp_hostname') && typeof v === 'string') this.net.hostname = v;
+      else if (k === 'channel' && typeof v === 'number' && v >= 1 && v <= 14 && !this.station.ap()) this.channelCfg = v;
     }
   }
 
@@ -200,11 +205,37 @@ export class StaWlan implements WlanApi {
     return [];
   }
 
+  /** The radio's channel now: the AP's while associated, else the configured one. */
+  channel(): number {
+    return this.station.ap()?.channel ?? this.channelCfg;
+  }
+
+  /** Light sleep: the radio goes off, so the association is lost (remembered to rejoin). */
+  suspend(): void {
+    const ap = this.station.ap();
+    if (!ap) return;
+    const ctx = this.station.actor.getSnapshot().context;
+    this.suspended = { ssid: ctx.ssid, password: ctx.password };
+    this.sim.trace.emit(this.device, 'wifi', 'radio-off');
+    this.station.disconnect();
+  }
+
+  /** Wake-up: the station reconnects as MicroPython's driver does (reconnects forever by default). */
+  resume(): void {
+    const s = this.suspended;
+    this.suspended = undefined;
+    if (!s || !this._active) return;
+    this.sim.trace.emit(this.device, 'wifi', 'radio-on');
+    this.station.connect(s.ssid, s.password);
+  }
+
   /** Power off / reset: back to idle, inactive, DHCP again. */
   reset(): void {
     this.station.disconnect();
     this._active = false;
     this.staticCfg = undefined;
+    this.channelCfg = 1;
+    this.suspended = undefined;
   }
 
   get bssidText(): string {

@@ -14,7 +14,11 @@ export interface Syscall {
   args: SysValue[];
 }
 
-export type SysResult = { ok: true; value: SysValue } | { ok: false; errno: number; message?: string };
+/**
+ * An answer. `irq` is how many callbacks are pending on the board (BoardApi.irqs), when any: the
+ * runtime tells the script, which runs them at this safe point before it goes on (process.ts).
+ */
+export type SysResult = ({ ok: true; value: SysValue } | { ok: false; errno: number; message?: string }) & { irq?: number };
 
 /** The script ended: code 0 = returned normally; traceback text when it crashed. */
 export interface ScriptExit {
@@ -31,6 +35,8 @@ export interface ScriptRuntime {
   kill(): void;
   /** The runtime's memory as it measured it (a MicroPython VM's wasm memory), bytes. */
   memoryBytes?(): number;
+  /** The runtime runs board callbacks at safe points (MicroPython): blocking calls may be set aside for them. */
+  readonly softIrqs?: boolean;
 }
 
 /**
@@ -38,6 +44,14 @@ export interface ScriptRuntime {
  * runtime raises KeyboardInterrupt in the script instead of OSError.
  */
 export const ERRNO_KEYBOARD_INTERRUPT = -0x7fff;
+
+/**
+ * errno of the answer that sets a blocking call aside because callbacks became due while it
+ * waited: the script runs them, then sends IRQ_RESUME_OP to go on waiting for that same call.
+ */
+export const ERRNO_CALLBACKS = -0x7ffe;
+/** The call (no arguments) that resumes the call set aside by an ERRNO_CALLBACKS answer. */
+export const IRQ_RESUME_OP = 'irq.resume';
 
 export interface ScriptSpec {
   /** Shown in tracebacks, e.g. "main.py" or "esp32_server.py". */

@@ -6,6 +6,7 @@
  */
 import type { BoardApi, WlanApi } from '../contracts';
 import type { SysResult, SysValue, Syscall } from './contract';
+import { pollWithSources } from './poll-sources';
 
 export type Answer = (r: SysResult) => void;
 
@@ -152,6 +153,7 @@ export class ScriptOs {
       case 'machine.unique_id':
         return answer(ok(b.uniqueId()));
       default:
+        if (b.peripheralCall?.(call.op, call.args, answer)) return;
         if (call.op.startsWith('wlan.')) return this.wlan(call, answer);
         if (call.op.startsWith('pin.')) return this.pin(call, answer);
         return answer(fail(EINVAL));
@@ -175,6 +177,7 @@ export class ScriptOs {
     const reply = (ready: { fd: number; revents: number }[]) => ready.map((r): SysValue => [r.fd, r.revents]);
     const sockets = this.board.sockets;
     const stdin = this.board.stdin;
+    if (this.board.pollSource && all.some((e) => e.fd !== STDIN_FD && this.board.pollSource!(e.fd))) return pollWithSources(this.board, all, t, reply, answer);
     const wantsStdin = all.find((e) => e.fd === STDIN_FD && e.events & POLLIN_BIT);
     if (!wantsStdin || !stdin.pending || !stdin.whenReadable) {
       sockets.poll(all, t, (ready) => answer(ok(reply(ready))));
@@ -245,7 +248,7 @@ export class ScriptOs {
     const pin = num(a[0]);
     switch (call.op) {
       case 'pin.mode':
-        g.mode(pin, a[1] === 'out' ? 'out' : 'in', a[2] === 'up' || a[2] === 'down' ? a[2] : null);
+        g.mode(pin, a[1] === 'out' || a[1] === 'od' ? a[1] : 'in', a[2] === 'up' || a[2] === 'down' ? a[2] : null);
         return answer(ok());
       case 'pin.read':
         return answer(ok(g.read(pin)));

@@ -2,10 +2,18 @@
  * One running script on a board: resumes its runtime from simulator events,
  * one syscall at a time, charging the board's syscall cost in virtual time.
  * When the script ends (or crashes) the OS closes its sockets as an OS does.
+ *
+ * Safe points (board callbacks, MicroPython runtimes only): every answer says
+ * whether callbacks are pending (`irq`). When one is raised while the script
+ * blocks in a call, that call is set aside ("parked") and answered at once with
+ * ERRNO_CALLBACKS; the script runs its callbacks and sends IRQ_RESUME_OP, which
+ * goes on waiting for the parked call (its answer, if it came meanwhile, is
+ * delivered at once). One call is parked at a time: callbacks raised while the
+ * script runs callbacks ride on the next answer.
  */
 import type { BoardApi } from '../contracts';
 import type { ScriptState } from './contract';
-import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type Syscall } from './contract';
+import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type ScriptRuntime, type SysResult, type Syscall } from './contract';
 import { ScriptOs } from './os';
 import type { WallClock } from './wallclock';
 
@@ -18,6 +26,11 @@ export interface ScriptProcessOptions {
 }
 
 export type ExitListener = (code: number, reason: string) => void;
+
+/** A call handed to the OS, until its answer reaches the script. */
+interface PendingOp {
+  result?: SysResult;
+}
 
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as Promise<T>)?.then === 'function';
@@ -34,6 +47,10 @@ export class ScriptProcess {
   /** A syscall handed to the OS and not yet answered. */
   private waiting = false;
   private interruptPending = false;
+  /** The call the script waits on, and the one set aside for callbacks. */
+  private current: PendingOp | undefined;
+  private parked: PendingOp | undefined;
+  private unsubscribeIrq: (() => void) | undefined;
   syscalls = 0;
 
   constructor(
@@ -67,6 +84,7 @@ export class ScriptProcess {
     if (this._state !== 'not-started') return;
     this._state = 'running';
     this.board.sim.trace.emit(this.board.id, 'script', 'start', { file: this.opts.name ?? '' });
+    if (this.runtime.softIrqs && this.board.irqs) this.unsubscribeIrq = this.board.irqs.onRaise(() => this.irqRaised());
     const token = this.token;
     this.board.sim.schedule(0, () => (token === this.token ? this.step(() => this.runtime.start()) : undefined));
   }
@@ -84,6 +102,7 @@ export class ScriptProcess {
     this.token++;
     this._state = 'killed';
     this._failure ??= 'killed';
+    this.unsubscribeIrq?.();
     this.runtime.kill();
     this.board.sim.trace.emit(this.board.id, 'script', 'kill', {});
   }
@@ -129,21 +148,56 @@ export class ScriptProcess {
         this.interruptPending = false;
         return this.deliver(token, { ok: false, errno: ERRNO_KEYBOARD_INTERRUPT });
       }
-      this.os.dispatch(call, (res) => this.deliver(token, res));
+      if (call.op === IRQ_RESUME_OP) return this.resumeParked(token);
+      const op: PendingOp = {};
+      this.current = op;
+      this.os.dispatch(call, (res) => this.complete(op, res));
     });
+  }
+
+  /** The OS answered `op`: to the script, or kept for later if it was set aside for callbacks. */
+  private complete(op: PendingOp, res: SysResult): void {
+    if (op === this.parked) {
+      op.result = res;
+      return;
+    }
+    if (op === this.current) this.deliver(this.token, res);
+  }
+
+  /** A callback became due: a blocked call is set aside so the script can run it now. */
+  private irqRaised(): void {
+    if (this._state !== 'running' || !this.waiting || !this.current || this.parked) return;
+    this.parked = this.current;
+    this.deliver(this.token, { ok: false, errno: ERRNO_CALLBACKS });
+  }
+
+  /** The script ran its callbacks and waits for the call it had set aside. */
+  private resumeParked(token: number): void {
+    const op = this.parked;
+    this.parked = undefined;
+    if (!op) return this.deliver(token, { ok: false, errno: 22 });
+    if (op.result) return this.deliver(token, op.result);
+    this.current = op; // still waiting: its answer goes to the script when it comes
   }
 
   private deliver(token: number, res: SysResult): void {
     if (token !== this.token || this._state !== 'running') return;
     this.token++;
     this.waiting = false;
+    this.current = undefined;
     const t = this.token;
-    this.board.sim.schedule(0, () => (t === this.token ? this.step(() => this.runtime.resume(res)) : undefined));
+    this.board.sim.schedule(0, () => (t === this.token ? this.step(() => this.runtime.resume(this.withIrq(res))) : undefined));
+  }
+
+  /** The answer as the script gets it: flagged when callbacks are pending at this safe point. */
+  private withIrq(res: SysResult): SysResult {
+    return this.runtime.softIrqs && this.board.irqs?.pending ? { ...res, irq: this.board.irqs.pending } : res;
   }
 
   private finish(code: number, reason: string): void {
     if (this._state !== 'running') return;
     this.token++;
+    this.unsubscribeIrq?.();
     this._exitCode = code;
     this._state = code === 0 || code === 130 ? 'exited' : 'crashed';
     if (code !== 0) this._failure = reason;

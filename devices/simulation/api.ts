@@ -9,6 +9,7 @@ import type { BoardApi, ConsoleApi } from '../contracts';
 import type { NetworkSpec } from '../ap/router';
 import type { LinkSpec } from '../medium/link';
 import type { ScriptSpec, ScriptState } from '../runtime/contract';
+import type { PartSpec } from '../esp32/parts/spec';
 
 import type { InternetService, ServiceSpec } from '../internet/spec';
 import type { MqttEvent, RoutedMessage } from '../internet/mqtt/log';
@@ -18,6 +19,7 @@ export type { LinkSpec } from '../medium/link';
 export type { InternetHostSpec, InternetService, ServiceSpec, HttpRoute } from '../internet/spec';
 export type { MqttEvent, MqttEventKind, RoutedMessage } from '../internet/mqtt/log';
 export type { HttpRequestRecord } from '../internet/http/server';
+export type { PartSpec, PartType, SignalSpec } from '../esp32/parts/spec';
 export type { NetworkSpec } from '../ap/router';
 export type { ScriptSpec, ScriptState } from '../runtime/contract';
 /** The wall-clock safety net of a whole simulation when SimulationOptions.wallTimeoutMs is not given: 10 minutes. */
@@ -41,6 +43,8 @@ export interface DeviceSpec {
   heapBytes?: number;
   /** PC only: a service it runs once it has its address (an MQTT broker on the LAN, a web server...); its log is the PC's console. */
   service?: ServiceSpec;
+  /** ESP32: parts wired to its pins (buttons, potentiometers, DHT11/22, NeoPixel strips, DS18B20s). */
+  parts?: PartSpec[];
 }
 
 /** A retained message the broker holds now. */
@@ -78,6 +82,13 @@ export interface ServiceHandle {
   /** Present for an http service. */
   readonly http?: HttpServerView;
   running(): boolean;
+}
+
+/** A part as a DeviceHandle lists it. */
+export interface PartInfo {
+  id: string;
+  type: string;
+  pin: number;
 }
 
 export interface SimulationOptions {
@@ -130,6 +141,19 @@ export interface DeviceHandle {
   setLink(spec: LinkSpec): void;
   ip(): string;
   counters(): Record<string, number>;
+  /** ESP32: its parts (the BOOT button "boot" always). */
+  parts(): PartInfo[];
+  /** Presses / releases a button part (or the BOOT button, "boot"). */
+  press(part: string): void;
+  release(part: string): void;
+  /** Sets the voltage of an analog part (by id, or the ADC pin it is wired to). */
+  setAnalog(target: string | number, volts: number): void;
+  /** Sets what a DHT11/DHT22 or DS18B20 measures (°C, %RH). */
+  setSensor(part: string, values: { temperature?: number; humidity?: number }): void;
+  /** The colours a NeoPixel strip shows, as last written: [r, g, b] (or [r, g, b, w]) per pixel. */
+  neopixel(part: string): number[][];
+  /** Pin changes since a virtual time (µs): [time, level] pairs (wait-pin-change). */
+  pinChangesSince(pin: number, us: number): [number, number][];
 }
 
 /** Something the user should know about a run that no script printed (e.g. a station refused by a full access point). */
@@ -160,6 +184,8 @@ export interface SimulationApi {
    * virtual time. Returns a function that stops the observation.
    */
   onFrame(fn: (us: number, frame: Uint8Array) => void): () => void;
+  /** Observes every 802.11 frame sent between radios outside a BSS (ESP-NOW and its ACKs), with its channel and rate. */
+  onRadioFrame(fn: (us: number, frame: Uint8Array, channel: number, rateKbps: number) => void): () => void;
   /** Observes notices (a station refused by a full access point, ...): the runner shows them in its output. */
   onNotice(fn: (n: Notice) => void): () => void;
   /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once): onFrame into a PcapWriter. */

@@ -17,6 +17,8 @@ import { DeviceHandleImpl } from './handle';
 import type { Board } from '../node';
 import { InternetHost } from '../internet/host';
 import { Airspace } from '../medium/airspace';
+import { Air } from '../medium/air';
+import { DEFAULT_WIFI_LINK, mergeLink } from '../medium/link';
 import { parseClock, WorldClock } from '../clock';
 import { PcBoard } from '../pc/board';
 import { buildRuntime, launchScript, type LaunchOptions } from './launch';
@@ -33,6 +35,8 @@ export const DEFAULT_WATCHDOG_MS = 30_000;
 export class Simulation implements SimulationApi {
   readonly sim: Simulator;
   readonly airspace = new Airspace();
+  /** 802.11 frames between radios outside any BSS (ESP-NOW), on the lab WiFi's link defaults. */
+  readonly air: Air;
   readonly router: Router;
   readonly internet: InternetHost[] = [];
   /** The simulated world's date (SimulationOptions.clock): NTP, PCs' clocks, the daytime service. */
@@ -47,6 +51,7 @@ export class Simulation implements SimulationApi {
   /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
   private readonly prebuilt = new Map<string, ScriptRuntime>();
   private frameObservers: ((us: number, frame: Uint8Array) => void)[] = [];
+  private radioObservers: ((us: number, frame: Uint8Array, channel: number, rateKbps: number) => void)[] = [];
   private noticeObservers: ((n: Notice) => void)[] = [];
   private readonly noticed = new Set<string>();
 
@@ -66,6 +71,10 @@ export class Simulation implements SimulationApi {
       for (const fn of this.frameObservers) fn(this.sim.now, frame);
     });
     this.router = new Router(this.sim, this.airspace, resolveNetwork(opts.network), this.world);
+    this.air = new Air(this.sim, mergeLink(DEFAULT_WIFI_LINK, opts.network?.wifi));
+    this.air.addTap((us, frame, channel, rateKbps) => {
+      for (const fn of this.radioObservers) fn(us, frame, channel, rateKbps);
+    });
     this.router.radio.onRefused((station) => {
       if (this.noticed.has(`refused:${station}`)) return;
       this.noticed.add(`refused:${station}`);
@@ -105,7 +114,7 @@ export class Simulation implements SimulationApi {
     const ip = spec.ip !== undefined ? parseIp(spec.ip) : undefined;
     if (spec.ip !== undefined && ip === undefined) throw new Error(`device "${spec.id}": bad ip "${spec.ip}"`);
     const board = spec.board === 'esp32' ? this.buildEsp32(spec, ip) : this.buildPc(spec, ip);
-    const handle = new DeviceHandleImpl(this.sim, spec, board, this.airspace);
+    const handle = new DeviceHandleImpl(this.sim, spec, board, this.airspace, this.air);
     this.handles.set(spec.id, handle);
     if (spec.link) handle.applyLink(spec.link);
     for (const line of spec.stdin ?? []) board.stdin.push(line);
@@ -123,12 +132,18 @@ export class Simulation implements SimulationApi {
 
   private buildEsp32(spec: DeviceSpec, ip: Ipv4Addr | undefined): Esp32Board {
     const { ssid, password } = this.router.network;
-    const board = new Esp32Board({ id: spec.id, sim: this.sim, airspace: this.airspace, labNetwork: { ssid, password } });
+    const board = new Esp32Board({ id: spec.id, sim: this.sim, airspace: this.airspace, air: this.air, labNetwork: { ssid, password } });
+    for (const p of spec.parts ?? []) board.hw.parts.add(p);
     this.router.registerDevice(spec.id, board.staNic.mac);
     if (ip !== undefined) this.router.reserve(board.staNic.mac, ip);
     board.onReset(() => {
       const h = this.handles.get(spec.id);
       if (h) this.boot(h, true);
+    });
+    board.onHalt(() => {
+      const h = this.handles.get(spec.id);
+      h?.process?.kill('deep sleep');
+      if (h) h.process = undefined;
     });
     return board;
   }
@@ -257,6 +272,13 @@ export class Simulation implements SimulationApi {
     this.frameObservers = [...this.frameObservers, fn];
     return () => {
       this.frameObservers = this.frameObservers.filter((x) => x !== fn);
+    };
+  }
+
+  onRadioFrame(fn: (us: number, frame: Uint8Array, channel: number, rateKbps: number) => void): () => void {
+    this.radioObservers = [...this.radioObservers, fn];
+    return () => {
+      this.radioObservers = this.radioObservers.filter((x) => x !== fn);
     };
   }
 

@@ -6,7 +6,7 @@
 export type Ipv4Addr = number;
 export type MacAddr = number;
 
-export type WireLayer = 'ethernet' | 'arp' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'dhcp' | 'dns';
+export type WireLayer = 'ethernet' | 'arp' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'dhcp' | 'dns' | 'dot11' | 'espnow' | 'radiotap';
 export type WireErrorKind = 'truncated' | 'checksum' | 'length' | 'version' | 'unsupported' | 'malformed';
 
 export interface WireError {

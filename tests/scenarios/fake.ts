@@ -80,6 +80,27 @@ export class FakeDevice implements DeviceHandle {
   counters(): Record<string, number> {
     return {};
   }
+  parts() {
+    return [];
+  }
+  press(): void {
+    throw new Error('no parts in the fake');
+  }
+  release(): void {
+    throw new Error('no parts in the fake');
+  }
+  setAnalog(): void {
+    throw new Error('no parts in the fake');
+  }
+  setSensor(): void {
+    throw new Error('no parts in the fake');
+  }
+  neopixel(): number[][] {
+    throw new Error('no parts in the fake');
+  }
+  pinChangesSince(): [number, number][] {
+    return [];
+  }
   exit(code: number, failure?: string): void {
     if (this.state !== 'running') return;
     this.state = code === 0 || code === 130 ? 'exited' : 'crashed';
@@ -154,6 +175,9 @@ export class FakeSimulation implements SimulationApi {
     return () => {
       this.frameObservers = this.frameObservers.filter((x) => x !== fn);
     };
+  }
+  onRadioFrame(): () => void {
+    return () => {};
   }
   /** Puts a frame "on the air": observers and the pcap see it. */
   air(frame: Uint8Array): void {

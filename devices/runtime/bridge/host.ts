@@ -109,6 +109,7 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   // ---- answers ----
 
   private answer(result: SysResult): void {
+    this.pending = result.irq ?? 0;
     if (!result.ok) this.error(result.errno);
     else this.encode(result.value);
     this.waiting = false;

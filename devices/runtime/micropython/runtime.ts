@@ -6,7 +6,7 @@
  */
 import { BOARD_PERSONALITY, ESP32_PERSONALITY, scriptSocketConstants } from '../../../stack/personality';
 import { BridgeRuntime } from '../bridge/host';
-import { ERRNO_KEYBOARD_INTERRUPT, type SysValue } from '../contract';
+import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type SysValue } from '../contract';
 import type { RuntimeOptions } from '../index';
 import { takeVm, type VmBoot } from './vm';
 
@@ -37,6 +37,8 @@ export class MicroPythonRuntime extends BridgeRuntime {
   readonly pooled: boolean;
   private readonly text: Uint8Array;
   private readonly cfg: SysValue;
+  /** Board callbacks run at the script's safe points (py/_irq.py): blocking calls may be set aside for them. */
+  readonly softIrqs = true;
 
   constructor(opts: MicroPythonOptions) {
     const boot = vmBoot(opts.personality, opts.heapBytes, opts.memoryCapBytes);
@@ -50,6 +52,8 @@ export class MicroPythonRuntime extends BridgeRuntime {
       seed: opts.seed,
       bootWifi: opts.bootWifi ?? null,
       kbi: ERRNO_KEYBOARD_INTERRUPT,
+      irq: ERRNO_CALLBACKS,
+      irqResume: IRQ_RESUME_OP,
       heapBytes: boot.heapBytes,
       // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality)
       // for the socket layer and the VM's own errno module (rewritten at boot by py/_errno.py).

@@ -12,7 +12,9 @@ def _install():
     CFG = _kern.CFG
     PC = _kern.PC
     import _vtime, _socket, _select, _network, _machine, random
+    import _irq, _micropython  # the safe-point dispatcher (py/_irq.py) and micropython.schedule
     m = sys.modules
+    m['micropython'] = _micropython
     m['time'] = m['utime'] = _vtime
     m['socket'] = m['usocket'] = _socket
     m['select'] = m['uselect'] = _select

@@ -39,8 +39,23 @@ _codes = {}
 CFG = None  # the device's configuration, from configure() once the VM is claimed
 PC = False
 KBI = 0
-# Called after a kernel call when the device has callbacks due (timers, IRQs): set by machine.
-on_pending = None
+# Safe points (py/_irq.py). Every answer carries, in header word 15, how many board callbacks
+# are due (timers, Pin IRQs, ESP-NOW, micropython.schedule): `pending[0]` keeps it. After a
+# call's answer is decoded, `dispatch` runs them when some are due. A blocking call (sleep,
+# socket wait, recv) with callbacks falling due is answered early with the errno IRQ: the host
+# set the call aside; we run the callbacks and ask for the rest of it with the op IRQ_RESUME,
+# repeatedly, until its real answer comes. IRQ_RESUME's one argument is 1 when the call was
+# made inside a callback (`in_callback[0]`, set by py/_irq.py): callbacks do not nest, so the
+# host then lets that call finish before it sets anything aside again; 2 when a callback woke
+# the asyncio loop (ThreadSafeFlag.set(): `wake[0]`) while the call set aside is the loop's
+# own wait for work (`wakeable[0]`): the host answers it at once with None.
+IRQ = 0
+IRQ_RESUME = 'irq.resume'
+pending = [0]
+in_callback = [False]
+wake = [False]
+wakeable = [False]
+dispatch = lambda: None  # replaced by py/_irq.py
 
 
 def _put(i, v, parts):
@@ -108,14 +123,29 @@ def _request(op, a, b, c, d, e, f, cap):
         h[10] = cap
     _rd(h)
     k = h[11]
+    while k == K_ERR and h[12] == IRQ and IRQ:
+        # Set aside for callbacks: run them, then resume the call (its answer lands as usual;
+        # the answer buffer in h[9], h[10] is still the one for this call, or a bigger one).
+        pending[0] = h[15]
+        inside = in_callback[0]
+        dispatch()
+        mode = 1 if inside else 0
+        if wake[0] and wakeable[0] and not inside:
+            wake[0] = False
+            mode = 2
+        h[0] = _codes.get(IRQ_RESUME) or _intern(IRQ_RESUME)
+        h[1] = mode
+        h[14] = _T_INT
+        h[8] = 0
+        _rd(h)
+        k = h[11]
     if h[13] > h[10]:  # a longer answer: copy it again into a bigger buffer (no round trip)
         _buf = bytearray(h[13])
         h[0] = _OP_REFETCH
         h[9] = uctypes.addressof(_buf)
         h[10] = h[13]
         _rd(h)
-    if h[15] and on_pending is not None and k != K_ERR:
-        on_pending()
+    pending[0] = h[15]
     return k
 
 
@@ -157,8 +187,18 @@ def _value(k):
     return json.loads(bytes(memoryview(_buf)[:h[12]]))
 
 
+def _safe(k):
+    # Decodes the answer, then (a safe point) runs the callbacks due; an error is raised after them.
+    try:
+        return _value(k)
+    finally:
+        dispatch()
+
+
 def call(op, a=None, b=None, c=None, d=None, e=None):
     k = _request(op, a, b, c, d, e, None, 0)
+    if pending[0]:
+        return _safe(k)
     if k == K_INT:
         return _h[12]
     return _value(k)
@@ -167,20 +207,33 @@ def call(op, a=None, b=None, c=None, d=None, e=None):
 def callw(op, data, a=None, b=None, c=None, d=None):
     # Sends `data` (bytes-like) as the last argument of the call.
     if a is None:
-        return _value(_request(op, data, None, None, None, None, None, 0))
-    if b is None:
-        return _value(_request(op, a, data, None, None, None, None, 0))
-    if c is None:
-        return _value(_request(op, a, b, data, None, None, None, 0))
-    if d is None:
-        return _value(_request(op, a, b, c, data, None, None, 0))
-    return _value(_request(op, a, b, c, d, data, None, 0))
+        k = _request(op, data, None, None, None, None, None, 0)
+    elif b is None:
+        k = _request(op, a, data, None, None, None, None, 0)
+    elif c is None:
+        k = _request(op, a, b, data, None, None, None, 0)
+    elif d is None:
+        k = _request(op, a, b, c, data, None, None, 0)
+    else:
+        k = _request(op, a, b, c, d, data, None, 0)
+    if pending[0]:
+        return _safe(k)
+    return _value(k)
 
 
 def callr(op, n, a=None, b=None, c=None, d=None):
     # Receives up to n bytes; returns (bytes, extra): extra is the rest of a structured answer
     # (e.g. [count, ip, port] for recvfrom), or None.
     k = _request(op, a, b, c, d, None, None, n if n > 0 else 0)
+    if pending[0]:
+        try:
+            return _answer_r(k)
+        finally:
+            dispatch()
+    return _answer_r(k)
+
+
+def _answer_r(k):
     h = _h
     if k == K_BYTES:
         m = h[13]
@@ -200,11 +253,13 @@ def write(text):
 
 def configure():
     # The device's configuration, once the VM is claimed: personality, seed, names, ...
-    global CFG, PC, KBI
+    global CFG, PC, KBI, IRQ, IRQ_RESUME
     import json
     CFG = call('config')
     PC = CFG['personality'] == 'pc'
     KBI = CFG['kbi']
+    IRQ = CFG.get('irq', 0)
+    IRQ_RESUME = CFG.get('irqResume', IRQ_RESUME)
     import _oserror
     _oserror.install(globals(), PC)
     return CFG
