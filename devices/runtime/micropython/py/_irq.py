@@ -29,6 +29,7 @@ def schedule(func, arg):
     if len(_q) >= DEPTH:
         raise RuntimeError('schedule queue full')
     _q.append((func, arg))
+    _kern.queued[0] = True
 
 
 def print_exception(e):
@@ -45,6 +46,7 @@ def run():
     if _busy[0]:
         return
     _busy[0] = True
+    _kern.queued[0] = False
     try:
         while True:
             if _kern.pending[0]:
