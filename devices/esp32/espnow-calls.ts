@@ -103,12 +103,14 @@ export function espNowCall(hw: Esp32Hardware, op: string, a: SysValue[], answer:
       if (mac === undefined) return answer({ ok: false, errno: EINVAL }), true;
       const old = e.peers.get(mac);
       if (op === 'espnow.mod' && !old) return answer(espErr(e.active ? ESPNOW_ERR.NOT_FOUND : ESPNOW_ERR.NOT_INIT)), true;
+      // -1 (or nothing): the peer's current value (mod_peer) or the default (add_peer).
+      const keep = (v: SysValue | undefined) => v === null || v === undefined || v === -1;
       const peer: Peer = {
         mac,
-        lmk: typeof a[1] === 'string' ? keyOf(a[1]) : (old?.lmk ?? new Uint8Array(16)),
-        channel: a[2] === null || a[2] === undefined ? (old?.channel ?? 0) : num(a[2]),
-        ifidx: a[3] === null || a[3] === undefined ? (old?.ifidx ?? 0) : num(a[3]),
-        encrypt: a[4] === null || a[4] === undefined ? (old?.encrypt ?? false) : Boolean(a[4]),
+        lmk: typeof a[1] === 'string' && a[1] !== '' ? keyOf(a[1]) : (old?.lmk ?? new Uint8Array(16)),
+        channel: keep(a[2]) ? (old?.channel ?? 0) : num(a[2]),
+        ifidx: keep(a[3]) ? (old?.ifidx ?? 0) : num(a[3]),
+        encrypt: keep(a[4]) ? (old?.encrypt ?? false) : Boolean(a[4]),
       };
       if (op === 'espnow.mod' && old) e.peers.delete(mac);
       const err = e.addPeer(peer);

@@ -145,11 +145,12 @@ class ESPNow(ESPNowBase):
 
     def add_peer(self, mac, lmk=None, channel=None, ifidx=None, encrypt=None):
         enc = self._peer_args(lmk, encrypt)
-        ecall('espnow.add', _mac(mac), None if lmk is None else '', 0 if channel is None else channel, 0 if ifidx is None else ifidx, 1 if enc else 0)
+        ecall('espnow.add', _mac(mac), '', 0 if channel is None else channel, 0 if ifidx is None else ifidx, 1 if enc else 0)
 
     def mod_peer(self, mac, lmk=None, channel=None, ifidx=None, encrypt=None):
         self._peer_args(lmk, encrypt)
-        ecall('espnow.mod', _mac(mac), '' if lmk is not None else None, channel, ifidx, encrypt)
+        # -1: leave as it is
+        ecall('espnow.mod', _mac(mac), '', -1 if channel is None else channel, -1 if ifidx is None else ifidx, -1 if encrypt is None else (1 if encrypt else 0))
 
     def del_peer(self, mac):
         ecall('espnow.del', _mac(mac))
