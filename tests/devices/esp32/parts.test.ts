@@ -80,7 +80,7 @@ test('neopixel: indexing, fill, write; the strip shows what was written last (GR
       'time.sleep_ms(10)',
     ],
     [{ id: 'strip', type: 'neopixel', pin: 13, count: 5 }],
-    (s, e) => s.sim.at(5_000, () => (before = e.neopixel('strip'))),
+    (s, e) => s.sim.at(5_000, () => void (before = e.neopixel("strip"))),
   );
   expect(out).toEqual(["4 (255, 128, 1) bytearray(b'\\x80\\xff\\x01')", 'write took 180']); // 96 bits at 1.25 µs, and two kernel calls
   expect(before).toEqual([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
