@@ -3,6 +3,7 @@
  * the scenario runner uses to build and drive a simulation. Implemented by
  * devices/simulation.ts. Times are virtual microseconds.
  */
+import type { Capture } from '../../sim/capture';
 import type { PcapWriter } from '../../sim/pcap';
 import type { RunOutcome, Simulator } from '../../sim/simulator';
 import type { BoardApi, ConsoleApi } from '../contracts';
@@ -190,6 +191,8 @@ export interface SimulationApi {
   onNotice(fn: (n: Notice) => void): () => void;
   /** Captures every frame seen by any NIC on the LAN (AP side, so each frame once): onFrame into a PcapWriter. */
   attachPcap(): PcapWriter;
+  /** Captures both views: every LAN frame as attachPcap does, and every 802.11 frame outside a BSS with radiotap (ESP-NOW). */
+  attachCapture(): Capture;
   /** Terminates worker threads; call at the end of every test. */
   close(): Promise<void>;
 }

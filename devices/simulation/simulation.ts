@@ -5,7 +5,9 @@
  * joins the lab WiFi (like the tutorial's firmware) and starts its script once
  * it has an address, a PC once its DHCP (or static) address is up.
  */
+import { Capture } from '../../sim/capture';
 import { PcapWriter } from '../../sim/pcap';
+import { emitRadiotap } from '../../stack/wire/dot11';
 import { Simulator } from '../../sim/simulator';
 import { parseIp, type Ipv4Addr } from '../../stack/wire/types';
 import { DEFAULT_WALL_TIMEOUT_MS, type DeviceHandle, type DeviceSpec, type InternetHostSpec, type Notice, type ServiceHandle, type SimRunOutcome, type SimulationApi, type SimulationOptions } from './api';
@@ -286,6 +288,13 @@ export class Simulation implements SimulationApi {
     const pcap = new PcapWriter();
     this.onFrame((us, frame) => pcap.add(us, frame));
     return pcap;
+  }
+
+  attachCapture(): Capture {
+    const cap = new Capture();
+    this.onFrame((us, frame) => cap.ethernet(us, frame));
+    this.onRadioFrame((us, frame, channel, rateKbps) => cap.radio(us, emitRadiotap(channel, rateKbps), frame));
+    return cap;
   }
 
   async close(): Promise<void> {

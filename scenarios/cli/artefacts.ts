@@ -58,7 +58,9 @@ export function writeRunArtefacts(io: Io, o: ArtefactOpts, r: RunResult, log: Se
   let ok = true;
   if (o.pcap && r.pcap) {
     const f = suffixed(o.pcap, tag, many);
-    if (writeOut(io, 'pcap', f, r.pcap)) io.err(`pcap written to ${f} (open it in Wireshark, or: tshark -r ${f})`);
+    // A run with 802.11 frames (ESP-NOW) writes pcapng whatever the name: one classic pcap holds one link type.
+    const ng = r.pcapFormat === 'pcapng' && !/\.pcapng$/i.test(f) ? ' as pcapng (it has 802.11 frames beside the Ethernet ones)' : '';
+    if (writeOut(io, 'pcap', f, r.pcap)) io.err(`pcap written to ${f}${ng} (open it in Wireshark, or: tshark -r ${f})`);
     else ok = false;
   }
   if (o.trace) {

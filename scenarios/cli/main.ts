@@ -65,7 +65,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option('--timeout <duration>', 'override the virtual time budget, with a unit: 30s, 2m, 500ms')
     .option('--watchdog <duration>', 'wall time a script may compute between two kernel calls (default 30s)')
     .option('--wall-timeout <duration>', 'wall time the whole run may take before it stops with exit 43 (default 10m)')
-    .option('--pcap <file>', 'write every frame to a pcap file (Wireshark/tshark)')
+    .option('--pcap <file>', 'write every frame to a capture (Wireshark/tshark): classic pcap, pcapng when <file> ends in .pcapng or the run has 802.11 (ESP-NOW) frames')
     .option('--trace <file>', `record a replay trace (${cmd} replay <file>)`)
     .option('--junit <file>', 'write a JUnit XML report (a testsuite per run, consoles as system-out)')
     .option('--json <file>', 'write the result as JSON (verdict, steps, timings, counters); - for stdout')

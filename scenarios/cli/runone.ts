@@ -54,6 +54,7 @@ export async function runOne(s: Scenario, io: Io, o: RunOneOpts): Promise<{ resu
     timeoutFails: o.timeoutFails,
     recordTrace: Boolean(o.trace),
     pcap: Boolean(o.pcap),
+    pcapFormat: o.pcap && /\.pcapng$/i.test(o.pcap) ? 'pcapng' : 'auto',
     frames: Boolean(o.packets) && !o.quiet && !o.silent,
     signal: o.signal,
     wallMs: wall,

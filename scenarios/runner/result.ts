@@ -3,6 +3,7 @@
  * virtual and wall times, each device's final state and console, notices and
  * the trace. The exit codes are the command's (Wokwi's 0/1/2/42 plus ours).
  */
+import type { CaptureFormat } from '../../sim/capture';
 import type { ConsoleLine } from '../../devices/contracts';
 import type { Notice, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
 import type { Scenario, Step } from '../schema/model';
@@ -43,6 +44,11 @@ export interface RunnerOptions {
   recordTrace?: boolean;
   /** Capture a pcap (result.pcap). */
   pcap?: boolean;
+  /**
+   * Its file format (sim/capture.ts): 'auto' (default) is classic pcap, as every lab's capture has
+   * always been, unless the run had 802.11 frames (ESP-NOW), then pcapng; 'pcapng' always pcapng.
+   */
+  pcapFormat?: CaptureFormat;
   /** Each frame as seen on the LAN (AP side), for --packets. */
   frames?: boolean;
   /** Any device printing one of these fails the run at once (--fail-text). */
@@ -101,4 +107,6 @@ export interface RunResult {
   /** Trace records as JSON lines (when recordTrace). */
   trace: string[];
   pcap?: Uint8Array;
+  /** What result.pcap is. */
+  pcapFormat?: 'pcap' | 'pcapng';
 }

@@ -11,7 +11,7 @@
  */
 import type { LinkSpec, SimulationApi } from '../../devices/simulation/api';
 import { DEFAULT_WALL_TIMEOUT_MS } from '../../devices/simulation/api';
-import type { PcapWriter } from '../../sim/pcap';
+import type { Capture } from '../../sim/capture';
 import type { Scenario } from '../schema/model';
 import { fmtMs, fmtUs, stepLabel } from '../schema/model';
 import { plural } from '../schema/words';
@@ -72,7 +72,7 @@ class Run {
   private obs!: Observer;
   private readonly emit: (ev: TimelineEvent) => void;
   private readonly links = new Map<string, LinkSpec>();
-  private pcap: PcapWriter | undefined;
+  private pcap: Capture | undefined;
   private timedOut = false;
   private stopped: 'wall' | 'interrupted' | undefined;
   private wallDevice: string | undefined;
@@ -118,7 +118,7 @@ class Run {
       notices.push(n);
       this.obs.notice(n.t, n.device, n.text);
     });
-    if (this.opts.pcap) this.pcap = api.attachPcap();
+    if (this.opts.pcap) this.pcap = api.attachCapture();
     if (this.opts.frames) api.onFrame((us, frame) => this.obs.frame(us, frame));
     for (const s of scenario.steps) {
       if (s.kind === 'expect-exit' && s.code !== 0) this.obs.excused.add(s.device);
@@ -147,7 +147,10 @@ class Run {
     this.trace('end', { exit: exitCode });
     const result: Omit<RunResult, 'wallMs'> = { ...base, exitCode, reason, steps, devices, notices, endUs: this.now, trace: this.opts.recordTrace ? [...sim.trace.records()] : [] };
     if (this.obs.crash) result.crash = this.obs.crash;
-    if (this.pcap) result.pcap = this.pcap.bytes();
+    if (this.pcap) {
+      result.pcapFormat = this.pcap.resolve(this.opts.pcapFormat);
+      result.pcap = this.pcap.bytes(this.opts.pcapFormat);
+    }
     return result;
   }
 

@@ -164,8 +164,10 @@ const RT_PRESENT = (1 << 1) | (1 << 2) | (1 << 3);
 export const RADIOTAP_LEN = 14;
 /** Radiotap Flags: the frame includes its FCS. */
 const RT_FLAG_FCS = 0x10;
-/** Channel flags: 2 GHz spectrum, CCK (802.11b DSSS/CCK rates). */
+/** Channel flags: 2 GHz spectrum with CCK (802.11b DSSS/CCK rates) or OFDM (802.11g rates). */
 const RT_CHAN_2GHZ_CCK = 0x0080 | 0x0020;
+const RT_CHAN_2GHZ_OFDM = 0x0080 | 0x0040;
+const DSSS_KBPS = new Set([1000, 2000, 5500, 11000]);
 
 /** A radiotap header (LINKTYPE_IEEE802_11_RADIOTAP) for a frame sent on `channel` at `rateKbps`. */
 export function emitRadiotap(channel: number, rateKbps: number): Uint8Array {
@@ -179,7 +181,7 @@ export function emitRadiotap(channel: number, rateKbps: number): Uint8Array {
   out[9] = Math.round(rateKbps / 500) & 0xff;
   const v = new DataView(out.buffer);
   v.setUint16(10, channelMhz(channel), true);
-  v.setUint16(12, RT_CHAN_2GHZ_CCK, true);
+  v.setUint16(12, DSSS_KBPS.has(rateKbps) ? RT_CHAN_2GHZ_CCK : RT_CHAN_2GHZ_OFDM, true);
   return out;
 }
 

@@ -5,6 +5,7 @@
 import type { DeviceHandle, DeviceSpec, LinkSpec, Notice, ScriptState, SimRunOutcome, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
 import { Console } from '../../devices/console';
 import type { BoardApi } from '../../devices/contracts';
+import { Capture } from '../../sim/capture';
 import { PcapWriter } from '../../sim/pcap';
 import { Simulator } from '../../sim/simulator';
 
@@ -182,6 +183,11 @@ export class FakeSimulation implements SimulationApi {
   /** Puts a frame "on the air": observers and the pcap see it. */
   air(frame: Uint8Array): void {
     for (const o of this.frameObservers) o(this.sim.now, frame);
+  }
+  attachCapture(): Capture {
+    const cap = new Capture();
+    this.onFrame((us, f) => cap.ethernet(us, f));
+    return cap;
   }
   attachPcap(): PcapWriter {
     const pcap = new PcapWriter();

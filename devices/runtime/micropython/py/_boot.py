@@ -12,7 +12,7 @@ def _install():
     CFG = _kern.CFG
     PC = _kern.PC
     import _vtime, _socket, _select, _network, _machine, random
-    import _irq, _micropython  # the safe-point dispatcher (py/_irq.py) and micropython.schedule
+    import _micropython  # micropython.schedule into the board's queue (py/_irq.py, loaded on first use)
     m = sys.modules
     m['micropython'] = _micropython
     m['time'] = m['utime'] = _vtime

@@ -2,9 +2,24 @@
 # ADCBlock, WDT, RTC, reset / reset_cause / wake_reason, deepsleep / lightsleep, freq, bitstream.
 # The classes this simulator does not simulate exist, and raise NotImplementedError naming
 # themselves when used (no silent stubs).
+# The classes load on first use (module __getattr__): a script that never touches machine pays
+# no heap for them.
 from _kern import call, callr, callw
-from _mpin import Pin, Signal, PWM, pin_id
-from _mhw import Timer, ADC, ADCBlock, WDT, RTC
+
+_LAZY = {'Pin': '_mpin', 'Signal': '_mpin', 'PWM': '_mpin', 'Timer': '_mhw', 'ADC': '_mhw', 'ADCBlock': '_mhw', 'WDT': '_mhw', 'RTC': '_mhw'}
+_NOT_SIMULATED = ('I2C', 'SoftI2C', 'SPI', 'SoftSPI', 'UART', 'I2S', 'DAC', 'TouchPad', 'SDCard', 'Counter', 'Encoder')
+
+
+def __getattr__(name):
+    mod = _LAZY.get(name)
+    if mod is not None:
+        v = getattr(__import__(mod), name)
+    elif name in _NOT_SIMULATED:
+        v = _not_simulated(name)
+    else:
+        raise AttributeError(name)
+    globals()[name] = v
+    return v
 
 PWRON_RESET = 1
 HARD_RESET = 2
@@ -81,6 +96,7 @@ def bitstream(pin, encoding, timing, data):
         raise ValueError('invalid encoding')
     if len(timing) != 4:
         raise ValueError('timing must have 4 values')
+    from _mpin import pin_id
     callw('pin.bitstream', bytes(data), pin_id(pin), '%d,%d,%d,%d' % tuple(int(t) for t in timing))
 
 
@@ -88,19 +104,6 @@ def _not_simulated(name):
     def init(self, *args, **kwargs):
         raise NotImplementedError('machine.%s is not simulated by esp32sim (see the README: peripherals)' % name)
     return type(name, (), {'__init__': init})
-
-
-I2C = _not_simulated('I2C')
-SoftI2C = _not_simulated('SoftI2C')
-SPI = _not_simulated('SPI')
-SoftSPI = _not_simulated('SoftSPI')
-UART = _not_simulated('UART')
-I2S = _not_simulated('I2S')
-DAC = _not_simulated('DAC')
-TouchPad = _not_simulated('TouchPad')
-SDCard = _not_simulated('SDCard')
-Counter = _not_simulated('Counter')
-Encoder = _not_simulated('Encoder')
 
 
 class _Mem:

@@ -1,7 +1,6 @@
 # micropython: the VM's own module, with schedule() going into the board's scheduler queue
 # (py/_irq.py), the one queue Timer, Pin.irq and ESP-NOW callbacks share, as on the board.
 import micropython as _vm
-import _irq
 
 const = _vm.const
 opt_level = _vm.opt_level
@@ -17,6 +16,7 @@ if hasattr(_vm, 'RingIO'):
 
 def schedule(func, arg):
     # Runs func(arg) at the next safe point (after the current kernel call returns, or while blocked).
+    import _irq
     _irq.schedule(func, arg)
 
 
