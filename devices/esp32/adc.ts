@@ -31,6 +31,9 @@ const CHANNELS: Record<number, [1 | 2, number]> = {
   4: [2, 0], 0: [2, 1], 2: [2, 2], 15: [2, 3], 13: [2, 4], 12: [2, 5], 14: [2, 6], 27: [2, 7], 25: [2, 8], 26: [2, 9],
 };
 
+/** The GPIOs with an ADC channel. */
+export const ADC_PINS: readonly number[] = Object.keys(CHANNELS).map(Number).sort((a, b) => a - b);
+
 export type AdcRead = { ok: true; raw: number } | { ok: false; espErr: 'ESP_ERR_TIMEOUT' };
 
 export interface AdcWiring {

@@ -9,6 +9,7 @@ import type { Step } from '../schema/model';
 import { fmtUs } from '../schema/model';
 import { isRunningState, type Observer } from './observe';
 import { serviceHint, serviceWaiter, type Cursors } from './services';
+import { runPartStep } from './part-steps';
 
 /** How waiting ended: the condition held, the step's own deadline, the scenario timeout, or the run was stopped. */
 export type WaitOutcome = 'met' | 'deadline' | 'timeout' | 'crash' | 'fail-text' | 'wall' | 'interrupted';
@@ -155,6 +156,13 @@ export async function runStep(c: StepContext, s: Step): Promise<StepVerdict> {
       if (r === 'deadline' || r === 'timeout') v.message += serviceHint(api, c.cursors, host, 'http');
       return v;
     }
+    case 'press':
+    case 'release':
+    case 'set-analog':
+    case 'set-sensor':
+    case 'expect-neopixel':
+    case 'wait-pin-change':
+      return runPartStep(c, s, (r, what, t) => waited(c, r, s, what, t));
     case 'expect-exit': {
       const h = api.device(s.device);
       const r = await c.runUntil(() => !isRunningState(h.scriptState()), deadline(c, s.timeoutUs));

@@ -11,6 +11,7 @@ import { isMap, isPair, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import type { DeviceSpec, LinkSpec, NetworkSpec, ScriptSpec } from '../../devices/simulation/api';
 import type { Scenario, ScenarioError, ScriptInfo, Step } from './model';
+import { BOOT_PART, parseParts, type PartRef } from './parts';
 import { parseStep, type PathIssue } from './steps';
 import { clock, deviceId, duration, fraction, heapSize, ipv4, port, positiveDuration, rate, subnet, toLinkSpec, wallDuration } from './values';
 import { MAX_SCENARIO_BYTES, MAX_SCRIPT_BYTES, readInputFile } from './files';
@@ -80,6 +81,8 @@ const device = z.strictObject({
   description: z.string().optional(),
   /** ESP32 only: the MicroPython heap (96K, 160K, 2M). */
   heap: heapSize.optional(),
+  /** ESP32 only: parts wired to its pins (schema/parts.ts). */
+  parts: z.record(z.string(), z.unknown()).optional(),
 });
 
 const top = z.strictObject({
@@ -249,6 +252,14 @@ function build(
       if (d.board !== 'esp32') errors.push(err(['devices', id, 'heap'], 'only an esp32 has a MicroPython heap setting (a PC has no such limit)'));
       else spec.heapBytes = d.heap;
     }
+    if (d.parts !== undefined) {
+      if (d.board !== 'esp32') errors.push(err(['devices', id, 'parts'], 'parts are wired to an esp32 (a PC has no GPIO)'));
+      else {
+        const r = parseParts(d.parts);
+        for (const i of r.issues) errors.push(err(['devices', id, ...i.path], i.message));
+        if (r.parts.length) spec.parts = r.parts;
+      }
+    }
     if (d.start !== undefined) spec.startUs = d.start;
     if (d.stdin !== undefined) spec.stdin = d.stdin;
     const l = toLink(d.link);
@@ -276,10 +287,17 @@ function build(
   for (const i of checkNetwork(t.network, devices)) errors.push(err(i.path, i.message));
 
   const ids = new Set(devices.map((d) => d.id));
+  const parts = new Map<string, Map<string, PartRef>>();
+  for (const d of devices) {
+    if (d.board !== 'esp32') continue;
+    const m = new Map<string, PartRef>([[BOOT_PART, { type: 'button', pin: 0 }]]);
+    for (const p of d.parts ?? []) m.set(p.id, { type: p.type, pin: p.pin });
+    parts.set(d.id, m);
+  }
   const services = new Map<string, string>();
   for (const d of devices) if (d.service) services.set(d.id, d.service.service);
   for (const h of net.internet ?? []) services.set(h.name, h.service);
-  const ctx = { defaultDevice: devices.find((d) => d.board === 'esp32')?.id, devices: ids, services };
+  const ctx = { defaultDevice: devices.find((d) => d.board === 'esp32')?.id, devices: ids, services, parts };
   const steps: Step[] = [];
   (t.steps ?? []).forEach((raw, i) => {
     const r = parseStep(raw, ctx);

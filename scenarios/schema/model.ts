@@ -24,6 +24,16 @@ export type StepAction =
     | { kind: 'reset'; device: string }
     | { kind: 'stop'; device: string; timeoutUs?: number }
     | { kind: 'expect-exit'; device: string; code: number; timeoutUs?: number }
+    // Parts (schema/part-steps.ts): a button held `forUs` is released by the step itself.
+    | { kind: 'press'; device: string; part: string; forUs?: number }
+    | { kind: 'release'; device: string; part: string }
+    /** An analog part (by id, or the one on `pin`) set to `volts`; `position` kept for the label (a potentiometer). */
+    | { kind: 'set-analog'; device: string; part: string; volts: number; position?: number }
+    | { kind: 'set-sensor'; device: string; part: string; temperature?: number; humidity?: number }
+    /** Pixel `pixel` (or every pixel, `pixels`) equals the colours; with a timeout, waits until it does. */
+    | { kind: 'expect-neopixel'; device: string; part: string; pixel?: number; color?: number[]; pixels?: number[][]; timeoutUs?: number }
+    /** Waits until `pin` changes level `count` times (default 1) from the step's start. */
+    | { kind: 'wait-pin-change'; device: string; pin: number; count: number; timeoutUs?: number }
     | ({ kind: 'expect-mqtt' | 'wait-mqtt'; broker: string; timeoutUs?: number } & MqttMatch)
     | ({ kind: 'expect-http-request' | 'wait-http-request'; host: string; timeoutUs?: number } & HttpMatch);
 
@@ -133,9 +143,26 @@ export function stepLabel(s: Step): string {
     case 'expect-http-request':
     case 'wait-http-request':
       return `${s.kind} ${s.host} ${s.method ?? 'any'} ${s.path}${s.status ? ` → ${s.status}` : ''}`;
+    case 'press':
+      return `press ${s.device} ${s.part}${s.forUs !== undefined ? ` for ${fmtUs(s.forUs)}` : ''}`;
+    case 'release':
+      return `release ${s.device} ${s.part}`;
+    case 'set-analog':
+      return `set-analog ${s.device} ${s.part} = ${s.position !== undefined ? `${+(s.position * 100).toFixed(3)}%` : `${+s.volts.toFixed(4)}V`}`;
+    case 'set-sensor':
+      return `set-sensor ${s.device} ${s.part}${s.temperature !== undefined ? ` ${s.temperature}°C` : ''}${s.humidity !== undefined ? ` ${s.humidity}%RH` : ''}`;
+    case 'expect-neopixel':
+      return `expect-neopixel ${s.device} ${s.part} ${s.pixels ? s.pixels.map(colorText).join(' ') : `pixel ${s.pixel ?? 0} = ${colorText(s.color ?? [])}`}`;
+    case 'wait-pin-change':
+      return `wait-pin-change ${s.device} pin ${s.pin}${s.count !== 1 ? ` ×${s.count}` : ''}`;
     default:
       return `${s.kind} ${s.device}`;
   }
+}
+
+/** A pixel's colour as #rrggbb (#rrggbbww with white). */
+export function colorText(c: readonly number[]): string {
+  return '#' + c.map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Step, StepAction, StepKind } from './model';
 import { duration, fraction, rate, toLinkSpec } from './values';
 import { issueMessages, type Path } from './issues';
 import { didYouMean, showValue } from './words';
+import { PART_STEP_KINDS, parsePartStep, type PartCtx, type PartStepKind } from './part-steps';
 
 export type PathIssue = { path: (string | number)[]; message: string };
 
@@ -67,10 +68,19 @@ export const STEP_KINDS: readonly StepKind[] = [
   'wait-mqtt',
   'expect-http-request',
   'wait-http-request',
+  'press',
+  'release',
+  'set-analog',
+  'set-sensor',
+  'expect-neopixel',
+  'wait-pin-change',
 ];
 
+/** The step keys a scenario may use: the kinds, and Wokwi's set-control (read as press, release, set-analog or set-sensor). */
+export const STEP_KEYS: readonly string[] = [...STEP_KINDS, 'set-control'];
+
 /** Service hosts by id (LAN PCs with a service, internet hosts by name) and what they run. */
-type Ctx = { defaultDevice: string | undefined; devices: Set<string>; services?: Map<string, string> };
+type Ctx = PartCtx & { services?: Map<string, string> };
 
 /** The broker or HTTP host a step names, or the scenario's only one. */
 function serviceOf(name: string | undefined, want: 'mqtt' | 'http', key: string, ctx: Ctx): { id: string } | { issues: PathIssue[] } {
@@ -99,9 +109,9 @@ export function parseStep(raw: unknown, ctx: Ctx): { step?: Omit<Step, 'line'>; 
   const actions = Object.keys(obj).filter((k) => k !== 'name');
   const issues: PathIssue[] = [];
   for (const k of actions) {
-    if (!STEP_KINDS.includes(k as StepKind)) {
-      const guess = didYouMean(k, STEP_KINDS);
-      issues.push({ path: [k], message: guess ? `unknown step "${k}" (did you mean "${guess}"?)` : `unknown step "${k}" (one of ${STEP_KINDS.join(', ')})` });
+    if (!STEP_KEYS.includes(k)) {
+      const guess = didYouMean(k, STEP_KEYS);
+      issues.push({ path: [k], message: guess ? `unknown step "${k}" (did you mean "${guess}"?)` : `unknown step "${k}" (one of ${STEP_KEYS.join(', ')})` });
     }
   }
   if (issues.length) return { issues };
@@ -138,7 +148,8 @@ function deviceOf(o: { device?: string; 'part-id'?: string }, ctx: Ctx): { devic
   return { device: id };
 }
 
-function parseAction(kind: StepKind, v: unknown, ctx: Ctx): ActionResult {
+function parseAction(kind: StepKind | PartStepKind, v: unknown, ctx: Ctx): ActionResult {
+  if ((PART_STEP_KINDS as readonly string[]).includes(kind)) return parsePartStep(kind as PartStepKind, v, ctx);
   // Short forms: a scalar value.
   if (kind === 'delay') {
     const r = pick(duration, v);

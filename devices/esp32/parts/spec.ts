@@ -28,6 +28,18 @@ export type PartSpec =
   /** A DS18B20 on a 1-Wire bus (several on one pin share the bus); `rom` its 64-bit code as 16 hex digits. */
   | { id: string; type: 'ds18b20'; pin: number; temperature: SignalSpec; rom?: string };
 
+/** The ESP32's GPIOs (an ESP32-WROOM-32 has no 20, 24, 28-31). */
+export const ESP32_GPIOS: readonly number[] = [...Array(40).keys()].filter((n) => n !== 20 && n !== 24 && (n < 28 || n > 31));
+/** GPIO 6-11 wire the module's SPI flash: nothing else may use them. */
+export const FLASH_PINS: readonly number[] = [6, 7, 8, 9, 10, 11];
+
+/** What each part measures or takes: the ranges of its datasheet. */
+export const PART_RANGES = {
+  dht11: { temperature: [0, 50], humidity: [20, 90] },
+  dht22: { temperature: [-40, 80], humidity: [0, 100] },
+  ds18b20: { temperature: [-55, 125] },
+} as const;
+
 /** Full scale of the analog parts: the board's 3.3 V rail. */
 export const VCC = 3.3;
 

@@ -32,6 +32,11 @@ const edit = (from: string, to: string) => BASE.replace(from, to);
 const dev = (extra: string) => edit('  esp32: { board: esp32, script: main.py }', `  esp32: { board: esp32, script: main.py, ${extra} }`);
 const step = (s: string) => `${BASE}  - ${s}\n`;
 const net = (n: string) => BASE.replace('devices:', `network:\n${n}\ndevices:`);
+/** The esp32 with `parts:` in block form: the first part is on line 8. */
+const parts = (p: string) => BASE.replace('  esp32: { board: esp32, script: main.py }\n', `  esp32:\n    board: esp32\n    script: main.py\n    parts:\n${p}`);
+const WIRED = '      button: { type: button, pin: 14 }\n      knob: { type: potentiometer, pin: 34 }\n      probe: { type: ds18b20, pin: 5 }\n      strip: { type: neopixel, pin: 13, count: 4 }\n';
+/** A step after WIRED: on line 15. */
+const partStep = (st: string) => `${parts(WIRED)}  - ${st}\n`;
 
 export const YAML_CASES: YamlCase[] = [
   // YAML itself
@@ -192,6 +197,34 @@ export const YAML_CASES: YamlCase[] = [
   { name: 'expect-exit code in words', yaml: step('expect-exit: { device: pc, code: zero }'), line: 8, says: /code: expected a number, got "zero"/ },
   { name: 'step name is a number', yaml: step('name: 5\n    delay: 1s'), line: 8, says: /a step's name is a text, got 5/ },
   { name: 'reset of an unknown device', yaml: step('reset: { device: router }'), line: 8, says: /no device "router"/ },
+  // parts (under an esp32) and the steps on them
+  { name: 'part type typo', yaml: parts('      b: { type: buton, pin: 14 }\n'), line: 8, says: /devices.esp32.parts.b.type: "buton" is not a part type \(did you mean "button"\?\)/ },
+  { name: 'part without type', yaml: parts('      b: { pin: 14 }\n'), line: 8, says: /parts.b.type: missing: which part \(one of button, potentiometer/ },
+  { name: 'part on a flash pin', yaml: parts('      b: { type: button, pin: 7 }\n'), line: 8, says: /GPIO 7 is wired to the module's flash chip/ },
+  { name: 'part on no GPIO', yaml: parts('      b: { type: button, pin: 24 }\n'), line: 8, says: /pin: 24 is not an ESP32 GPIO/ },
+  { name: 'potentiometer on a pin without ADC', yaml: parts('      k: { type: potentiometer, pin: 5 }\n'), line: 8, says: /GPIO 5 has no ADC: an analog part goes on 32-39 \(ADC1\)/ },
+  { name: 'DHT22 on an input-only pin', yaml: parts('      d: { type: dht22, pin: 35 }\n'), line: 8, says: /GPIO 35 is input only \(34-39\): a DHT22 needs a pin that can also drive/ },
+  { name: 'DHT11 temperature out of range', yaml: parts('      d: { type: dht11, pin: 4, temperature: 60 }\n'), line: 8, says: /temperature: 60 is outside what a DHT11 measures \(0 °C to 50 °C\)/ },
+  { name: 'humidity in words', yaml: parts('      d: { type: dht22, pin: 4, humidity: damp }\n'), line: 8, says: /humidity: "damp" is not a humidity \(write e.g. 45%\)/ },
+  { name: 'signal points out of order', yaml: parts('      d: { type: ds18b20, pin: 4, temperature: [[10s, 20], [5s, 25]] }\n'), line: 8, says: /temperature item 2: points go in time order/ },
+  { name: 'signal point without unit', yaml: parts('      d: { type: ds18b20, pin: 4, temperature: [[10, 20]] }\n'), line: 8, says: /10 has no unit/ },
+  { name: 'two parts on one pin', yaml: parts('      a: { type: button, pin: 14 }\n      b: { type: dht22, pin: 14 }\n'), line: 9, says: /GPIO 14 already has "a" \(only DS18B20s share a pin/ },
+  { name: 'a part named boot', yaml: parts('      boot: { type: button, pin: 14 }\n'), line: 8, says: /"boot" is the BOOT button every ESP32 has/ },
+  { name: 'part key typo', yaml: parts('      b: { type: button, pin: 14, bounse: 2ms }\n'), line: 8, says: /parts.b.bounse: unknown key for a button \(did you mean "bounce"\?\)/ },
+  { name: 'neopixel without count', yaml: parts('      s: { type: neopixel, pin: 13 }\n'), line: 8, says: /count: missing: how many pixels/ },
+  { name: 'DS18B20 ROM with a wrong CRC', yaml: parts('      t: { type: ds18b20, pin: 4, rom: "28ff000000000000" }\n'), line: 8, says: /the ROM's last byte is its CRC: 28ff0000000000/ },
+  { name: 'parts on a PC', yaml: edit('  pc: { board: pc, script: client.py, start: 1s }', '  pc: { board: pc, script: client.py, start: 1s, parts: { b: { type: button, pin: 1 } } }'), line: 5, says: /parts are wired to an esp32/ },
+  { name: 'press an unknown part', yaml: partStep('press: buton'), line: 15, says: /step 2: press.part: no part "buton" \(did you mean "button"\?\)/ },
+  { name: 'press a potentiometer', yaml: partStep('press: knob'), line: 15, says: /"knob" is a potentiometer; this step takes a button/ },
+  { name: 'press for a bare number', yaml: partStep('press: { part: button, for: 5 }'), line: 15, says: /press.for: 5 has no unit/ },
+  { name: 'set-analog past 3.3 V', yaml: partStep('set-analog: { part: knob, volts: 5V }'), line: 15, says: /volts: "5V" is outside what an analog source takes \(0 V to 3.3 V\)/ },
+  { name: 'set-analog with neither volts nor position', yaml: partStep('set-analog: { part: knob }'), line: 15, says: /give volts .* or, for a potentiometer, position/ },
+  { name: 'set-sensor humidity of a DS18B20', yaml: partStep('set-sensor: { part: probe, humidity: 50% }'), line: 15, says: /"probe" is a DS18B20: it measures no humidity/ },
+  { name: 'expect-neopixel colour in words', yaml: partStep('expect-neopixel: { part: strip, color: red }'), line: 15, says: /color: "red" is not a colour \(write "#ff8000", \[255, 128, 0\] or off\)/ },
+  { name: 'set-control of an unknown control', yaml: partStep('set-control: { part-id: button, control: position, value: 1 }'), line: 15, says: /"position" is not a control of a button \(pressed\)/ },
+  { name: 'wait-pin-change without a pin', yaml: partStep('wait-pin-change: { timeout: 1s }'), line: 15, says: /wait-pin-change: needs a pin number/ },
+  { name: 'wait-pin-change on a PC', yaml: partStep('wait-pin-change: { device: pc, pin: 2 }'), line: 15, says: /pc is a PC: pins are an esp32's/ },
+  { name: 'step typo of press', yaml: partStep('pres: button'), line: 15, says: /unknown step "pres" \(did you mean "press"\?\)/ },
   // runs that truly fail
   { name: 'a step that is never met', yaml: step('wait-serial: { text: never, timeout: 1s }'), exit: 1, says: /did not print "never" within 1s/ },
   { name: 'a scenario timeout', yaml: edit('wait-serial: hi', 'wait-serial: never'), exit: 42, says: /timeout: 10s of virtual time ran out/ },
