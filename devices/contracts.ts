@@ -115,7 +115,7 @@ export interface IrqLine {
   /** Called after an entry was raised (not while the line is masked, e.g. in light sleep). */
   onRaise(fn: () => void): () => void;
   /** The pending entries, oldest first, as [kind, id] pairs; the line is then empty. */
-  take(): SysValue[];
+  take(max?: number): SysValue[];
 }
 
 /** Something select.poll can wait on besides sockets and stdin (the ESP-NOW receive buffer). */

@@ -39,7 +39,16 @@ export function peripheralCall(hw: Esp32Hardware, op: string, a: SysValue[], ans
   const pin = num(a[0]);
   switch (op) {
     case 'irq.take':
-      answer(ok(hw.irqs.take()));
+      answer(ok(hw.irqs.take(a[0] === undefined || a[0] === null ? Infinity : num(a[0]))));
+      return true;
+    case 'irq.push':
+      // micropython.schedule(): false when the queue is full. Raised after the answer, so the
+      // entry rides on the next answer instead of setting this call aside.
+      if (hw.irqs.full) answer(ok(false));
+      else {
+        answer(ok(true));
+        hw.irqs.raise('sched', num(a[0]));
+      }
       return true;
     case 'pin.mode': {
       // Pin.init(): mode 'in' | 'out' | 'od' or 'keep'; pull 'up' | 'down' | null (none) or 'keep'.
@@ -71,7 +80,9 @@ export function peripheralCall(hw: Esp32Hardware, op: string, a: SysValue[], ans
       answer(ok(hw.pinIrqs.set(pin, num(a[1]))));
       return true;
     case 'pin.wake':
-      if (!RTC_PINS.includes(pin)) answer(fail(EINVAL));
+      // esp32.wake_on_ext0(None, ...): no ext0 wake-up any more.
+      if (pin === -1) hw.power.setExt0(-1, 0, 0), answer(ok());
+      else if (!RTC_PINS.includes(pin)) answer(fail(EINVAL));
       else {
         hw.pinIrqs.set(pin, 0);
         hw.power.setExt0(pin, num(a[1]) ? 1 : 0, num(a[2]));

@@ -14,7 +14,7 @@ import type { SysValue } from '../runtime/contract';
 /** MICROPY_SCHEDULER_DEPTH of the ESP32 port. */
 export const SCHED_DEPTH = 8;
 
-export type IrqKind = 'timer' | 'pin' | 'espnow';
+export type IrqKind = 'timer' | 'pin' | 'espnow' | 'sched';
 
 export class IrqQueue implements IrqLine {
   private entries: [IrqKind, number][] = [];
@@ -27,24 +27,30 @@ export class IrqQueue implements IrqLine {
     private readonly device: string,
   ) {}
 
+  /** Entries waiting to be taken (none while masked: nobody may be told yet). */
   get pending(): number {
-    return this.entries.length;
+    return this.masked ? 0 : this.entries.length;
   }
 
   raise(kind: IrqKind, id: number): void {
     if (this.entries.length >= SCHED_DEPTH) {
       this.dropped++;
-      this.sim.trace.emit(this.device, 'sim', 'irq-dropped', { kind, id });
+      this.sim.trace.emit(this.device, 'sim', 'irq-dropped', { source: kind, id });
       return;
     }
     this.entries.push([kind, id]);
     if (!this.masked) this.notify();
   }
 
-  take(): SysValue[] {
-    const out = this.entries;
-    this.entries = [];
+  /** The oldest `max` entries (all by default); the rest stay queued. */
+  take(max = Infinity): SysValue[] {
+    const out = this.entries.slice(0, max);
+    this.entries = this.entries.slice(out.length);
     return out;
+  }
+
+  get full(): boolean {
+    return this.entries.length >= SCHED_DEPTH;
   }
 
   /** Light sleep: hold the callbacks until wake-up. */

@@ -30,6 +30,8 @@ export type ExitListener = (code: number, reason: string) => void;
 /** A call handed to the OS, until its answer reaches the script. */
 interface PendingOp {
   result?: SysResult;
+  /** Made by a callback (callbacks do not nest): never set aside. */
+  noPark?: boolean;
 }
 
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
@@ -148,10 +150,12 @@ export class ScriptProcess {
         this.interruptPending = false;
         return this.deliver(token, { ok: false, errno: ERRNO_KEYBOARD_INTERRUPT });
       }
-      if (call.op === IRQ_RESUME_OP) return this.resumeParked(token);
+      if (call.op === IRQ_RESUME_OP) return this.resumeParked(token, call.args[0] === 1, call.args[0] === 2);
       const op: PendingOp = {};
       this.current = op;
       this.os.dispatch(call, (res) => this.complete(op, res));
+      // A call that blocks while callbacks are already due (raised as it was on its way) is set aside at once.
+      if (this.current === op && this.runtime.softIrqs && this.board.irqs?.pending) this.irqRaised();
     });
   }
 
@@ -166,17 +170,29 @@ export class ScriptProcess {
 
   /** A callback became due: a blocked call is set aside so the script can run it now. */
   private irqRaised(): void {
-    if (this._state !== 'running' || !this.waiting || !this.current || this.parked) return;
+    if (this._state !== 'running' || !this.waiting || !this.current || this.current.noPark || this.parked) return;
     this.parked = this.current;
     this.deliver(this.token, { ok: false, errno: ERRNO_CALLBACKS });
   }
 
-  /** The script ran its callbacks and waits for the call it had set aside. */
-  private resumeParked(token: number): void {
+  /**
+   * The script ran its callbacks and waits for the call it had set aside. Callbacks that became
+   * due meanwhile set it aside again at once, unless the call was made inside a callback
+   * (`inCallback`: they wait until that callback returns). `woken`: a callback made the wait
+   * pointless (asyncio's ThreadSafeFlag): it ends at once with None.
+   */
+  private resumeParked(token: number, inCallback: boolean, woken: boolean): void {
     const op = this.parked;
     this.parked = undefined;
     if (!op) return this.deliver(token, { ok: false, errno: 22 });
     if (op.result) return this.deliver(token, op.result);
+    // A callback woke the script's event loop: its wait ends now, empty-handed (the OS's answer, later, goes nowhere).
+    if (woken) return this.deliver(token, { ok: true, value: null });
+    if (inCallback) op.noPark = true;
+    else if (this.board.irqs?.pending) {
+      this.parked = op;
+      return this.deliver(token, { ok: false, errno: ERRNO_CALLBACKS });
+    }
     this.current = op; // still waiting: its answer goes to the script when it comes
   }
 

@@ -12,9 +12,10 @@ import _kern
 DEPTH = 8  # MICROPY_SCHEDULER_DEPTH of the ESP32 port
 _INTERNAL = '  File "/lib/'
 
-_q = []         # [func, arg] waiting to run
 _handlers = {}  # (kind, id) -> (func, arg), filled by machine.Timer, Pin.irq, espnow
-_busy = [False]
+_sched = {}     # id -> (func, arg): micropython.schedule() entries on the board's line
+_next = [0]
+_busy = _kern.in_callback
 
 
 def handler(kind, id, func, arg):
@@ -26,10 +27,16 @@ def handler(kind, id, func, arg):
 
 
 def schedule(func, arg):
-    if len(_q) >= DEPTH:
+    # micropython.schedule(): into the board's queue (8 deep), behind what the hardware queued.
+    if _kern.PC:
+        func(arg)  # no board: at once
+        return
+    i = _next[0]
+    _next[0] = (i + 1) & 0xFFFF
+    _sched[i] = (func, arg)
+    if not _kern.call('irq.push', i):
+        del _sched[i]
         raise RuntimeError('schedule queue full')
-    _q.append((func, arg))
-    _kern.queued[0] = True
 
 
 def print_exception(e):
@@ -43,22 +50,22 @@ def print_exception(e):
 
 
 def run():
+    # Takes the board's entries one at a time (the line keeps the ones not started yet, and drops
+    # what comes beyond 8), oldest first, until none is pending.
     if _busy[0]:
         return
     _busy[0] = True
-    _kern.queued[0] = False
     try:
-        while True:
-            if _kern.pending[0]:
-                for kind, id in _kern.call('irq.take'):
-                    h = _handlers.get((kind, id))
-                    if h is not None and len(_q) < DEPTH:
-                        _q.append(h)
-            if not _q:
+        while _kern.pending[0]:
+            got = _kern.call('irq.take', 1)
+            if not got:
                 break
-            func, arg = _q.pop(0)
+            kind, id = got[0]
+            h = _sched.pop(id, None) if kind == 'sched' else _handlers.get((kind, id))
+            if h is None:
+                continue
             try:
-                func(arg)
+                h[0](h[1])
             except (Exception, SystemExit) as e:
                 print_exception(e)
     finally:

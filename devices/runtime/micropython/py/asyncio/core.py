@@ -5,7 +5,7 @@
 # The build's C _asyncio is not used: its queue reads the host's wall clock for default keys.
 from time import ticks_ms, ticks_diff, ticks_add
 import sys
-from _kern import call as _call
+from _kern import call as _call, wake as _wake, wakeable as _wakeable
 import _stdin
 
 _POLLIN = 1
@@ -206,7 +206,7 @@ class _IO:
                                        for fd, e in self.map.items()) + ']'
         r = self.map.get(0)
         typed = r is not None and r[0] is not None and _stdin.pending()
-        ready = _call('socket.poll', self.spec, 0 if typed else None if dt < 0 else dt * 1000.0)
+        ready = _call('socket.poll', self.spec, 0 if typed else None if dt < 0 else dt * 1000.0) or []
         if typed:
             ready.append([0, _POLLIN])
         if not ready:
@@ -285,7 +285,17 @@ _exc_context = {'message': "Task exception wasn't retrieved", 'exception': None,
 
 def _wait_for_work(main):
     # Blocks (one kernel call at a time) until the head of the run queue is due.
-    # False when nothing can ever run again and the loop may return.
+    # False when nothing can ever run again and the loop may return. While it waits, a board
+    # callback that sets a ThreadSafeFlag ends the wait (py/_kern.py: wake, wakeable).
+    _wake[0] = False
+    _wakeable[0] = True
+    try:
+        return _wait(main)
+    finally:
+        _wakeable[0] = False
+
+
+def _wait(main):
     polled = False
     while True:
         t = _rq.head

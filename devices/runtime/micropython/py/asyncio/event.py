@@ -36,6 +36,7 @@ class ThreadSafeFlag:
         self.state = 1
         if self._w.head is not None:
             core._rq.push(self._w.pop())
+            core._wake[0] = True  # set in a board callback: the loop's wait ends
 
     def clear(self):
         self.state = 0
