@@ -4,6 +4,7 @@
  * tracebacks, step results, and a summary per scenario.
  */
 import { createColors } from 'picocolors';
+import { summarizeDot11 } from '../../stack/wire/dot11';
 import { summarizeFrame } from '../../stack/wire/summary';
 import { fmtMs, fmtUs } from '../schema/model';
 import type { RunResult, TimelineEvent } from '../runner/runner';
@@ -111,7 +112,8 @@ export class Timeline {
       }
       case 'frame':
         if (o.packets && !o.quiet) {
-          o.write(`${t} ${c.dim(''.padEnd(this.width))} ${c.dim('≈ ' + summarizeFrame(ev.frame, (ip) => this.names.get(ip >>> 0) ?? ev.nameOf?.(ip)))}`);
+          const line = ev.radio ? summarizeDot11(ev.frame, ev.radio.channel, ev.radio.nameOfMac) : summarizeFrame(ev.frame, (ip) => this.names.get(ip >>> 0) ?? ev.nameOf?.(ip));
+          o.write(`${t} ${c.dim(''.padEnd(this.width))} ${c.dim('≈ ' + line)}`);
         }
         return;
       case 'exit': {

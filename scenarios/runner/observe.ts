@@ -5,11 +5,12 @@
  * the same text twice waits for its second appearance).
  */
 import type { DeviceHandle, ScriptState, SimulationApi } from '../../devices/simulation/api';
+import { deviceMac } from '../../devices/medium/mac';
 import { ipToString } from '../../stack/wire/types';
 
 export type TimelineEvent =
   | { type: 'console'; t: number; device: string; text: string; /** An unfinished line (no newline yet) shown at the end of the run. */ partial?: boolean }
-  | { type: 'frame'; t: number; frame: Uint8Array; nameOf?: (ip: number) => string | undefined }
+  | { type: 'frame'; t: number; frame: Uint8Array; nameOf?: (ip: number) => string | undefined; /** An 802.11 frame outside a BSS (ESP-NOW, its ACKs): on this channel, MACs named by device. */ radio?: { channel: number; nameOfMac: (mac: number) => string | undefined } }
   | { type: 'exit'; t: number; device: string; state: ScriptState; code: number | undefined; failure: string | undefined }
   | { type: 'step'; t: number; index: number; label: string; ok: boolean; message: string; line: number; status?: 'passed' | 'failed' | 'skipped' }
   | { type: 'notice'; t: number; device: string; text: string };
@@ -70,6 +71,13 @@ export class Observer {
     }
     const names = new Map(this.ipNames);
     this.pending.push({ type: 'frame', t, frame, nameOf: (ip) => (ip === 0 ? undefined : names.get(ipToString(ip))) });
+  }
+
+  /** An 802.11 frame between radios (ESP-NOW): station MACs name their ESP32s. */
+  radioFrame(t: number, frame: Uint8Array, channel: number): void {
+    const macs = new Map<number, string>();
+    for (const w of this.devs.values()) if (w.h.kind === 'esp32') macs.set(deviceMac('esp32', w.h.id), w.h.id);
+    this.pending.push({ type: 'frame', t, frame, radio: { channel, nameOfMac: (m) => macs.get(m) } });
   }
 
   notice(t: number, device: string, text: string): void {

@@ -119,7 +119,10 @@ class Run {
       this.obs.notice(n.t, n.device, n.text);
     });
     if (this.opts.pcap) this.pcap = api.attachCapture();
-    if (this.opts.frames) api.onFrame((us, frame) => this.obs.frame(us, frame));
+    if (this.opts.frames) {
+      api.onFrame((us, frame) => this.obs.frame(us, frame));
+      api.onRadioFrame((us, frame, channel) => this.obs.radioFrame(us, frame, channel));
+    }
     for (const s of scenario.steps) {
       if (s.kind === 'expect-exit' && s.code !== 0) this.obs.excused.add(s.device);
     }

@@ -11,7 +11,7 @@
  * nibble; v2.0 adds a "more data" bit 4) | body (0-250 bytes).
  */
 import { crc32 } from './crc32';
-import { BROADCAST_MAC, fail, ok, readMac, writeMac, type MacAddr, type ParseResult } from './types';
+import { BROADCAST_MAC, fail, macToString, ok, readMac, writeMac, type MacAddr, type ParseResult } from './types';
 
 export const DOT11_HEADER_LEN = 24;
 export const FCS_LEN = 4;
@@ -185,3 +185,18 @@ export function emitRadiotap(channel: number, rateKbps: number): Uint8Array {
   return out;
 }
 
+
+/** One line for --packets: `ESP-NOW 24:0a:c4:00:00:01 → 30:ae:a4:6b:f0:ee ch 1 "toggle" (6 B) retry`. */
+export function summarizeDot11(frame: Uint8Array, channel: number, nameOf?: (mac: MacAddr) => string | undefined): string {
+  const p = parseDot11(frame);
+  if (!p.ok) return `802.11 malformed (${p.error.kind}: ${p.error.detail})`;
+  const who = (m: MacAddr) => nameOf?.(m) ?? (m === BROADCAST_MAC ? 'broadcast' : macToString(m));
+  const v = p.value;
+  if (v.kind === 'ack') return `802.11 ACK → ${who(v.ra)} ch ${channel}`;
+  const retry = v.retry ? ' retry' : '';
+  const e = parseEspNow(v.body);
+  if (!e.ok) return `802.11 action ${who(v.src)} → ${who(v.dst)} ch ${channel} len=${v.body.length}${retry}`;
+  const msg = e.value.payload;
+  const text = Array.from(msg.subarray(0, 24), (b) => (b >= 0x20 && b < 0x7f && b !== 0x22 ? String.fromCharCode(b) : '.')).join('');
+  return `ESP-NOW ${who(v.src)} → ${who(v.dst)} ch ${channel} "${text}${msg.length > 24 ? '…' : ''}" (${msg.length} B)${retry}`;
+}

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { crc32 } from '../../../stack/wire/crc32';
-import { ACK_LEN, emitAck, emitAction, emitEspNow, emitRadiotap, isGroup, parseDot11, parseEspNow, RADIOTAP_LEN } from '../../../stack/wire/dot11';
+import { ACK_LEN, emitAck, emitAction, emitEspNow, emitRadiotap, isGroup, parseDot11, parseEspNow, RADIOTAP_LEN, summarizeDot11 } from '../../../stack/wire/dot11';
 import { BROADCAST_MAC, parseMac } from '../../../stack/wire/types';
 import { bytes, mutate, mutation } from './arbitraries';
 
@@ -87,4 +87,14 @@ test('round trips, and parsers that never throw on random or mutated frames', ()
     }),
     { seed: 14, numRuns: 3000 },
   );
+});
+
+test('--packets lines: ESP-NOW with its message, retries, ACKs, broadcast, names by MAC', () => {
+  const body = emitEspNow({ random: 7, version: 1, payload: new TextEncoder().encode('toggle "x"\n') });
+  const f = emitAction({ retry: true, durationUs: 314, dst: B, src: A, bssid: BROADCAST_MAC, seq: 1, body });
+  expect(summarizeDot11(f, 1)).toBe('ESP-NOW 24:0a:c4:00:00:01 → 24:0a:c4:00:00:02 ch 1 "toggle .x.." (11 B) retry');
+  const names = (m: number) => (m === A ? 'remote' : undefined);
+  expect(summarizeDot11(emitAction({ retry: false, durationUs: 0, dst: BROADCAST_MAC, src: A, bssid: BROADCAST_MAC, seq: 2, body }), 6, names)).toBe('ESP-NOW remote → broadcast ch 6 "toggle .x.." (11 B)');
+  expect(summarizeDot11(emitAck({ durationUs: 0, ra: A }), 1, names)).toBe('802.11 ACK → remote ch 1');
+  expect(summarizeDot11(new Uint8Array(3), 1)).toMatch(/^802\.11 malformed \(truncated/);
 });
