@@ -6,6 +6,7 @@
  */
 import type { BoardApi, WlanApi } from '../contracts';
 import type { SysResult, SysValue, Syscall } from './contract';
+import { PIN_COUNT } from '../gpio';
 
 export type Answer = (r: SysResult) => void;
 
@@ -243,6 +244,8 @@ export class ScriptOs {
     const g = this.board.gpio;
     if (!g) return answer(fail(EPERM));
     const pin = num(a[0]);
+    // Only the board's GPIOs: any other number would add a pin record on the host per call.
+    if (!Number.isInteger(pin) || pin < 0 || pin >= PIN_COUNT) return answer(fail(EINVAL));
     switch (call.op) {
       case 'pin.mode':
         g.mode(pin, a[1] === 'out' ? 'out' : 'in', a[2] === 'up' || a[2] === 'down' ? a[2] : null);
