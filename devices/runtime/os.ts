@@ -16,6 +16,8 @@ const STDIN_FD = 0;
 const POLLIN_BIT = 1;
 export const EPERM = 1;
 const TICKS_PERIOD = 2 ** 30;
+/** MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN: hostnames are shorter than this (bytes). */
+const HOSTNAME_MAX_LEN = 32;
 /** PC clocks: Unix time of the simulation's t=0 (2025-01-01T00:00:00Z). */
 export const PC_EPOCH_S = 1_735_689_600;
 
@@ -229,9 +231,16 @@ export class ScriptOs {
         const v = w.config(str(a[1]));
         return answer(v === undefined ? fail(EINVAL) : ok(plain(v)));
       }
-      case 'wlan.setconfig':
-        w.setConfig(JSON.parse(str(a[1])) as Record<string, string | number>);
+      case 'wlan.setconfig': {
+        const values = JSON.parse(str(a[1])) as Record<string, string | number>;
+        // MicroPython refuses a hostname of HOSTNAME_MAX_LEN (32) bytes or more; a longer one would reach DHCP.
+        for (const k of ['hostname', 'dhcp_hostname']) {
+          const v = values[k];
+          if (typeof v === 'string' && new TextEncoder().encode(v).length >= HOSTNAME_MAX_LEN) return answer(fail(EINVAL));
+        }
+        w.setConfig(values);
         return answer(ok());
+      }
       case 'wlan.scan':
         return w.scan((rs) => answer(ok(rs.map((r) => [r.ssid, Array.from(r.bssid), r.channel, r.rssi, r.security, r.hidden]))));
       default:
