@@ -7,6 +7,7 @@
 import type { BoardApi, WlanApi } from '../contracts';
 import type { SysResult, SysValue, Syscall } from './contract';
 import { pollWithSources } from './poll-sources';
+import { PIN_COUNT } from '../gpio';
 
 export type Answer = (r: SysResult) => void;
 
@@ -16,6 +17,8 @@ const STDIN_FD = 0;
 const POLLIN_BIT = 1;
 export const EPERM = 1;
 const TICKS_PERIOD = 2 ** 30;
+/** MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN: hostnames are shorter than this (bytes). */
+const HOSTNAME_MAX_LEN = 32;
 /** PC clocks: Unix time of the simulation's t=0 (2025-01-01T00:00:00Z). */
 export const PC_EPOCH_S = 1_735_689_600;
 
@@ -231,9 +234,16 @@ export class ScriptOs {
         const v = w.config(str(a[1]));
         return answer(v === undefined ? fail(EINVAL) : ok(plain(v)));
       }
-      case 'wlan.setconfig':
-        w.setConfig(JSON.parse(str(a[1])) as Record<string, string | number>);
+      case 'wlan.setconfig': {
+        const values = JSON.parse(str(a[1])) as Record<string, string | number>;
+        // MicroPython refuses a hostname of HOSTNAME_MAX_LEN (32) bytes or more; a longer one would reach DHCP.
+        for (const k of ['hostname', 'dhcp_hostname']) {
+          const v = values[k];
+          if (typeof v === 'string' && new TextEncoder().encode(v).length >= HOSTNAME_MAX_LEN) return answer(fail(EINVAL));
+        }
+        w.setConfig(values);
         return answer(ok());
+      }
       case 'wlan.scan':
         return w.scan((rs) => answer(ok(rs.map((r) => [r.ssid, Array.from(r.bssid), r.channel, r.rssi, r.security, r.hidden]))));
       default:
@@ -246,6 +256,8 @@ export class ScriptOs {
     const g = this.board.gpio;
     if (!g) return answer(fail(EPERM));
     const pin = num(a[0]);
+    // Only the board's GPIOs: any other number would add a pin record on the host per call.
+    if (!Number.isInteger(pin) || pin < 0 || pin >= PIN_COUNT) return answer(fail(EINVAL));
     switch (call.op) {
       case 'pin.mode':
         g.mode(pin, a[1] === 'out' || a[1] === 'od' ? a[1] : 'in', a[2] === 'up' || a[2] === 'down' ? a[2] : null);

@@ -9,7 +9,7 @@ import type { RunResult } from '../runner/result';
 import { plural } from '../schema/words';
 import type { Io } from './io';
 import { displayPath } from './paths';
-import type { Colors } from './timeline';
+import { printable, type Colors } from './timeline';
 
 function mark(c: Colors, code: number): string {
   if (code === 0) return c.green('✔ pass      ');
@@ -27,7 +27,7 @@ export function printSummary(io: Io, c: Colors, quiet: boolean, results: readonl
   if (!sweeps.length) {
     for (const r of results) {
       if (quiet && r.exitCode === 0) continue; // quiet: each already has its one line
-      io.out(`  ${mark(c, r.exitCode)} ${r.scenario.name} ${c.dim(displayPath(r.scenario.file))}${r.exitCode ? `\n                 ${r.reason}` : ''}`);
+      io.out(`  ${mark(c, r.exitCode)} ${r.scenario.name} ${c.dim(displayPath(r.scenario.file))}${r.exitCode ? `\n                 ${printable(r.reason).text}` : ''}`);
     }
   }
   for (const s of sweeps) {

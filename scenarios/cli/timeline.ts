@@ -122,21 +122,21 @@ export class Timeline {
           const lines = tb.split('\n');
           // The traceback usually is on the console already (MicroPython prints it): do not repeat it.
           const shown = !o.quiet && tb !== '' && (this.recent.get(ev.device) ?? []).join('\n').endsWith(tb);
-          o.write(`${t} ${this.dev(ev.device)} ${c.red(c.bold('✘ script crashed'))}${shown ? c.red(`: ${lines[lines.length - 1]}`) : ''}`);
+          o.write(`${t} ${this.dev(ev.device)} ${c.red(c.bold('✘ script crashed'))}${shown ? c.red(`: ${printable(lines[lines.length - 1]).text}`) : ''}`);
           if (!shown) for (const l of lines) o.write(`${' '.repeat(12)} ${' '.repeat(this.width)} ${c.red('│ ' + printable(l).text)}`);
         } else if (!o.quiet) {
           const what = ev.code === 130 ? 'stopped (KeyboardInterrupt)' : ev.state === 'killed' ? `killed${ev.failure ? `: ${ev.failure}` : ''}` : `script ended (exit ${ev.code ?? 0})`;
-          o.write(`${t} ${this.dev(ev.device)} ${c.dim('■ ' + what)}`);
+          o.write(`${t} ${this.dev(ev.device)} ${c.dim('■ ' + printable(what).text)}`);
         }
         return;
       }
       case 'step': {
         const label = `${ev.index + 1}. ${ev.label}`;
         if (ev.ok) {
-          if (!o.quiet) o.write(`${t} ${c.green('✔')} ${label}${ev.message ? c.dim(` (${ev.message})`) : ''}`);
+          if (!o.quiet) o.write(`${t} ${c.green('✔')} ${label}${ev.message ? c.dim(` (${printable(ev.message).text})`) : ''}`);
         } else if (ev.status === 'skipped') {
-          o.write(`${t} ${c.yellow('■')} ${label} ${c.dim(`(line ${ev.line})`)}\n${' '.repeat(14)}${c.yellow(ev.message)}`);
-        } else o.write(`${t} ${c.red('✘')} ${c.bold(label)} ${c.dim(`(line ${ev.line})`)}\n${' '.repeat(14)}${c.red(ev.message)}`);
+          o.write(`${t} ${c.yellow('■')} ${label} ${c.dim(`(line ${ev.line})`)}\n${' '.repeat(14)}${c.yellow(printable(ev.message).text)}`);
+        } else o.write(`${t} ${c.red('✘')} ${c.bold(label)} ${c.dim(`(line ${ev.line})`)}\n${' '.repeat(14)}${c.red(printable(ev.message).text)}`);
         return;
       }
       case 'notice':
@@ -158,6 +158,6 @@ export class Timeline {
     const stats = c.dim(`(${fmtUs(r.endUs)} virtual in ${fmtMs(wallMs)} wall${speed}; exit ${r.exitCode})`);
     const mark =
       r.exitCode === 0 ? c.green('✔ PASS') : r.exitCode === 42 ? c.yellow('⧗ TIMEOUT') : r.exitCode === 43 ? c.yellow('⧗ WALL LIMIT') : r.exitCode === 130 ? c.yellow('■ STOPPED') : c.red('✘ FAIL');
-    this.o.write(`${prefix ? c.dim(prefix.padEnd(9)) + ' ' : ''}${mark} ${c.bold(r.scenario.name)}: ${r.reason} ${stats}`);
+    this.o.write(`${prefix ? c.dim(prefix.padEnd(9)) + ' ' : ''}${mark} ${c.bold(r.scenario.name)}: ${printable(r.reason).text} ${stats}`);
   }
 }

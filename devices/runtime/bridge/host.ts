@@ -12,12 +12,16 @@
  * '_ready' (the end of boot: the watchdog applies from there). Subclasses say
  * what the configuration and the text are.
  */
-import { type ScriptRuntime, type SysResult, type SysValue, type Syscall } from '../contract';
+import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type SysValue, type Syscall } from '../contract';
 import { wallLimitMessage, watchdogMessage, type WallClock } from '../wallclock';
 import { LAYOUT as L, MAX_OPS, OP_NAME, TAG } from './protocol';
 
 const EINVAL = 22;
 const MiB = 1024 * 1024;
+/** Output held between kernel calls before it goes to the console as a write of its own (bounded host memory). */
+const OUT_HOLD_CHARS = MiB;
+/* wall-clock-ok: the watchdog's deadline across the runtime's own answers (a safety net, never what a script computes). */
+const wallNow = (): number => performance.now(); // wall-clock-ok: see above
 
 /** The worker side as the host sees it: its shared buffer and its hand-over. */
 export interface BridgePeer {
@@ -58,6 +62,12 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   /** The worker waits for an answer (false while we only replay queued syscalls). */
   private waiting = false;
   private dead = false;
+  /** The worker waits in an output flush handed to the OS as a write (it cannot take K_DIE there). */
+  private flushing = false;
+  /** Ctrl-C answered a flush: it is delivered at the script's next kernel call. */
+  private kbiPending = false;
+  /** The boot said '_ready' (once: later calls restart nothing). */
+  private ready = false;
   /** Callbacks due on the device, told to the worker with each answer (timers, IRQs). */
   pending = 0;
 
@@ -93,7 +103,7 @@ export abstract class BridgeRuntime implements ScriptRuntime {
     if (this.dead) return;
     this.dead = true;
     // Blocked in a kernel call: the worker unwinds cleanly and its thread can host the next script.
-    this.peer.finish(this.waiting);
+    this.peer.finish(this.waiting && !this.flushing);
     this.waiting = false;
   }
 
@@ -110,6 +120,10 @@ export abstract class BridgeRuntime implements ScriptRuntime {
 
   private answer(result: SysResult): void {
     this.pending = result.irq ?? 0;
+    if (this.flushing) {
+      this.flushing = false;
+      if (!result.ok && result.errno === ERRNO_KEYBOARD_INTERRUPT) this.kbiPending = true;
+    }
     if (!result.ok) this.error(result.errno);
     else this.encode(result.value);
     this.waiting = false;
@@ -180,19 +194,26 @@ export abstract class BridgeRuntime implements ScriptRuntime {
 
   private waitRequest(budgetMs: number, booting: boolean): Syscall {
     const peer = this.peer;
-    for (;;) {
-      const op = peer.next(budgetMs);
-      if (op === -1) {
-        if (!peer.alive) return this.fail(peer.crashInfo());
-        if (booting) return this.fail(`the script did not start within ${(budgetMs / 1000).toFixed(1)} s of wall time`);
-        const clock = this.bridge.clock;
-        return this.fail(clock.limitReached() && clock.expired() ? wallLimitMessage(clock) : watchdogMessage(clock));
-      }
+    // One budget until the script's next kernel call: the runtime's own answers (op names, the
+    // configuration, the source, output flushes) never restart it, so a loop of them cannot hang the host.
+    let deadline = wallNow() + budgetMs;
+    for (let first = true; ; first = false) {
+      const op = peer.next(first ? budgetMs : Math.max(0, deadline - wallNow()));
+      if (op === -1) return this.overdue(budgetMs, booting);
       this.takeOut();
       if (peer.memoryBytes() > peer.memCapBytes + MiB) return this.fail('VM error: memory above its cap');
+      if (!first && op !== L.OP_FINAL && wallNow() > deadline) return this.overdue(budgetMs, booting);
       if (op === L.OP_FLUSH) {
-        this.reply(0);
-        continue;
+        if (this.outText.length < OUT_HOLD_CHARS) {
+          this.reply(0);
+          continue;
+        }
+        // Much output and no kernel call: it goes to the console now, as a write of its own.
+        this.waiting = true;
+        this.flushing = true;
+        const text = this.outText;
+        this.outText = '';
+        return { op: 'write', args: [text] };
       }
       if (op === L.OP_FINAL) return this.fail(peer.h[L.A0] === L.W_NONE ? 'VM error: the script ended without its exit call' : peer.crashInfo());
       const args = this.args();
@@ -215,16 +236,34 @@ export abstract class BridgeRuntime implements ScriptRuntime {
         continue;
       }
       if (name === '_ready') {
-        // The end of boot (modules imported, WiFi joined): the watchdog applies from here.
+        // The end of boot (modules imported, WiFi joined): the watchdog applies from here, once.
         this.reply(null);
-        budgetMs = this.bridge.clock.budgetMs();
-        booting = false;
+        if (!this.ready) {
+          this.ready = true;
+          budgetMs = this.bridge.clock.budgetMs();
+          deadline = wallNow() + budgetMs;
+          booting = false;
+        }
+        continue;
+      }
+      const call: Syscall = { op: name, args };
+      if (name !== 'exit' && this.kbiPending) {
+        this.kbiPending = false;
+        this.error(ERRNO_KEYBOARD_INTERRUPT);
+        this.peer.release(this.vtimeMs, this.pending);
         continue;
       }
       this.waiting = true;
-      const call: Syscall = { op: name, args };
       return name === 'exit' ? this.exit(call) : this.withOutput(call);
     }
+  }
+
+  /** The worker did not make its next kernel call in time (or its thread died). */
+  private overdue(budgetMs: number, booting: boolean): Syscall {
+    if (!this.peer.alive) return this.fail(this.peer.crashInfo());
+    if (booting) return this.fail(`the script did not start within ${(budgetMs / 1000).toFixed(1)} s of wall time`);
+    const clock = this.bridge.clock;
+    return this.fail(clock.limitReached() && clock.expired() ? wallLimitMessage(clock) : watchdogMessage(clock));
   }
 
   private intern(args: SysValue[] | undefined): void {
@@ -282,7 +321,7 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   /** The script's exit call: its code is an int 0-255 and its reason a string, or it is a malformed call. */
   private exit(call: Syscall): Syscall {
     const [code, reason] = call.args;
-    const ok = typeof code === 'number' && code >= 0 && code <= 255 && (reason === undefined || reason === null || typeof reason === 'string');
+    const ok = typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255 && (reason === undefined || reason === null || typeof reason === 'string');
     this.kill();
     return this.withOutput({ op: 'exit', args: ok ? [code, typeof reason === 'string' ? reason : ''] : [1, 'VM error: a malformed exit call'] });
   }

@@ -21,6 +21,7 @@ function die() {
   try {
     if (sabView && Atomics.load(sabView, 15) < 3) {
       Atomics.store(sabView, 16, 2); // WHY = W_ABORT
+      Atomics.store(sabView, 2, 2); // A0 = W_ABORT: the runtime reports the abort, not a missing exit call
       Atomics.store(sabView, 15, 4); // STATE = S_CRASHED
       Atomics.store(sabView, 1, 0x7f02); // OP_FINAL
       Atomics.store(sabView, 0, 1); // FLAG_REQ

@@ -25,9 +25,16 @@ MODE_11N = 4
 _wlans = {}
 
 
+def _check_hostname(name):
+    # MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN: 32 bytes or more is a ValueError on the board.
+    if isinstance(name, str) and len(name.encode()) >= 32:
+        raise ValueError()
+
+
 def hostname(name=None):
     if name is None:
         return call('wlan.config', STA_IF, 'hostname')
+    _check_hostname(name)
     call('wlan.setconfig', STA_IF, json.dumps({'hostname': name}))
 
 
@@ -98,6 +105,7 @@ class WLAN:
 
     def config(self, *args, **kwargs):
         if kwargs:
+            _check_hostname(kwargs.get('hostname', kwargs.get('dhcp_hostname')))
             call('wlan.setconfig', self._if, json.dumps(kwargs))
             return
         if len(args) != 1:

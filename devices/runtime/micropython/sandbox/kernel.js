@@ -386,7 +386,11 @@
       X.mp_js_init(opts.pystackWords, opts.heapBytes);
       X.proxy_c_init();
       outStruct = X.malloc(16);
-      const dev = FS.makedev(64, 0);
+      // A device number of its own: emscripten numbers its devices from major 64 up (64 is /dev/random),
+      // and registering over one would make that path a second way to the bridge.
+      FS.createDevice.major ??= 64;
+      const dev = FS.makedev(FS.createDevice.major++, 0);
+      if (FS.devices[dev]) throw new Error('the bridge device number is taken');
       FS.registerDevice(dev, kdev_ops);
       FS.mkdev('/dev/k', 0o600, dev);
       FS.mkdirTree('/lib');

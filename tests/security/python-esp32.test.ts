@@ -1,0 +1,3 @@
+import { corpusTests } from './corpus';
+
+corpusTests('esp32');
