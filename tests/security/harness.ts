@@ -125,7 +125,7 @@ export async function runAttack(a: Attack, kind: Kind, seed = 1): Promise<Attack
   const r = startPy(a.source, { kind, seed, watchdogMs: a.watchdogMs });
   const h = (r.runtime as unknown as { peer: { h: Int32Array } }).peer.h;
   for (const w of SAB_SPARE) h[w] = SAB_CANARY;
-  await r.board.sim.run({ until: r.board.sim.now + 600_000_000, stopWhen: () => r.proc.state !== 'running' });
+  await r.board.sim.run({ until: r.board.sim.now + 3600_000_000, stopWhen: () => r.proc.state !== 'running' });
   r.proc.kill();
   return { state: r.proc.state, code: r.proc.exitCode, failure: r.proc.failure ?? '', out: r.out(), run: r };
 }
