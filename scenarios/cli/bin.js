@@ -36,7 +36,7 @@ const entry = fs.existsSync(bundle) ? bundle : path.join(DIST, 'scenarios', 'cli
 const cli = require(entry);
 cli.prewarm(argv);
 cli
-  .main(argv)
+  .main(argv, entry)
   .then(
     (code) => process.exit(code),
     (e) => {

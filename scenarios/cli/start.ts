@@ -24,8 +24,20 @@ export function prewarm(argv: readonly string[]): void {
   prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);
 }
 
-/** The command line (main.ts): resolves to the exit code. */
-export function main(argv: string[]): Promise<number> {
+/**
+ * The command line (main.ts): resolves to the exit code. `entry` is the file this module was loaded
+ * from (the bundle, or dist/scenarios/cli/start.js): `run --jobs` worker threads load it too.
+ */
+export function main(argv: string[], entry?: string): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./main') as typeof Main).main(argv);
+  const m = require('./main') as typeof Main;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { defaultIo } = require('./io') as typeof import('./io');
+  return m.main(argv, { ...defaultIo(), workerEntry: entry });
+}
+
+/** A `run --jobs` worker thread's side (jobs.ts). */
+export function serveJobs(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./jobs') as typeof import('./jobs')).serveJobs();
 }
