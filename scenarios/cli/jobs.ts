@@ -94,6 +94,7 @@ async function runInWorkers(plan: readonly Planned[], jobs: number, io: Io, sign
   const runs = plan.map((p, i) => (p.kind === 'run' ? i : -1)).filter((i) => i >= 0);
   let next = 0; // the next run (index into runs) to hand out
   let shown = 0; // entries printed so far
+  let lastHanded = -1; // the plan index of the last run handed out
   let settle: () => void = () => {};
   const allDone = new Promise<void>((resolve) => (settle = resolve));
   const slots: Slot[] = [];
@@ -105,12 +106,15 @@ async function runInWorkers(plan: readonly Planned[], jobs: number, io: Io, sign
     io.progress(`⧗ ${finished.size + countBad(plan, shown)}/${plan.length} runs done, ${busy} running on ${slots.length} threads`);
   };
   // Prints every entry that is ready, in plan order; ends when all are printed, or when stopped and nothing more runs.
+  let flushing = false; // a line printed can stop the command (Ctrl-C), which flushes again: not inside this loop
   const flush = () => {
+    if (flushing) return void queueMicrotask(flush);
+    flushing = true;
     io.progress?.('');
     for (; shown < plan.length; shown++) {
       const p = plan[shown];
       if (p.kind === 'bad') {
-        if (signal.aborted) break;
+        if (signal.aborted && shown > lastHanded) break; // stopped before reaching it (as one after the other)
         for (const l of p.error.errors) io.err(l);
         done(p);
         continue;
@@ -121,6 +125,7 @@ async function runInWorkers(plan: readonly Planned[], jobs: number, io: Io, sign
       done(f.outcome);
       if (p.blankAfter && f.outcome.kind === 'run') io.out('');
     }
+    flushing = false;
     const running = slots.some((s) => s.index !== undefined);
     if (shown >= plan.length || (signal.aborted && !running)) settle();
     else progress();
@@ -131,6 +136,7 @@ async function runInWorkers(plan: readonly Planned[], jobs: number, io: Io, sign
     const index = runs[next++];
     const p = plan[index] as Extract<Planned, { kind: 'run' }>;
     slot.index = index;
+    lastHanded = index;
     slot.worker.postMessage({ run: { index, scenario: p.scenario, opts: p.opts, cmd: io.cmd } } satisfies ToWorker);
   };
   const lost = (slot: Slot, why: string) => {

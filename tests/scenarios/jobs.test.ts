@@ -67,3 +67,28 @@ test('--jobs takes a whole number from 1', async () => {
   expect(await main(['run', path.join(LABS_DIR, 'echo'), '--jobs', '0'], c.io)).toBe(2);
   expect(c.lines.join('\n')).toMatch(/--jobs 0: expected a whole number of parallel runs, at least 1/);
 });
+
+test('Ctrl-C stops the runs in flight and hands out no more; the summary shows what ran', async () => {
+  const lines: string[] = [];
+  let interrupt: () => void = () => {};
+  const io: Io = {
+    out: (l) => {
+      lines.push(l);
+      if (/^seed 1 .*✔ PASS/.test(l)) interrupt(); // as the first run's verdict is printed
+    },
+    err: (l) => lines.push(l),
+    color: false,
+    onInterrupt: (fn) => {
+      interrupt = fn;
+      return () => (interrupt = () => {});
+    },
+  };
+  const code = await main(['run', path.join(LABS_DIR, 'udp-echo'), '--seeds', '1-4', '--jobs', '2', '--quiet'], io);
+  expect(code).toBe(130);
+  const text = lines.join('\n');
+  expect(text).toMatch(/Ctrl-C: stopping the run/);
+  expect(text).toMatch(/interrupted with Ctrl-C: the runs so far/);
+  expect(text).toMatch(/^seed 1 .*✔ PASS/m);
+  // Four seeds, two threads: seeds 2 and 3 were in flight, the fourth was never handed out.
+  expect(text).not.toMatch(/^seed 4 /m);
+}, 120_000);
