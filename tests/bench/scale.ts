@@ -173,7 +173,7 @@ export function parseCurves(text: string): { kind: ScaleKind; ns: number[] }[] {
     });
 }
 
-export const DEFAULT_CURVES = 'micropython:1,10,100,500 typescript:10,100,1000 none:100,1000,3000';
+export const DEFAULT_CURVES = 'micropython:1,10,100,500 typescript:10,100,1000,10000 none:100,1000,10000';
 
 async function settle(): Promise<void> {
   // Terminated VM threads give their memory back, so the next point's RSS is its own.
