@@ -78,8 +78,9 @@ def _put(i, v, parts):
         b = v
         tag = _T_BYTES
     elif t is float or t is int:
-        import struct
-        b = struct.pack('<d', v)
+        # '<d' without importing struct (a function-level import of a built-in searches the
+        # filesystem first, every time): wasm is little-endian.
+        b = bytes(array.array('d', (v,)))
         tag = _T_FLOAT
     else:
         import json

@@ -21,6 +21,9 @@
   G.WorkerGlobalScope = {};
   const noop = () => {};
   G.console = { log: noop, error: noop, warn: noop, info: noop, debug: noop };
+  // No stack traces in this realm: nobody reads them, and the glue's FS throws an ErrnoError
+  // for every path a failed lookup tries (a function-level import of a built-in module tries 9).
+  G.Error.stackTraceLimit = 0;
 
   G.__kernelStart = function (msg) {
     delete G.__kernelStart;
