@@ -115,6 +115,8 @@ export const LAYOUT = {
   OP_FINAL: 0x7f02,
   /** Handled inside the VM: copy the last answer again into a bigger buffer. */
   OP_REFETCH: 0x7f03,
+  /** Handled inside the VM: the boot configuration the host gave the VM's JavaScript (JSON, before any claim). */
+  OP_BOOTCFG: 0x7f04,
 
   // ---- the Python header: array('i', 16) passed to readinto() ----
   P_OP: 0,
