@@ -30,7 +30,7 @@ if (fs.existsSync(path.join(__dirname, 'main.ts'))) {
   }
 }
 
-if (['run', 'demo', 'replay'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
+if (['run', 'demo', 'replay', 'ui'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
   const mp = path.join(DIST, 'devices', 'runtime', 'micropython');
   const { vmBoot } = require(path.join(mp, 'runtime.js'));
   require(path.join(mp, 'vm.js')).prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);

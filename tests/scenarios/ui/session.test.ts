@@ -1,0 +1,109 @@
+/**
+ * The page's session without a browser: a run paced by the page's loop gives
+ * the batch run's trace; typed input reaches the script and is recorded; time
+ * travel re-simulates to the same state; the decode names the layers.
+ */
+import * as path from 'node:path';
+import { loadScenario } from '../../../scenarios/schema/index';
+import type { Scenario } from '../../../scenarios/schema/model';
+import { runScenario } from '../../../scenarios/runner/runner';
+import { UiSession } from '../../../scenarios/ui/session';
+import type { ServerMsg, ViewMsg } from '../../../scenarios/ui/protocol';
+import { LABS } from '../../paths';
+
+function lab(name: string): Scenario {
+  const p = loadScenario(path.join(LABS, name));
+  if (!p.ok) throw new Error(p.errors.map((e) => e.message).join('\n'));
+  return p.scenario;
+}
+
+function session(name: string) {
+  const s = new UiSession(lab(name));
+  const msgs: ServerMsg[] = [];
+  s.setBroadcast((m) => msgs.push(m));
+  s.speed = 'max';
+  return { s, msgs };
+}
+
+/** Waits (polling the event loop, not the wall clock) until `cond` holds. */
+async function until(cond: () => boolean, what: string, turns = 200_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+const consoleText = (msgs: ServerMsg[], device: string) =>
+  msgs
+    .filter((m): m is ViewMsg => m.type === 'view')
+    .reduce((acc, m) => (m.reset ? '' : acc) + (m.consoles ?? []).filter((c) => c.device === device).map((c) => c.text).join(''), '');
+
+test('a paced run of the echo lab has the batch run\'s trace, record for record', async () => {
+  const batch = await runScenario(lab('echo'), { recordTrace: true });
+  const { s } = session('echo');
+  s.start();
+  const r = await s.finished();
+  await s.close();
+  expect(r?.exitCode).toBe(0);
+  expect(r?.trace).toEqual(batch.trace);
+}, 120_000);
+
+test('a typed line reaches the PC script; time travel replays it to the same state', async () => {
+  const { s, msgs } = session('echo');
+  s.start();
+  // Stop at 2.2 s (the scenario's own line is echoed at 2.08 s), type, run on.
+  await s.travel(2_200_000);
+  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at 2.2 s');
+  expect(consoleText(msgs, 'esp32')).toContain("b'hello'");
+  expect(await s.handle({ type: 'stdin', device: 'pc', line: 'typed here' })).toBeUndefined();
+  await s.handle({ type: 'run' });
+  const r1 = await s.finished();
+  expect(r1?.exitCode).toBe(0);
+  expect(consoleText(msgs, 'esp32')).toContain("b'typed here'");
+  const endUs = r1!.endUs - 100_000;
+  // Travel to just before the end: the re-simulation applies the typed line at its recorded time.
+  msgs.length = 0;
+  await s.travel(endUs);
+  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at the travel target');
+  const paused = msgs.filter((m): m is ViewMsg => m.type === 'view' && m.reset).at(-1)!;
+  expect(paused.now).toBe(endUs);
+  expect(paused.consoles?.find((c) => c.device === 'esp32')?.text).toContain("b'typed here'");
+  await s.handle({ type: 'run' });
+  const r2 = await s.finished();
+  await s.close();
+  expect(r2?.trace).toEqual(r1?.trace);
+}, 120_000);
+
+test('travelling back to before the connection shows no connection and the LED off', async () => {
+  const { s, msgs } = session('led-tcp');
+  s.start();
+  await until(() => msgs.some((m) => m.type === 'view' && (m.devices ?? []).some((d) => d.id === 'esp32' && d.led === 1)), 'the LED on');
+  await s.handle({ type: 'pause' });
+  msgs.length = 0;
+  await s.travel(500_000);
+  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at 0.5 s');
+  const v = msgs.filter((m): m is ViewMsg => m.type === 'view' && m.reset).at(-1)!;
+  expect(v.now).toBe(500_000);
+  expect(v.tcp?.filter((c) => c.history.some((h) => h.state === 'ESTABLISHED'))).toEqual([]);
+  expect(v.devices?.find((d) => d.id === 'esp32')?.led).toBe(0);
+  await s.close();
+}, 120_000);
+
+test('the decode of a frame names its layers and the packet list its protocol', async () => {
+  const { s, msgs } = session('echo');
+  s.start();
+  await s.finished();
+  const rows = msgs.flatMap((m) => (m.type === 'view' ? (m.frames ?? []) : []));
+  const hello = rows.find((r) => r.info.includes('"hello"'));
+  expect(hello).toMatchObject({ src: 'pc', dst: 'esp32', protocol: 'Data' });
+  const d = await s.handle({ type: 'decode', n: hello!.n });
+  await s.close();
+  expect(d?.type).toBe('decode');
+  if (d?.type !== 'decode') return;
+  expect(d.layers.map((l) => l.name)).toEqual(['Ethernet II', 'IPv4', 'TCP', 'Data']);
+  expect(d.layers[2].fields.find((f) => f.name === 'flags')?.value).toBe('[P.]');
+  const data = d.layers[3];
+  expect(Buffer.from(d.hex.slice(data.start * 2, data.end * 2), 'hex').toString()).toBe('hello');
+  expect(rows.some((r) => r.protocol === 'DHCP') && rows.some((r) => r.protocol === 'ARP')).toBe(true);
+}, 120_000);
