@@ -133,7 +133,7 @@ function typeCheck(configFile) {
  * (xterm.js and the CSS included) into dist/scenarios/ui/page/{index.html,app.js,app.css}.
  * Without esbuild (an install without dev dependencies) the rest is built and `esp32sim ui` says so.
  */
-function bundlePage() {
+function bundlePage(outDir = PAGE_OUT) {
   let esbuild;
   try {
     esbuild = require('esbuild');
@@ -146,10 +146,10 @@ function bundlePage() {
     process.stderr.write(errors);
     throw new Error('build: the page (scenarios/ui/page) has TypeScript errors');
   }
-  fs.mkdirSync(PAGE_OUT, { recursive: true });
+  fs.mkdirSync(outDir, { recursive: true });
   esbuild.buildSync({
     entryPoints: [path.join(PAGE_SRC, 'main.ts')],
-    outfile: path.join(PAGE_OUT, 'app.js'),
+    outfile: path.join(outDir, 'app.js'),
     bundle: true,
     minify: true,
     format: 'iife',
@@ -157,7 +157,7 @@ function bundlePage() {
     logLevel: 'error',
     legalComments: 'eof',
   });
-  fs.copyFileSync(path.join(PAGE_SRC, 'index.html'), path.join(PAGE_OUT, 'index.html'));
+  fs.copyFileSync(path.join(PAGE_SRC, 'index.html'), path.join(outDir, 'index.html'));
 }
 
 function copyAssets() {
@@ -246,7 +246,7 @@ function isStale() {
   return [...SOURCE_DIRS.map((d) => path.join(ROOT, d)), path.join(ROOT, 'tsconfig.json')].some((p) => (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built));
 }
 
-module.exports = { build, isStale };
+module.exports = { build, isStale, bundlePage };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

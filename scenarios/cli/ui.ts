@@ -44,7 +44,8 @@ function speedOf(s: string | undefined): Speed | undefined {
   return undefined;
 }
 
-export async function startUi(target: string | undefined, o: UiOpts, io: Io): Promise<UiServer | number> {
+/** Starts the server (`assets`: the built page; tests pass a fresh bundle); a number is the exit code of a refusal. */
+export async function startUi(target: string | undefined, o: UiOpts, io: Io, assets = assetsDir()): Promise<UiServer | number> {
   const port = o.port === undefined ? 0 : Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     io.err(`esp32sim ui: --port ${o.port}: a port number 1-65535 (or leave it out for a free port)`);
@@ -64,7 +65,6 @@ export async function startUi(target: string | undefined, o: UiOpts, io: Io): Pr
     }
     resolved = r;
   }
-  const assets = assetsDir();
   if (!assets) {
     io.err('esp32sim ui: the page is not built (dist/scenarios/ui/page/): run npm install (or npm run build) first');
     return EXIT_BAD_INPUT;

@@ -50,7 +50,7 @@ export function summarize(frame: Uint8Array, nameOf?: NameOf): FrameSummary {
     const ip = eth.value.ethertype === ETHERTYPE_IPV4 ? parseIpv4(eth.value.payload) : undefined;
     if (ip?.ok) {
       src = nameOf?.(ip.value.src) ?? ipToString(ip.value.src);
-      dst = nameOf?.(ip.value.dst) ?? ipToString(ip.value.dst);
+      dst = ip.value.dst === 0xffffffff ? 'broadcast' : (nameOf?.(ip.value.dst) ?? ipToString(ip.value.dst));
     }
     const arp = eth.value.ethertype === ETHERTYPE_ARP ? parseArp(eth.value.payload) : undefined;
     if (arp?.ok) {

@@ -141,6 +141,8 @@ export interface ViewMsg {
   /** Text shown above everything: scenario errors (file:line), an unknown lab. */
   problems?: string[];
   notices?: string[];
+  /** A line about the state shown (after time travel: how it was re-simulated). */
+  note?: string;
 }
 
 export interface DecodeMsg {

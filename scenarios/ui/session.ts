@@ -205,6 +205,10 @@ export class UiSession {
     const maxUs = run.traveled ? Math.max(this.timelineMaxUs, now) : now;
     const m = run.view.message(reset, { status: run.status(), speed: this.speed, now, maxUs, timeoutUs: this.scenario.timeoutUs });
     if (reset && this.problems.length) m.problems = this.problems;
+    if (run.traveled) {
+      const n = run.pacer.inputs.length;
+      m.note = `time travel: re-simulated from 0 s to ${fmtUs(now)} with ${n === 1 ? '1 recorded input' : `${n} recorded inputs`}; Run goes on from here`;
+    }
     return m;
   }
 

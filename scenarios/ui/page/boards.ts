@@ -45,7 +45,7 @@ function node(x: number, y: number, name: string, ip: string, kind: string, w = 
 /** An ESP32 DevKit drawn small: the module, the LED on GPIO 2, EN and BOOT. */
 function esp32Board(d: DeviceView, send: Send): SVGElement {
   const on = d.led === 1;
-  const led = s('circle', { cx: 70, cy: 104, r: 6, class: on ? 'led on' : 'led', 'data-led': d.id, 'data-on': on ? '1' : '0' });
+  const led = s('circle', { cx: 70, cy: 103, r: 7, class: on ? 'led on' : 'led', 'data-led': d.id, 'data-on': on ? '1' : '0' });
   const boot = d.parts.find((p) => p.id === 'boot');
   const bootBtn = s('rect', { x: 58, y: 116, width: 22, height: 11, rx: 2, class: boot?.pressed ? 'btn pressed' : 'btn', 'data-boot': d.id });
   const press = (down: boolean) => send({ type: 'button', device: d.id, part: 'boot', down });
@@ -117,7 +117,7 @@ function linkRow(d: DeviceView, send: Send): HTMLElement {
   down.addEventListener('change', change);
   loss.addEventListener('input', () => (lossText.textContent = `${loss.value}% loss`));
   loss.addEventListener('change', change);
-  return h('div', { class: 'row' }, h('label', {}, down, ' link down'), loss, lossText);
+  return h('div', { class: 'row', title: 'the WiFi link of this device' }, h('label', {}, down, ' link down'), loss, lossText);
 }
 
 /** Rebuilds the device cards (they are few and small). */
@@ -130,7 +130,7 @@ export function drawBoards(devices: DeviceView[], send: Send, edit: (device: str
       'div',
       { class: 'side' },
       h('h3', {}, d.id, ' ', h('span', { class: `state ${d.state}`, 'data-state': d.state }, state)),
-      h('div', { class: 'meta' }, `${d.kind === 'esp32' ? 'ESP32' : 'PC'} · ${d.ip === '0.0.0.0' ? 'no address yet' : d.ip}${d.kind === 'esp32' ? ` · LED ${d.led ? 'on' : 'off'}` : ''}`),
+      h('div', { class: 'meta' }, `${d.kind === 'esp32' ? 'ESP32' : 'PC'} · ${d.ip === '0.0.0.0' ? 'no address yet' : d.ip}`, ...(d.kind === 'esp32' ? [h('span', { class: d.led ? 'lamp on' : 'lamp', title: 'the on-board LED (GPIO 2)' }, d.led ? 'LED on' : 'LED off')] : [])),
       linkRow(d, send),
       ...parts(d, send),
     );

@@ -58,7 +58,7 @@ function applyView(m: ViewMsg): void {
   state.status = m.status;
   state.now = m.now;
   state.maxUs = m.maxUs;
-  drawVerdict(m.verdict, m.status);
+  drawVerdict(m.verdict, m.status, m.note);
   const st = $('status');
   st.textContent = m.status === 'rebuilding' ? 'travelling' : m.status;
   st.className = `status ${m.status}`;

@@ -93,7 +93,9 @@ export class Packets {
   select(n: number): void {
     this.selected = n;
     for (const tr of $('packets').querySelectorAll('tr.selected')) tr.classList.remove('selected');
-    $('packets').querySelector(`tr[data-n="${n}"]`)?.classList.add('selected');
+    const tr = $('packets').querySelector(`tr[data-n="${n}"]`);
+    tr?.classList.add('selected');
+    tr?.scrollIntoView({ block: 'nearest' });
     this.send({ type: 'decode', n });
   }
 
@@ -124,9 +126,9 @@ export class Packets {
     m.layers.forEach((l, i) => {
       const table = h('table', {}, ...l.fields.map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, f.value))));
       const d = h('details', { 'data-layer': l.name }, h('summary', {}, l.name, h('span', {}, l.summary)), table);
-      d.open = true;
-      d.addEventListener('mouseenter', () => this.highlight(i));
-      d.addEventListener('mouseleave', () => this.highlight(m.layers.length - 1));
+      d.open = i >= m.layers.length - 2; // the transport and what it carries; the outer layers one click away
+      d.querySelector('table')!.addEventListener('click', () => this.highlight(i));
+      d.title = 'click the fields to see their bytes';
       box.append(d);
     });
     this.highlight(m.layers.length - 1); // what the frame carries, until a layer is pointed at

@@ -14,11 +14,11 @@ export function drawSteps(steps: StepView[]): void {
   if (!steps.length) ol.append(h('li', { 'data-status': 'pending' }, 'no steps: the run ends when every script has ended'));
 }
 
-export function drawVerdict(v: VerdictView | undefined, status: string): void {
+export function drawVerdict(v: VerdictView | undefined, status: string, note?: string): void {
   const box = $('verdict');
   if (!v) {
     box.className = 'verdict pending';
-    box.textContent = status === 'paused' ? 'paused' : status === 'rebuilding' ? 'travelling in time…' : 'running…';
+    box.textContent = note ?? (status === 'paused' ? 'paused' : status === 'rebuilding' ? 'travelling in time…' : 'running…');
     return;
   }
   box.className = `verdict ${v.exitCode === 0 ? 'pass' : 'fail'}`;
