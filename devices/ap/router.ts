@@ -23,7 +23,11 @@ import type { LinkSpec } from '../medium/link';
 export interface NetworkSpec {
   ssid?: string; // default "esp32-lab"
   password?: string; // default "micropython"
-  /** e.g. "192.168.1.0/24": router at .1, DHCP pool from .100. Reservations may lie outside it (the tutorial's 192.168.2.231). */
+  /**
+   * e.g. "192.168.1.0/24": router at .1, DHCP pool from .100 to the last host (155 addresses in a /24;
+   * a bigger LAN takes a shorter prefix: "10.0.0.0/22" pools 10.0.0.100 to 10.0.3.254, 923 addresses).
+   * Reservations may lie outside it (the tutorial's 192.168.2.231).
+   */
   subnet?: string;
   wifi?: LinkSpec;
   internet?: InternetHostSpec[];

@@ -138,19 +138,23 @@ export class WifiBss implements MediumAttachment {
 
   /** The AP transmits (its own frame or a relayed one) to one station or, for group addresses, to all but `except`. */
   private fromAp(frame: Uint8Array, except: Station | undefined): void {
-    const dst = readMac(frame, 0);
-    const group = (frame[0] & 1) === 1;
-    for (const sta of this.stations.values()) {
-      if (sta === except) continue;
-      if (!group && sta.port.mac !== dst) continue;
-      bump(this.counters, 'downlink');
-      // HopQueue hands the frame itself over: a group frame gets one copy per station.
-      sta.down.send(sta.params, group ? frame.slice() : frame, (copy) => {
-        // Still associated when the frame lands?
-        if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(copy);
-        else bump(this.counters, 'dropNotAssociated');
-      });
+    if ((frame[0] & 1) === 0) {
+      // Unicast: the one station it is for (a lookup, so a big BSS costs nothing per frame).
+      const sta = this.stations.get(readMac(frame, 0));
+      if (sta && sta !== except) this.downlink(sta, frame);
+      else if (!sta) bump(this.counters, 'dropUnknownDst');
+      return;
     }
-    if (!group && !this.stations.has(dst)) bump(this.counters, 'dropUnknownDst');
+    // HopQueue hands the frame itself over: a group frame gets one copy per station.
+    for (const sta of this.stations.values()) if (sta !== except) this.downlink(sta, frame.slice());
+  }
+
+  private downlink(sta: Station, frame: Uint8Array): void {
+    bump(this.counters, 'downlink');
+    sta.down.send(sta.params, frame, (copy) => {
+      // Still associated when the frame lands?
+      if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(copy);
+      else bump(this.counters, 'dropNotAssociated');
+    });
   }
 }
