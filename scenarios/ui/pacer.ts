@@ -102,6 +102,7 @@ export class Pacer {
       onNotice: (fn) => inner.onNotice(fn),
       attachPcap: () => inner.attachPcap(),
       attachCapture: () => inner.attachCapture(),
+      input: inner.input ? (ev) => inner.input!(ev) : undefined,
       close: () => inner.close(),
     };
     return paced;

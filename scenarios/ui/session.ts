@@ -105,10 +105,15 @@ class ActiveRun {
 function applyInput(api: SimulationApi, view: RunView, scenario: Scenario, i: UiInput): void {
   const h = api.device(i.device);
   switch (i.kind) {
+    // Typing and Ctrl-C as live mode's external inputs (traced in full, as `esp32sim run --live` does).
     case 'stdin':
-      return h.writeStdin(i.line);
+      if (api.input) api.input({ what: 'type', device: i.device, line: i.line });
+      else h.writeStdin(i.line);
+      return;
     case 'interrupt':
-      return h.interrupt();
+      if (api.input) api.input({ what: 'interrupt', device: i.device });
+      else h.interrupt();
+      return;
     case 'press':
     case 'release':
       view.pressed.set(`${i.device}/${i.part}`, i.kind === 'press');
