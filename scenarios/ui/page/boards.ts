@@ -45,7 +45,7 @@ function node(x: number, y: number, name: string, ip: string, kind: string, w = 
 /** An ESP32 DevKit drawn small: the module, the LED on GPIO 2, EN and BOOT. */
 function esp32Board(d: DeviceView, send: Send): SVGElement {
   const on = d.led === 1;
-  const led = s('circle', { cx: 70, cy: 103, r: 7, class: on ? 'led on' : 'led', 'data-led': d.id, 'data-on': on ? '1' : '0' });
+  const led = s('circle', { cx: 72, cy: 98, r: 6, class: on ? 'led on' : 'led', 'data-led': d.id, 'data-on': on ? '1' : '0' });
   const boot = d.parts.find((p) => p.id === 'boot');
   const bootBtn = s('rect', { x: 58, y: 116, width: 22, height: 11, rx: 2, class: boot?.pressed ? 'btn pressed' : 'btn', 'data-boot': d.id });
   const press = (down: boolean) => send({ type: 'button', device: d.id, part: 'boot', down });
@@ -62,7 +62,7 @@ function esp32Board(d: DeviceView, send: Send): SVGElement {
     s('rect', { x: 18, y: 8, width: 60, height: 66, rx: 3, class: 'shield' }),
     s('text', { x: 48, y: 44, 'text-anchor': 'middle', fill: '#24292f', style: 'fill:#24292f;font-size:9px;font-weight:700' }, 'ESP32'),
     s('text', { x: 48, y: 88, 'text-anchor': 'middle' }, d.id.length > 12 ? d.id.slice(0, 11) + '…' : d.id),
-    s('text', { x: 62, y: 104 + 3, 'text-anchor': 'end' }, 'IO2'),
+    s('text', { x: 63, y: 101, 'text-anchor': 'end' }, 'IO2'),
     led,
     s('rect', { x: 16, y: 116, width: 22, height: 11, rx: 2, class: 'btn' }),
     s('text', { x: 27, y: 114, 'text-anchor': 'middle' }, 'EN'),

@@ -41,17 +41,20 @@ export class Consoles {
     term.onData((data) => this.typed(device, con, data));
     ctrlC.addEventListener('click', () => this.typed(device, con, '\x03'));
     this.cons.set(device, c);
-    this.fit(c);
+    // The boxes share the column: refit whenever one changes size (a console added, the window resized).
+    new ResizeObserver(() => this.fit(con)).observe(termBox);
     return c;
   }
 
-  /** Columns and rows to fill the box (a small fit: the font's cell is measured once). */
+  /** Columns and rows to fill the box (a small fit: a row's height as rendered, a monospace cell's width). */
   fit(c: Con): void {
+    if (!this.cons.has(c.el.dataset.device ?? '')) return;
     const box = c.el.querySelector('.term') as HTMLElement;
-    const w = box.clientWidth - 12;
+    const w = box.clientWidth - 12 - 16; // the padding and xterm's scroll bar
     const hgt = box.clientHeight - 8;
-    const cols = Math.max(40, Math.floor(w / 7.8));
-    const rows = Math.max(5, Math.floor(hgt / 17));
+    const rowH = (box.querySelector('.xterm-rows')?.firstElementChild as HTMLElement | null)?.getBoundingClientRect().height || 15;
+    const cols = Math.max(40, Math.floor(w / 7.83));
+    const rows = Math.max(3, Math.floor(hgt / rowH));
     if (cols !== c.term.cols || rows !== c.term.rows) c.term.resize(cols, rows);
   }
 

@@ -107,3 +107,27 @@ test('the decode of a frame names its layers and the packet list its protocol', 
   expect(Buffer.from(d.hex.slice(data.start * 2, data.end * 2), 'hex').toString()).toBe('hello');
   expect(rows.some((r) => r.protocol === 'DHCP') && rows.some((r) => r.protocol === 'ARP')).toBe(true);
 }, 120_000);
+
+test('Ctrl-C, a link taken down and a step from the page reach the simulation', async () => {
+  const { s, msgs } = session('echo');
+  s.start();
+  await s.travel(2_200_000);
+  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at 2.2 s');
+  // Step: runs on to the next visible change, then pauses again.
+  msgs.length = 0;
+  await s.handle({ type: 'step' });
+  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused after a step');
+  expect(s.now).toBeGreaterThan(2_200_000);
+  expect(s.now).toBeLessThan(3_200_000);
+  expect(await s.handle({ type: 'link', device: 'esp32', loss: 0.25, down: true })).toBeUndefined();
+  expect(await s.handle({ type: 'interrupt', device: 'pc' })).toBeUndefined();
+  expect(await s.handle({ type: 'button', device: 'esp32', part: 'nope', down: true })).toEqual({ type: 'error', text: 'esp32 has no part "nope"' });
+  await s.handle({ type: 'run' });
+  const r = await s.finished();
+  await s.close();
+  expect(consoleText(msgs, 'pc')).toMatch(/KeyboardInterrupt/);
+  const last = msgs.filter((m): m is ViewMsg => m.type === 'view' && m.devices !== undefined).at(-1)!;
+  expect(last.devices?.find((d) => d.id === 'esp32')?.link).toEqual({ loss: 0.25, down: true });
+  expect(r?.trace.some((l) => l.includes('"kind":"external"') && l.includes('"what":"interrupt"'))).toBe(true);
+  expect(r?.trace.some((l) => l.includes('"kind":"link"') && l.includes('"down":true'))).toBe(true);
+}, 120_000);
