@@ -199,6 +199,11 @@ export class Ipv4Layer implements IpLayer {
         break;
       }
     }
+    return this.routeByInterfaces(dst);
+  }
+
+  /** route() without a given interface or source (apart, so route() itself allocates no closure context). */
+  private routeByInterfaces(dst: Ipv4Addr): Route | undefined {
     if (dst === IPV4_BROADCAST) {
       const iface = this.interfaces.find((i) => i.up) ?? this.interfaces.find((i) => i.nic.attached) ?? this.interfaces[0];
       return iface ? this.via(iface, undefined) : undefined;
