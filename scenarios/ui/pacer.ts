@@ -20,6 +20,7 @@ export type UiInput =
   | { t: number; kind: 'interrupt'; device: string }
   | { t: number; kind: 'press' | 'release'; device: string; part: string }
   | { t: number; kind: 'analog'; device: string; part: string; volts: number }
+  | { t: number; kind: 'sensor'; device: string; part: string; temperature?: number; humidity?: number }
   | { t: number; kind: 'link'; device: string; loss: number; down: boolean };
 
 export type PendingInput = UiInput extends infer U ? (U extends { t: number } ? Omit<U, 't'> : never) : never;

@@ -31,6 +31,9 @@ export interface PartView {
   pressed?: boolean;
   /** Analog parts: volts now. */
   volts?: number;
+  /** Sensors (DHT11/22, DS18B20): what they measure now (°C, %RH), when known. */
+  temperature?: number;
+  humidity?: number;
   /** NeoPixel strips: [r, g, b] per pixel. */
   pixels?: number[][];
 }
@@ -178,6 +181,7 @@ export type ClientMsg =
   | { type: 'interrupt'; device: string }
   | { type: 'button'; device: string; part: string; down: boolean }
   | { type: 'analog'; device: string; part: string; volts: number }
+  | { type: 'sensor'; device: string; part: string; temperature?: number; humidity?: number }
   | { type: 'link'; device: string; loss: number; down: boolean }
   | { type: 'script'; device: string; source: string }
   | { type: 'get-script'; device: string }

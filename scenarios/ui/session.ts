@@ -19,6 +19,7 @@ import { runScenario } from '../runner/runner';
 import type { RunResult } from '../runner/result';
 import { traceText } from '../runner/tracefile';
 import { decodeFrame, hex } from './decode';
+import { decodeRadio } from './decode-radio';
 import { Pacer, type PendingInput, type UiInput } from './pacer';
 import type { ClientMsg, RunStatus, ServerMsg, Speed } from './protocol';
 import { RunView } from './view';
@@ -121,6 +122,11 @@ function applyInput(api: SimulationApi, view: RunView, scenario: Scenario, i: Ui
     case 'analog':
       view.volts.set(`${i.device}/${i.part}`, i.volts);
       return h.setAnalog(i.part, i.volts);
+    case 'sensor': {
+      const values = { ...(i.temperature !== undefined ? { temperature: i.temperature } : {}), ...(i.humidity !== undefined ? { humidity: i.humidity } : {}) };
+      view.sensors.set(`${i.device}/${i.part}`, { ...view.sensors.get(`${i.device}/${i.part}`), ...values });
+      return h.setSensor(i.part, values);
+    }
     case 'link': {
       const base = scenario.devices.find((d) => d.id === i.device)?.link ?? {};
       view.links.set(i.device, { loss: i.loss, down: i.down });
@@ -257,7 +263,7 @@ export class UiSession {
       case 'decode': {
         const f = run.view.frames[msg.n];
         if (!f) return { type: 'error', text: `no frame ${msg.n}` };
-        return { type: 'decode', n: msg.n, layers: decodeFrame(f.bytes), hex: hex(f.bytes) };
+        return { type: 'decode', n: msg.n, layers: f.channel !== undefined ? decodeRadio(f.bytes, f.channel) : decodeFrame(f.bytes), hex: hex(f.bytes) };
       }
       case 'get-script': {
         const d = this.scenario.devices.find((x) => x.id === msg.device);
@@ -290,6 +296,11 @@ export class UiSession {
       case 'analog':
         input = { kind: 'analog', device: msg.device, part: msg.part, volts: Math.max(0, Math.min(3.3, Number(msg.volts) || 0)) };
         break;
+      case 'sensor': {
+        const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.max(-60, Math.min(130, v)) : undefined);
+        input = { kind: 'sensor', device: msg.device, part: msg.part, temperature: num(msg.temperature), humidity: num(msg.humidity) };
+        break;
+      }
       case 'link':
         input = { kind: 'link', device: msg.device, loss: Math.max(0, Math.min(1, Number(msg.loss) || 0)), down: Boolean(msg.down) };
         break;

@@ -13,7 +13,9 @@ import { ipToString } from '../../stack/wire/types';
 import type { Scenario } from '../schema/model';
 import { stepLabel } from '../schema/model';
 import type { TimelineEvent } from '../runner/observe';
+import { deviceMac } from '../../devices/medium/mac';
 import { summarize } from './decode';
+import { summarizeRadio } from './decode-radio';
 import type { DeviceView, FrameRow, LinkView, PartView, StepView, TcpConnView, TopologyView, VerdictView, ViewMsg } from './protocol';
 
 /** Console text kept per device for a new tab (the newest part). */
@@ -28,7 +30,8 @@ interface ConsoleWatch {
 }
 
 export class RunView {
-  readonly frames: { t: number; bytes: Uint8Array }[] = [];
+  /** Every frame of the run; `channel` for an 802.11 frame between radios (ESP-NOW). */
+  readonly frames: { t: number; bytes: Uint8Array; channel?: number }[] = [];
   private readonly rows: FrameRow[] = [];
   private sentRows = 0;
   private readonly consoles = new Map<string, ConsoleWatch>();
@@ -45,6 +48,7 @@ export class RunView {
   readonly links = new Map<string, LinkView>();
   readonly pressed = new Map<string, boolean>();
   readonly volts = new Map<string, number>();
+  readonly sensors = new Map<string, { temperature?: number; humidity?: number }>();
   readonly notices: string[] = [];
   private sentNotices = 0;
   api: SimulationApi | undefined;
@@ -73,6 +77,7 @@ export class RunView {
     };
     this.capture = api.attachCapture();
     api.onFrame((t, frame) => this.frame(t, frame));
+    api.onRadioFrame((t, frame, channel) => this.radioFrame(t, frame, channel));
     api.onNotice((n) => this.notices.push(`${n.device}: ${n.text}`));
     api.sim.trace.onRecord((rec) => this.record(rec));
   }
@@ -89,6 +94,21 @@ export class RunView {
     this.frames.push({ t, bytes: copy });
     const nameOf = (ip: number) => (ip === 0 ? undefined : this.ipNames.get(ipToString(ip)));
     const s = summarize(copy, nameOf);
+    const ids = new Set(api.devices().map((h) => h.id));
+    this.rows.push({ n, t, src: s.src, dst: s.dst, protocol: s.protocol, info: s.info, len: copy.length, devices: [s.src, s.dst].filter((x) => ids.has(x)) });
+    this.visible++;
+  }
+
+  /** An 802.11 frame outside a BSS (ESP-NOW, its ACKs): station MACs name their ESP32s. */
+  private radioFrame(t: number, bytes: Uint8Array, channel: number): void {
+    const api = this.api!;
+    if (this.frames.length >= FRAMES_KEEP) return;
+    const macs = new Map<number, string>();
+    for (const h of api.devices()) if (h.kind === 'esp32') macs.set(deviceMac('esp32', h.id), h.id);
+    const n = this.frames.length;
+    const copy = bytes.slice();
+    this.frames.push({ t, bytes: copy, channel });
+    const s = summarizeRadio(copy, channel, (m) => macs.get(m));
     const ids = new Set(api.devices().map((h) => h.id));
     this.rows.push({ n, t, src: s.src, dst: s.dst, protocol: s.protocol, info: s.info, len: copy.length, devices: [s.src, s.dst].filter((x) => ids.has(x)) });
     this.visible++;
@@ -160,6 +180,14 @@ export class RunView {
       if (p.type === 'button') v.pressed = this.pressed.get(`${h.id}/${p.id}`) ?? false;
       if (p.type === 'analog') v.volts = this.volts.get(`${h.id}/${p.id}`);
       if (p.type === 'neopixel') v.pixels = safe(() => h.neopixel(p.id), []);
+      if (/^(dht11|dht22|ds18b20)$/.test(p.type)) {
+        const spec = this.scenario.devices.find((d) => d.id === h.id)?.parts?.find((x) => x.id === p.id) as { temperature?: unknown; humidity?: unknown } | undefined;
+        const set = this.sensors.get(`${h.id}/${p.id}`) ?? {};
+        const t = set.temperature ?? (typeof spec?.temperature === 'number' ? spec.temperature : undefined);
+        const hum = set.humidity ?? (typeof spec?.humidity === 'number' ? spec.humidity : undefined);
+        if (t !== undefined) v.temperature = t;
+        if (hum !== undefined && p.type !== 'ds18b20') v.humidity = hum;
+      }
       parts.push(v);
     }
     const spec = this.scenario.devices.find((d) => d.id === h.id);

@@ -101,6 +101,16 @@ function parts(d: DeviceView, send: Send): HTMLElement[] {
       const dots = h('span', { class: 'pixels' });
       for (const px of (p.pixels ?? []).slice(0, 24)) dots.append(h('span', { style: `background: rgb(${px[0] ?? 0}, ${px[1] ?? 0}, ${px[2] ?? 0})` }));
       out.push(h('div', { class: 'row' }, `${p.id}`, dots));
+    } else if (/^(dht11|dht22|ds18b20)$/.test(p.type)) {
+      const num = (v: number | undefined, step: string) => h('input', { type: 'number', step, value: v === undefined ? '' : String(v), style: 'width: 58px' });
+      const t = num(p.temperature, '0.5');
+      const row = h('div', { class: 'row', title: 'what the sensor measures: change it and the script reads the new value' }, `${p.id} (${p.type}, GPIO ${p.pin})`, t, '°C');
+      const hum = p.type === 'ds18b20' ? undefined : num(p.humidity, '1');
+      if (hum) row.append(hum, '%RH');
+      const change = () => send({ type: 'sensor', device: d.id, part: p.id, temperature: t.value === '' ? undefined : Number(t.value), humidity: hum && hum.value !== '' ? Number(hum.value) : undefined });
+      t.addEventListener('change', change);
+      hum?.addEventListener('change', change);
+      out.push(row);
     } else {
       out.push(h('div', { class: 'row' }, `${p.id}: ${p.type} on GPIO ${p.pin}`));
     }

@@ -23,8 +23,9 @@ const state = { status: 'idle', devices: [] as DeviceView[], topology: undefined
 
 function drawDevices(): void {
   drawTopology(state.topology, state.devices);
-  if (state.holding) {
-    state.pendingBoards = true; // a slider or button is held: redraw when it is let go
+  const typing = document.activeElement instanceof HTMLInputElement && document.activeElement.type === 'number' && $('boards').contains(document.activeElement);
+  if (state.holding || typing) {
+    state.pendingBoards = true; // a slider or button is held, a value is being typed: redraw when it is let go
     return;
   }
   drawBoards(state.devices, send, openEditor);
@@ -148,6 +149,12 @@ slider.addEventListener('change', () => {
 $('boards').addEventListener('pointerdown', () => (state.holding = true));
 window.addEventListener('pointerup', () => {
   state.holding = false;
+  if (state.pendingBoards) {
+    state.pendingBoards = false;
+    window.setTimeout(drawDevices, 0);
+  }
+});
+$('boards').addEventListener('focusout', () => {
   if (state.pendingBoards) {
     state.pendingBoards = false;
     window.setTimeout(drawDevices, 0);

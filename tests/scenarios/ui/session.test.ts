@@ -34,6 +34,14 @@ async function until(cond: () => boolean, what: string, turns = 200_000): Promis
   throw new Error(`never: ${what}`);
 }
 
+/** Travels to `us` and waits until the page would show the paused state there. */
+async function travelTo(s: UiSession, msgs: ServerMsg[], us: number): Promise<ViewMsg> {
+  msgs.length = 0;
+  await s.travel(us);
+  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), `paused at ${us} µs`);
+  return msgs.filter((m): m is ViewMsg => m.type === 'view' && m.reset).at(-1)!;
+}
+
 const consoleText = (msgs: ServerMsg[], device: string) =>
   msgs
     .filter((m): m is ViewMsg => m.type === 'view')
@@ -53,8 +61,7 @@ test('a typed line reaches the PC script; time travel replays it to the same sta
   const { s, msgs } = session('echo');
   s.start();
   // Stop at 2.2 s (the scenario's own line is echoed at 2.08 s), type, run on.
-  await s.travel(2_200_000);
-  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at 2.2 s');
+  await travelTo(s, msgs, 2_200_000);
   expect(consoleText(msgs, 'esp32')).toContain("b'hello'");
   expect(await s.handle({ type: 'stdin', device: 'pc', line: 'typed here' })).toBeUndefined();
   await s.handle({ type: 'run' });
@@ -63,10 +70,7 @@ test('a typed line reaches the PC script; time travel replays it to the same sta
   expect(consoleText(msgs, 'esp32')).toContain("b'typed here'");
   const endUs = r1!.endUs - 100_000;
   // Travel to just before the end: the re-simulation applies the typed line at its recorded time.
-  msgs.length = 0;
-  await s.travel(endUs);
-  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at the travel target');
-  const paused = msgs.filter((m): m is ViewMsg => m.type === 'view' && m.reset).at(-1)!;
+  const paused = await travelTo(s, msgs, endUs);
   expect(paused.now).toBe(endUs);
   expect(paused.consoles?.find((c) => c.device === 'esp32')?.text).toContain("b'typed here'");
   await s.handle({ type: 'run' });
@@ -80,10 +84,7 @@ test('travelling back to before the connection shows no connection and the LED o
   s.start();
   await until(() => msgs.some((m) => m.type === 'view' && (m.devices ?? []).some((d) => d.id === 'esp32' && d.led === 1)), 'the LED on');
   await s.handle({ type: 'pause' });
-  msgs.length = 0;
-  await s.travel(500_000);
-  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at 0.5 s');
-  const v = msgs.filter((m): m is ViewMsg => m.type === 'view' && m.reset).at(-1)!;
+  const v = await travelTo(s, msgs, 500_000);
   expect(v.now).toBe(500_000);
   expect(v.tcp?.filter((c) => c.history.some((h) => h.state === 'ESTABLISHED'))).toEqual([]);
   expect(v.devices?.find((d) => d.id === 'esp32')?.led).toBe(0);
@@ -111,8 +112,7 @@ test('the decode of a frame names its layers and the packet list its protocol', 
 test('Ctrl-C, a link taken down and a step from the page reach the simulation', async () => {
   const { s, msgs } = session('echo');
   s.start();
-  await s.travel(2_200_000);
-  await until(() => msgs.some((m) => m.type === 'view' && m.reset && m.status === 'paused'), 'paused at 2.2 s');
+  await travelTo(s, msgs, 2_200_000);
   // Step: runs on to the next visible change, then pauses again.
   msgs.length = 0;
   await s.handle({ type: 'step' });
@@ -130,4 +130,27 @@ test('Ctrl-C, a link taken down and a step from the page reach the simulation', 
   expect(last.devices?.find((d) => d.id === 'esp32')?.link).toEqual({ loss: 0.25, down: true });
   expect(r?.trace.some((l) => l.includes('"kind":"external"') && l.includes('"what":"interrupt"'))).toBe(true);
   expect(r?.trace.some((l) => l.includes('"kind":"link"') && l.includes('"down":true'))).toBe(true);
+}, 120_000);
+
+test('ESP-NOW frames are listed and decode as 802.11 and ESP-NOW', async () => {
+  const { s, msgs } = session('espnow-remote');
+  s.start();
+  await s.finished();
+  const rows = msgs.flatMap((m) => (m.type === 'view' ? (m.frames ?? []) : []));
+  const esp = rows.find((r) => r.protocol === 'ESP-NOW');
+  expect(esp).toMatchObject({ src: expect.any(String), dst: expect.any(String) });
+  const d = await s.handle({ type: 'decode', n: esp!.n });
+  await s.close();
+  expect(d?.type === 'decode' && d.layers.map((l) => l.name)).toEqual(['802.11 action', 'ESP-NOW']);
+}, 120_000);
+
+test("a sensor's value set in the page is what the board shows", async () => {
+  const { s, msgs } = session('sensor-udp');
+  s.start();
+  await travelTo(s, msgs, 1_000_000);
+  const room = () => msgs.filter((m): m is ViewMsg => m.type === 'view' && m.devices !== undefined).at(-1)!.devices!.find((d) => d.id === 'esp32')!.parts.find((p) => p.id === 'room');
+  expect(room()).toMatchObject({ type: 'dht22', temperature: 22.5, humidity: 45 });
+  expect(await s.handle({ type: 'sensor', device: 'esp32', part: 'room', temperature: 30 })).toBeUndefined();
+  await until(() => room()?.temperature === 30, 'the new temperature');
+  await s.close();
 }, 120_000);
