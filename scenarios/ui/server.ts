@@ -60,7 +60,18 @@ export async function serve(o: ServeOptions): Promise<UiServer> {
   const http: Server = createServer((req, res) => answer(req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
 
+  /** Only this machine's own names for the server: no page of another site (DNS rebinding, a cross-site WebSocket). */
+  function local(req: IncomingMessage): boolean {
+    const own = (h: string | undefined) => h === undefined || /^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(h);
+    const origin = req.headers.origin;
+    return own(req.headers.host) && (origin === undefined || own(origin.replace(/^https?:\/\//, '')));
+  }
+
   function answer(req: IncomingMessage, res: ServerResponse): void {
+    if (!local(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('esp32sim ui answers this machine only\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const p = url.pathname;
     const dl = (Object.entries(DOWNLOADS) as [keyof typeof DOWNLOADS, string][]).find(([, v]) => v === p);
@@ -82,7 +93,7 @@ export async function serve(o: ServeOptions): Promise<UiServer> {
   }
 
   http.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') {
+    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname !== '/ws' || !local(req)) {
       socket.destroy();
       return;
     }

@@ -50,6 +50,15 @@ test('it prints a loopback URL that serves the page and the protocol', async () 
     const page = await fetch(srv.url);
     expect([page.status, await page.text()]).toEqual([200, '/* index.html */']);
     expect((await fetch(srv.url + '../../etc/passwd')).status).toBe(404);
+    // Another site's page (a DNS-rebound name, a cross-site WebSocket) is refused.
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve) => request(srv.url, { headers: { host: 'evil.example:80' } }, (r) => resolve(r.statusCode ?? 0)).end());
+    expect(status).toBe(403);
+    await expect(new Promise((resolve, reject) => {
+      const ws = new WebSocket(srv.url.replace('http', 'ws') + 'ws', { origin: 'http://evil.example' });
+      ws.on('open', () => resolve('open'));
+      ws.on('error', reject);
+    })).rejects.toThrow();
     const m = await firstMessage(srv.url);
     expect(m).toMatchObject({ type: 'view', reset: true, lab: { name: 'TCP echo (tutorial)' } });
     // The trace and the report wait for the end of the run; the capture is there at once.
