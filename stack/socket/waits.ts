@@ -46,13 +46,46 @@ export function planWait(p: Personality, mode: TimeoutMode, dontWait = false): W
   return { nonBlocking: false, limitUs: us, expired: 'ETIMEDOUT' };
 }
 
-interface Waiter {
-  owner: object | undefined;
+/**
+ * One blocked call. A socket's hot call (TCP recv) subclasses it, so a wait is
+ * one object; block() wraps closures in one.
+ */
+export abstract class Waiter {
+  timer: TimerId | undefined = undefined;
+  done = false;
+
+  /** `owner` ties the wait to a socket so close() can end it. */
+  constructor(readonly owner: object | undefined) {}
+
   /** Returns true once the call has completed (it answered its own callback). */
-  attempt: () => boolean;
-  closed?: () => void;
-  timer?: TimerId;
-  done: boolean;
+  abstract attempt(): boolean;
+  /** The wait ran out. */
+  abstract expire(): void;
+  /** The socket was closed under it (EBADF). */
+  abstract closed(): void;
+}
+
+class ClosureWaiter extends Waiter {
+  constructor(
+    owner: object | undefined,
+    private readonly tryIt: () => boolean,
+    private readonly onExpire: () => void,
+    private readonly onClosed: (() => void) | undefined,
+  ) {
+    super(owner);
+  }
+
+  attempt(): boolean {
+    return this.tryIt();
+  }
+
+  expire(): void {
+    this.onExpire();
+  }
+
+  closed(): void {
+    this.onClosed?.();
+  }
 }
 
 function onKick(w: Waits, generation: number): void {
@@ -88,12 +121,21 @@ export class Waits {
     closed?: () => void,
   ): void {
     if (attempt()) return;
-    const w: Waiter = { owner, attempt, closed, done: false };
+    this.enlist(new ClosureWaiter(owner, attempt, expire, closed), limitUs);
+  }
+
+  /** block() for a call that is its own Waiter. */
+  blockWaiter(w: Waiter, limitUs: number | null): void {
+    if (w.attempt()) return;
+    this.enlist(w, limitUs);
+  }
+
+  private enlist(w: Waiter, limitUs: number | null): void {
     if (limitUs !== null) {
       w.timer = this.sim.schedule(limitUs, () => {
         if (w.done) return;
         this.finish(w);
-        expire();
+        w.expire();
       });
     }
     this.list.push(w);
@@ -112,7 +154,7 @@ export class Waits {
       // A wait that is answering right now (its callback closed the socket) has already been answered.
       if (w.owner !== owner || w === this.running) continue;
       this.finish(w);
-      w.closed?.();
+      w.closed();
     }
   }
 

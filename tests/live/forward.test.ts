@@ -69,6 +69,14 @@ test("CPython does the tutorial's echo exchange with the ESP32 through --forward
   expect(r).toEqual({ status: 0, out: 'hello\nESP32\nsocket programming is fun\n' });
   await s.waitFor('close socket'); // our FIN reached the ESP32 as recv() == b''
   expect(s.out).toMatch(/esp32 │ \('100\.127\.255\.254', \d+\) connected/);
+  // A client that resets its connection (SO_LINGER 0): the ESP32's recv() raises ECONNRESET and the
+  // tutorial's bare except ends the server, as on real hardware.
+  const rst = python(
+    "import socket,struct,sys\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])),timeout=20)\ns.sendall(b'bye')\nprint(s.recv(16).decode())\ns.setsockopt(socket.SOL_SOCKET,socket.SO_LINGER,struct.pack('ii',1,0))\ns.close()",
+    String(tcp),
+  );
+  expect(rst).toEqual({ status: 0, out: 'bye\n' });
+  await s.waitFor('script ended (exit 0)');
   expect(await s.stop()).toBe(0);
   expect(replay(trace).out).toMatch(/✔ identical/);
 
@@ -100,6 +108,13 @@ test('guard rails: a busy port, a privileged port and an unknown device exit 2 b
   const far = bad(['--expose', 'broker.local=192.168.1.5:1883']);
   expect(far.status).toBe(2);
   expect(far.stderr).toMatch(/only services on this machine's loopback/);
+  const badTap = bad(['--tap', 'no such name!']);
+  expect(badTap.status).toBe(2);
+  expect(badTap.stderr).toMatch(/a Linux interface name is 1 to 15 letters/);
+  // Without socat on PATH the TAP bridge has no helper: said before anything starts.
+  const noHelper = spawnSync(process.execPath, [bin, 'run', path.join(LABS, 'echo'), '--tap', 'e32none'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: '/nonexistent' } });
+  expect(noHelper.status).toBe(2);
+  expect(noHelper.stderr).toMatch(/needs socat|needs Linux|\/dev\/net\/tun is missing/);
   if (process.getuid?.() !== 0) {
     const priv = bad(['--forward', '80:esp32:80']);
     expect(priv.status).toBe(2);

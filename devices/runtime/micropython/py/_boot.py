@@ -1,6 +1,7 @@
-# Boot. Imported when the VM boots in the pool (only the bridge opens then);
-# main() runs once the VM is claimed: it reads the device's configuration,
-# installs the device's modules, optionally joins WiFi, then runs the script.
+# Boot. Imported when the VM boots in the pool; prepare() then installs the
+# device's modules from the boot configuration (no host call: nothing is
+# claimed yet); main() runs once the VM is claimed: it reads the run's
+# configuration, seeds random, optionally joins WiFi, then runs the script.
 import sys, builtins, io
 import _kern
 from _kern import call
@@ -27,7 +28,6 @@ def _install():
     # Scripts cannot reach the host through the JS bridge.
     for name in ('js', 'jsffi', 'pyscript'):
         m[name] = None
-    random.seed(CFG['seed'] & 0x3fffffff)
 
     def _input(prompt=''):
         if prompt:
@@ -42,6 +42,7 @@ def _install():
             setattr(builtins, n, getattr(_kern, n))
     import _sys
     _sys.install()  # the board's identity (sys, os.uname) and sys.stdin as a stream
+    return random
 
 
 def _format(e, src_lines):
@@ -89,10 +90,20 @@ def _source():
         parts.append(b)
 
 
+_random = None
+
+
+def prepare():
+    # In the pool, before the claim: the device's modules, from the boot configuration.
+    global _random
+    _kern.prepare()
+    _random = _install()
+
+
 def main():
     CFG = _kern.configure()
     PC = _kern.PC
-    _install()
+    _random.seed(CFG['seed'] & 0x3fffffff)
     src = _source()
     fn = CFG['filename']
     lines = src.split('\n')
