@@ -4,9 +4,12 @@
 // compiled to CommonJS with .d.ts types, laid out as the source tree
 // (dist/scenarios/index.js, dist/devices/..., ...), plus the files the
 // compiled code reads beside itself: the MicroPython worker and its Python
-// modules. The command (bin.js) loads one file instead of ~400: dist/cli.js,
-// the command and everything it uses (the dependencies too) bundled by
-// esbuild from the compiled files, each module still evaluated on first use.
+// modules, and the page of `esp32sim ui` (scenarios/ui/page/, TypeScript
+// type-checked, then bundled with esbuild into dist/scenarios/ui/page/ with
+// xterm.js and the styles: the page needs nothing from the network). The
+// command (bin.js) loads one file instead of ~400: dist/cli.js, the command
+// and everything it uses (the dependencies too) bundled by esbuild from the
+// compiled files, each module still evaluated on first use.
 //
 // Run by npm's `prepare` lifecycle (npm install / npm ci in a clone, npm pack,
 // npm publish) and by `npm run build`. The build is skipped when dist/ was
@@ -53,6 +56,17 @@ function tsVersion() {
   return require('typescript/package.json').version;
 }
 
+/** Versions of what the page's bundle is made of (missing: the page is not built, see bundlePage). */
+function pageToolVersions() {
+  return ['esbuild', '@xterm/xterm'].map((p) => {
+    try {
+      return `${p}@${require(`${p}/package.json`).version}`;
+    } catch {
+      return `${p}@none`;
+    }
+  });
+}
+
 /** Hash of every input of the build (file names and contents). */
 function inputHash() {
   const h = require('node:crypto').createHash('sha256');
@@ -60,6 +74,7 @@ function inputHash() {
   for (const d of SOURCE_DIRS) files.push(...walk(path.join(ROOT, d)).sort());
   for (const f of files) h.update(path.relative(ROOT, f)).update('\0').update(fs.readFileSync(f)).update('\0');
   h.update(tsVersion());
+  for (const v of pageToolVersions()) h.update('\0').update(v);
   return h.digest('hex');
 }
 
@@ -101,6 +116,53 @@ function compile() {
     .map((f) => path.relative(ROOT, f.fileName))
     .filter((f) => !f.startsWith('node_modules') && !f.startsWith('..') && !SOURCE_DIRS.includes(f.split(path.sep)[0]));
   if (outside.length) throw new Error(`build: the package would include ${outside.join(', ')}`);
+}
+
+const PAGE_SRC = path.join(ROOT, 'scenarios', 'ui', 'page');
+const PAGE_OUT = path.join(OUT, 'scenarios', 'ui', 'page');
+
+/** TypeScript diagnostics of a tsconfig project, formatted; empty when it type-checks. */
+function typeCheck(configFile) {
+  const ts = require('typescript');
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configFile), undefined, configFile);
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true } });
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
+  return diagnostics.length ? ts.formatDiagnostics(diagnostics, host) : '';
+}
+
+/**
+ * The page of `esp32sim ui`: type-checked (its own tsconfig: the DOM), bundled with esbuild
+ * (xterm.js and the CSS included) into dist/scenarios/ui/page/{index.html,app.js,app.css}.
+ * Without esbuild (an install without dev dependencies) the rest is built and `esp32sim ui` says so.
+ */
+function bundlePage(outDir = PAGE_OUT) {
+  let esbuild;
+  try {
+    esbuild = require('esbuild');
+  } catch {
+    process.stderr.write('esp32sim: esbuild is not installed: the page of `esp32sim ui` is not built (npm install with dev dependencies builds it)\n');
+    return;
+  }
+  const errors = typeCheck(path.join(PAGE_SRC, 'tsconfig.json'));
+  if (errors) {
+    process.stderr.write(errors);
+    throw new Error('build: the page (scenarios/ui/page) has TypeScript errors');
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  esbuild.buildSync({
+    entryPoints: [path.join(PAGE_SRC, 'main.ts')],
+    outfile: path.join(outDir, 'app.js'),
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2020'],
+    logLevel: 'error',
+    legalComments: 'eof',
+  });
+  fs.copyFileSync(path.join(PAGE_SRC, 'index.html'), path.join(outDir, 'index.html'));
 }
 
 function copyAssets() {
@@ -213,6 +275,7 @@ function build({ force = false } = {}) {
   }
   fs.rmSync(OUT, { recursive: true, force: true });
   compile();
+  bundlePage();
   copyAssets();
   checkRequires();
   bundleCli();
@@ -243,7 +306,7 @@ function isStale() {
   return [...SOURCE_DIRS.map((d) => path.join(ROOT, d)), path.join(ROOT, 'tsconfig.json')].some((p) => (fs.statSync(p).isDirectory() ? newer(p) : fs.statSync(p).mtimeMs > built));
 }
 
-module.exports = { build, isStale };
+module.exports = { build, isStale, bundlePage };
 
 if (require.main === module && process.argv[2] === '--bundle-cli') {
   bundleCliNow().then(

@@ -75,6 +75,7 @@ export async function cmdDemo(o: { color?: boolean }, io: Io): Promise<number> {
   io.out(c.bold('Next steps'));
   io.out(
     examples(cmd, [
+      [`ui ${lab('echo')}`, 'the echo lab in your browser: type into the PC, watch every packet'],
       ['list', `all ${listLabs().length} labs, one line each`],
       [`run ${lab('led-udp')}`, 'run a lab (its README.md says what to look for)'],
       [`run ${lab('echo')} --packets`, 'the same run, with every frame on the air'],

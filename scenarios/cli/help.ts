@@ -27,6 +27,7 @@ Examples:
 ${examples(cmd, [
   ['demo', 'the classroom demo (npm start)'],
   ['list', 'the bundled labs, one line each'],
+  [`ui ${labs}/echo`, 'the lab in a browser page: boards, consoles, packets'],
   ['init my-lab', 'start a new lab from a small working template'],
   [`run ${labs}/echo`, 'run one lab'],
   [`run ${labs}`, 'run every lab (one per core at once), then a summary'],
@@ -38,7 +39,7 @@ ${examples(cmd, [
 ])}
 
 ${exitCodes()}
-Details: ${cmd} <command> --help (run, replay, list, demo, init).`;
+Details: ${cmd} <command> --help (run, replay, list, demo, ui, init).`;
 }
 
 export function runHelp(cmd: string, labs: string): string {
@@ -133,4 +134,26 @@ ${examples(cmd, [
   ['init my-lab', 'a new lab in ./my-lab'],
   ['run my-lab', 'run it'],
 ])}`;
+}
+
+export function uiHelp(cmd: string, labs: string): string {
+  return `
+The page runs on this machine only (127.0.0.1), offline: each ESP32 as a board
+with its LED (GPIO 2) and BOOT button, a console per device you can type into
+(Enter sends the line to input(); Ctrl-C interrupts the script), the topology,
+every frame decoded layer by layer with its bytes, each TCP connection's
+states, the steps and the verdict. Run, pause, step, change the speed, drag the
+time slider back (the run is re-simulated up to that moment with your inputs),
+take a link down, edit a script and restart, download the pcap, trace and JUnit.
+The server keeps running when you close the tab; Ctrl-C here stops it.
+
+Examples:
+${examples(cmd, [
+  [`ui ${labs}/echo`, "the tutorial's TCP echo lab: type into the PC console"],
+  ['ui led-tcp --speed 10', 'a bundled lab by name, ten times faster'],
+  ['ui', 'pick one of the bundled labs in the page'],
+  ['ui my-lab --port 8080', 'your own lab on a fixed port'],
+])}
+
+Exit codes: 0 stopped with Ctrl-C; 2 unknown lab, bad option or the port is taken.`;
 }

@@ -10,7 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_BAD_INPUT } from '../runner/result';
 import { LABS_DIR } from '../runner/targets';
 import { cmdDemo } from './demo';
-import { demoHelp, initHelp, listHelp, mainHelp, replayHelp, runHelp } from './help';
+import { demoHelp, initHelp, listHelp, mainHelp, replayHelp, runHelp, uiHelp } from './help';
 import { cmdInit } from './init';
 import { defaultJobs } from './jobs';
 import { defaultIo, type Io } from './io';
@@ -18,6 +18,7 @@ import { cmdList } from './list';
 import { displayPath } from './paths';
 import { cmdReplay, type ReplayOpts } from './replay';
 import { cmdRun, type RunOpts } from './run';
+import { cmdUi, type UiOpts } from './ui';
 
 export type { Io } from './io';
 export { displayPath } from './paths';
@@ -111,6 +112,16 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addHelpText('after', demoHelp(cmd))
     .action(async (opts: { color?: boolean }) => {
       result.code = await cmdDemo(opts, io);
+    });
+  sub('ui')
+    .description('the classroom page: boards, consoles, packets and time travel in a browser (127.0.0.1 only)')
+    .argument('[lab]', 'a lab name, lab folder, scenario.yaml or ESP32 .py (none: the page lists the bundled labs)')
+    .option('--port <n>', 'the port on 127.0.0.1 (default: a free one)')
+    .option('--speed <s>', 'virtual time against wall time at the start: 1, 10 or max (default 1)')
+    .option('--paused', 'wait for Run in the page before the simulation starts')
+    .addHelpText('after', uiHelp(cmd, labs))
+    .action(async (target: string | undefined, opts: UiOpts) => {
+      result.code = await cmdUi(target, opts, io);
     });
   sub('init')
     .description('write a small working lab to start from (scenario.yaml, scripts, README)')

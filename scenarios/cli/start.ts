@@ -11,7 +11,7 @@
 import type * as Main from './main';
 
 /** Commands that run MicroPython scripts (and so want booted VMs at once). */
-const RUNS_SCRIPTS = ['run', 'demo', 'replay'];
+const RUNS_SCRIPTS = ['run', 'demo', 'replay', 'ui'];
 
 /** Starts booting one ESP32 and one PC VM when `argv` is a command that runs scripts (not its --help). */
 export function prewarm(argv: readonly string[]): void {

@@ -75,6 +75,8 @@ export interface RunnerOptions {
   failText?: readonly string[];
   /** A bare run: ending at the timeout with scripts still running is exit 42 (as Wokwi's CLI). */
   timeoutFails?: boolean;
+  /** A crash does not end the run (the page: the other devices keep running while the student reads the traceback). */
+  keepGoingOnCrash?: boolean;
   /** Ctrl-C: the run stops at the next chunk of virtual time with exit 130. */
   signal?: AbortSignal;
   onEvent?: (ev: TimelineEvent) => void;

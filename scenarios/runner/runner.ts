@@ -217,7 +217,8 @@ class Run {
    * Runs the simulation until `cond` holds or the absolute time `deadline`
    * (capped by the scenario timeout).
    */
-  private async runUntil(cond: () => boolean, deadline: number, stopOnCrash = true): Promise<WaitOutcome> {
+  private async runUntil(cond: () => boolean, deadline: number, crashStops = true): Promise<WaitOutcome> {
+    const stopOnCrash = crashStops && !this.opts.keepGoingOnCrash;
     const end = Math.min(deadline, this.timeoutUs);
     const sim = this.api.sim;
     for (;;) {
@@ -308,7 +309,7 @@ class Run {
       out.push(res);
       this.trace('step', { i, kind: s.kind, ok: r.ok, msg: r.message });
       this.emit({ type: 'step', t: this.now, index: i, label: res.label, ok: r.ok, message: r.message, line: s.line, status });
-      if (!r.ok || this.timedOut || this.obs.crash || this.stopped || this.obs.failHit) over = true;
+      if (!r.ok || this.timedOut || (this.obs.crash && !this.opts.keepGoingOnCrash) || this.stopped || this.obs.failHit) over = true;
     }
     return out;
   }

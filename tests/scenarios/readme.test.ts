@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../../scenarios/cli/main';
+import { resolveUiTarget } from '../../scenarios/cli/ui';
 import { REPO_ROOT } from '../paths';
 
 const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
@@ -54,6 +55,9 @@ const COMMANDS = blocks('sh')
   .flatMap((l) => shellWords(l.trim()))
   .filter((w) => w[0] === 'npx' && w[1] === 'esp32sim')
   .map((w) => w.slice(2));
+/** `ui` serves until Ctrl-C: tests/scenarios/ui runs it (in a browser too); here its lab is checked to open. */
+const UI_COMMANDS = COMMANDS.filter((c) => c[0] === 'ui');
+const BATCH_COMMANDS = COMMANDS.filter((c) => c[0] !== 'ui');
 
 let cwd: string;
 let saved: string;
@@ -88,11 +92,16 @@ describe("the README's scenario", () => {
 
 describe("the README's commands", () => {
   test('there are commands to run, among them every command', () => {
-    expect(new Set(COMMANDS.map((c) => c[0]))).toEqual(new Set(['list', 'run', 'replay', 'init']));
+    expect(new Set(COMMANDS.map((c) => c[0]))).toEqual(new Set(['list', 'run', 'replay', 'init', 'ui']));
   });
 
-  test.each(COMMANDS.map((c) => [c.join(' ')] as const))('npx esp32sim %s', async (line) => {
-    const argv = COMMANDS.find((c) => c.join(' ') === line)!;
+  test.each(UI_COMMANDS.map((c) => [c.join(' ')] as const))('npx esp32sim %s names a lab the page opens', (line) => {
+    const argv = UI_COMMANDS.find((c) => c.join(' ') === line)!;
+    expect(resolveUiTarget(argv[1])).toEqual({ file: expect.stringMatching(/scenario\.yaml$/), bare: false });
+  });
+
+  test.each(BATCH_COMMANDS.map((c) => [c.join(' ')] as const))('npx esp32sim %s', async (line) => {
+    const argv = BATCH_COMMANDS.find((c) => c.join(' ') === line)!;
     const t = io();
     const code = await main(argv, t.io);
     expect({ code, out: t.lines.join('\n') }).toEqual({ code: 0, out: expect.anything() });
