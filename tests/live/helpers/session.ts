@@ -54,6 +54,14 @@ export class Session {
     return code;
   }
 
+  /** Waits for a run that ends by itself (its scripts ended); kills it after `ms`. */
+  async exited(ms = 60_000): Promise<number | null> {
+    const t = setTimeout(() => this.child.kill('SIGKILL'), ms);
+    const code = await this.exit;
+    clearTimeout(t);
+    return code;
+  }
+
   kill(): void {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
