@@ -27,6 +27,8 @@ interface Event {
   fn: (a: unknown, b: unknown) => void | Promise<void>;
   a: unknown;
   b: unknown;
+  /** Kept by the heap. */
+  pos: number;
 }
 
 /** Spent event records kept for reuse (a frame in flight costs no allocation in the kernel). */
@@ -116,7 +118,7 @@ export class Simulator {
   private event(time: Micros, id: TimerId, fn: Event['fn'], a: unknown, b: unknown): Event {
     const t = Math.max(Math.round(time), this._now);
     const ev = this.pool.pop();
-    if (!ev) return { time: t, seq: this.seq++, id, fn, a, b };
+    if (!ev) return { time: t, seq: this.seq++, id, fn, a, b, pos: -1 };
     ev.time = t;
     ev.seq = this.seq++;
     ev.id = id;
@@ -135,7 +137,13 @@ export class Simulator {
   /** Cancels a pending event; returns false if it already ran or was cancelled. */
   cancel(id: TimerId | undefined): boolean {
     if (id === undefined) return false;
-    return this.live.delete(id);
+    const ev = this.live.get(id);
+    if (!ev) return false;
+    this.live.delete(id);
+    // Out of the heap at once: a cancelled timer costs nothing later (the others keep their order).
+    this.heap.remove(ev);
+    this.recycle(ev);
+    return true;
   }
 
   isPending(id: TimerId | undefined): boolean {
@@ -191,29 +199,23 @@ export class Simulator {
 
   /** Runs the next due event; returns why the run must end, or the event's promise if it returned one. */
   private step(until: Micros | undefined): RunOutcome | Promise<void> | undefined {
-    for (;;) {
-      if (this.stopRequested) return 'stopped';
-      const ev = this.heap.peek();
-      if (!ev) return 'idle';
-      if (ev.id !== 0 && !this.live.has(ev.id)) {
-        // Cancelled.
-        this.recycle(this.heap.pop()!);
-        continue;
-      }
-      if (until !== undefined && ev.time > until) {
-        this._now = Math.max(this._now, until);
-        return 'until';
-      }
-      this.heap.pop();
-      if (ev.id !== 0) this.live.delete(ev.id);
-      this._now = ev.time;
-      this.eventsRun++;
-      const { id, fn, a, b } = ev;
-      this.recycle(ev);
-      if (id === 0) this.posted--;
-      const r = id === 0 ? fn(a, b) : (fn as EventFn)();
-      return r && typeof (r as Promise<void>).then === 'function' ? (r as Promise<void>) : undefined;
+    if (this.stopRequested) return 'stopped';
+    // Cancelled events have already left the heap (cancel()): the top is the next to run.
+    const ev = this.heap.peek();
+    if (!ev) return 'idle';
+    if (until !== undefined && ev.time > until) {
+      this._now = Math.max(this._now, until);
+      return 'until';
     }
+    this.heap.pop();
+    const { id, fn, a, b } = ev;
+    if (id !== 0) this.live.delete(id);
+    else this.posted--;
+    this._now = ev.time;
+    this.eventsRun++;
+    this.recycle(ev);
+    const r = id === 0 ? fn(a, b) : (fn as EventFn)();
+    return r && typeof (r as Promise<void>).then === 'function' ? (r as Promise<void>) : undefined;
   }
 }
 

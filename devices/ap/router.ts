@@ -33,6 +33,12 @@ export interface NetworkSpec {
   internet?: InternetHostSpec[];
   /** Stations the access point admits at once (default DEFAULT_MAX_CLIENTS); one more is refused association. */
   maxClients?: number;
+  /**
+   * Broadcast control of an enterprise AP (devices/medium/broadcast-filter.ts): ARP requests go to
+   * the station that holds the address, DHCP client broadcasts and lone ARP probes/announcements
+   * are not relayed to the other stations. Default false (a home router relays every broadcast).
+   */
+  broadcastFilter?: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export interface ResolvedNetwork {
   prefixLen: number;
   wifi: LinkSpec;
   maxClients: number;
+  broadcastFilter: boolean;
 }
 
 export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
@@ -70,6 +77,7 @@ export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
     prefixLen,
     wifi: spec.wifi ?? {},
     maxClients: spec.maxClients ?? DEFAULT_MAX_CLIENTS,
+    broadcastFilter: spec.broadcastFilter ?? false,
   };
 }
 
@@ -113,6 +121,7 @@ export class Router {
       maxStations: network.maxClients,
       mediumName: 'medium',
       defaults: mergeLink(DEFAULT_WIFI_LINK, network.wifi),
+      broadcastFilter: network.broadcastFilter,
     });
     this.lanNic.attach(this.radio.bss);
     this.wan = new WiredSegment(sim, 'wan');

@@ -11,6 +11,7 @@ import { BROADCAST_MAC, readMac, type MacAddr } from '../../stack/wire/types';
 import type { LinkSpec } from './link';
 import type { MediumAttachment, MediumPort } from '../nic';
 import { DEFAULT_WIFI_LINK, HopQueue, mergeLink, type LinkParams } from './link';
+import { BroadcastFilter } from './broadcast-filter';
 
 interface Station {
   port: MediumPort;
@@ -32,12 +33,18 @@ export class WifiBss implements MediumAttachment {
    * @param name RNG prefix: station streams are `<name>/<device>` (the lab BSS uses "medium").
    * @param ap the AP's own port (its LAN NIC).
    */
+  /** Enterprise broadcast control (NetworkSpec.broadcastFilter); none on a plain AP. */
+  private readonly filter: BroadcastFilter | undefined;
+
   constructor(
     private readonly sim: Simulator,
     readonly name: string,
     readonly ap: MediumPort,
     private defaults: LinkParams = DEFAULT_WIFI_LINK,
-  ) {}
+    opts: { broadcastFilter?: boolean } = {},
+  ) {
+    this.filter = opts.broadcastFilter ? new BroadcastFilter(ap.mac) : undefined;
+  }
 
   /** Adds an associated station (its NIC should then attach to this BSS). */
   join(port: MediumPort): void {
@@ -95,6 +102,7 @@ export class WifiBss implements MediumAttachment {
       return;
     }
     if (from.mac === this.ap.mac) {
+      this.filter?.observeAp(frame);
       this.tap(frame, from.device);
       this.fromAp(frame, undefined);
       return;
@@ -126,7 +134,13 @@ export class WifiBss implements MediumAttachment {
     }
     if (dst === BROADCAST_MAC || (frame[0] & 1) === 1) {
       this.ap.deliver(frame.slice());
-      this.fromAp(frame, src);
+      const d = this.filter ? this.filter.decide(frame, src.port.mac, (mac) => this.stations.has(mac)) : 'relay';
+      if (d === 'relay') this.fromAp(frame, src);
+      else if (d === 'drop') bump(this.counters, 'broadcastFiltered');
+      else {
+        bump(this.counters, 'broadcastToUnicast');
+        this.fromAp(BroadcastFilter.unicast(frame, d.unicastTo), src);
+      }
       return;
     }
     if (this.stations.has(dst)) {

@@ -24,9 +24,9 @@ import { internetChecksum } from '../wire/checksum';
 import { checkEthernet, emitEthernetHeader, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETH_DST, ETH_HEADER_LEN, ETH_TYPE } from '../wire/ethernet';
 import {
   emitIpv4Header,
-  newIpv4Repr,
+  newIpv4Header,
   parseIpv4Into,
-  type Ipv4Repr,
+  type Ipv4Header,
   IPV4_CHECKSUM,
   IPV4_DEFAULT_TTL,
   IPV4_FLAGS_FRAG,
@@ -48,22 +48,26 @@ interface Route {
   nextHop: Ipv4Addr | undefined;
 }
 
-/** A datagram handed to a transport; `packet` (for ICMP quoting) is cut from the frame only when asked for. */
+/** A datagram handed to a transport; `payload` and `packet` (for ICMP quoting) are cut from the frame only when asked for. */
 class RxDatagram implements IpDatagram {
   constructor(
     readonly src: Ipv4Addr,
     readonly dst: Ipv4Addr,
     readonly proto: number,
     readonly ttl: number,
-    readonly payload: Uint8Array,
-    private readonly frame: Uint8Array,
+    readonly frame: Uint8Array,
     private readonly start: number,
-    private readonly end: number,
+    readonly payloadStart: number,
+    readonly payloadEnd: number,
     readonly ifIndex: number,
   ) {}
 
+  get payload(): Uint8Array {
+    return this.frame.subarray(this.payloadStart, this.payloadEnd);
+  }
+
   get packet(): Uint8Array {
-    return this.frame.subarray(this.start, this.end);
+    return this.frame.subarray(this.start, this.payloadEnd);
   }
 }
 
@@ -91,7 +95,7 @@ export class Ipv4Layer implements IpLayer {
   private unreachableSender: ((code: number, d: IpDatagram) => void) | undefined;
   private nextId: number;
   /** The received header being looked at (parseIpv4Into; its fields are copied out before anything else runs). */
-  private readonly rx: Ipv4Repr = newIpv4Repr();
+  private readonly rx: Ipv4Header = newIpv4Header();
   /** route()'s answer, one object reused: callers read it before routing again. */
   private readonly hop: Route = { iface: undefined as unknown as Ipv4Interface, nextHop: undefined };
 
@@ -199,6 +203,11 @@ export class Ipv4Layer implements IpLayer {
         break;
       }
     }
+    return this.routeByInterfaces(dst);
+  }
+
+  /** route() without a given interface or source (apart, so route() itself allocates no closure context). */
+  private routeByInterfaces(dst: Ipv4Addr): Route | undefined {
     if (dst === IPV4_BROADCAST) {
       const iface = this.interfaces.find((i) => i.up) ?? this.interfaces.find((i) => i.nic.attached) ?? this.interfaces[0];
       return iface ? this.via(iface, undefined) : undefined;
@@ -318,7 +327,7 @@ export class Ipv4Layer implements IpLayer {
       this.drop(isFragment ? 'rxFragment' : error.kind === 'checksum' ? 'rxChecksum' : 'rxMalformed', error.detail);
       return;
     }
-    const end = p.payload.byteOffset - frame.byteOffset + p.payload.length;
+    const end = p.payloadEnd;
     if (p.src === IPV4_BROADCAST || isMulticast(p.src) || (p.src !== 0 && p.src === iface.broadcast)) {
       this.drop('rxBadSource', ipToString(p.src));
       return;
@@ -328,13 +337,13 @@ export class Ipv4Layer implements IpLayer {
       p.dst === IPV4_BROADCAST ||
       (iface.ip !== 0 && p.dst === iface.broadcast) ||
       (isLoopbackNet(p.dst) && isLoopbackNet(p.src)) ||
-      (iface.ip === 0 && p.proto === IPPROTO_UDP && p.payload.length >= 4 && readU16(p.payload, 2) === DHCP_CLIENT_PORT);
+      (iface.ip === 0 && p.proto === IPPROTO_UDP && end - p.payloadStart >= 4 && readU16(frame, p.payloadStart + 2) === DHCP_CLIENT_PORT);
     if (!forUs) {
       if (this.forwarding && !isMulticast(p.dst) && p.src !== 0) this.forward(frame.subarray(off, end), p.dst, p.ttl);
       else bump(this.counters, isMulticast(p.dst) ? 'rxMulticast' : 'rxNotForUs');
       return;
     }
-    const d = new RxDatagram(p.src, p.dst, p.proto, p.ttl, p.payload, frame, off, end, iface.index);
+    const d = new RxDatagram(p.src, p.dst, p.proto, p.ttl, frame, off, p.payloadStart, end, iface.index);
     const h = this.handlers.get(p.proto);
     if (!h) {
       bump(this.counters, 'rxUnknownProto');

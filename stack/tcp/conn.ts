@@ -22,8 +22,10 @@ export interface TcpHost {
   /** Where send-queue copies and segments are carved from. */
   readonly slab: Slab;
   readonly counters: Counters;
+  /** The header sendSegment fills for transmit() (read before transmit returns, so one object serves). */
+  readonly txSeg: TcpRepr;
   count(key: string, by?: number): void;
-  /** Emits and sends one segment. */
+  /** Emits and sends one segment (`repr` is not kept). */
   transmit(src: Ipv4Addr, dst: Ipv4Addr, repr: TcpRepr): void;
   newIss(): number;
   ephemeralPort(): number | undefined;

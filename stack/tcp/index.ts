@@ -9,7 +9,7 @@ import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
 import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer, type IpSendOptions } from '../contracts';
 import { WordView } from '../wire/checksum';
-import { emitTcpInto, formatSegment, tcpSegmentLength, type TcpRepr } from '../wire/tcp';
+import { emitTcpInto, formatSegment, newTcpRepr, tcpSegmentLength, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
 import { RxScratch, tcpInput, type Demux } from './input';
@@ -41,6 +41,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
   private readonly sendOpts: IpSendOptions = { src: 0, df: true, inFrame: true };
   /** The checksum's word view of our own slab (segments we send). */
   private readonly txWords = new WordView();
+  readonly txSeg = newTcpRepr();
   /** What segment arrival reuses (input.ts), with a word view of the peers' frames. */
   readonly rx = new RxScratch(new WordView());
 

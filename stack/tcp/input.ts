@@ -64,7 +64,12 @@ export function tcpInput(layer: Demux, d: IpDatagram): void {
   const rx = layer.rx;
   const nested = rx.busy;
   const a: Arrival = nested ? { seg: newTcpRepr(), src: 0, dst: 0 } : rx.a;
-  const error = parseTcpInto(d.payload, d.src, d.dst, a.seg, rx.parse);
+  // In place when the IP layer says where the segment lies (no view of the IP payload).
+  const f = d.frame;
+  const error =
+    f !== undefined
+      ? parseTcpInto(f, d.payloadStart!, d.payloadEnd!, d.src, d.dst, a.seg, rx.parse)
+      : parseTcpInto(d.payload, 0, d.payload.length, d.src, d.dst, a.seg, rx.parse);
   if (error) {
     bump(layer.counters, error.kind === 'checksum' ? 'rxBadChecksum' : 'rxMalformed');
     return;

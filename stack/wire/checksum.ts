@@ -79,10 +79,10 @@ export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.leng
   // their two 16-bit lanes. A double holds it exactly (fewer than 2^21 words of 2^32).
   let a = 0;
   let b = 0;
-  const by4 = k + (words & ~3);
-  for (; k < by4; k += 4) {
-    a += u32[k] + u32[k + 2];
-    b += u32[k + 1] + u32[k + 3];
+  const by8 = k + (words & ~7);
+  for (; k < by8; k += 8) {
+    a += u32[k] + u32[k + 1] + u32[k + 2] + u32[k + 3];
+    b += u32[k + 4] + u32[k + 5] + u32[k + 6] + u32[k + 7];
   }
   for (; k < end; k++) a += u32[k];
   const swapped = foldSum(a + b);

@@ -43,24 +43,27 @@ export interface Ipv4Repr {
 export type Ipv4HeaderRepr = Omit<Ipv4Repr, 'payload'> & { payload?: Uint8Array; payloadLength?: number };
 
 export function parseIpv4(b: Uint8Array): ParseResult<Ipv4Repr> {
-  const repr = newIpv4Repr();
-  const error = parseIpv4Into(b, 0, repr);
-  return error ? { ok: false, error } : ok(repr);
+  const h = newIpv4Header();
+  const error = parseIpv4Into(b, 0, h);
+  if (error) return { ok: false, error };
+  const { src, dst, proto, ttl, id, df, tos } = h;
+  return ok({ src, dst, proto, ttl, id, df, tos, payload: b.subarray(h.payloadStart, h.payloadEnd) });
 }
 
-/** An Ipv4Repr to parse into (parseIpv4Into), fields in the order parsing sets them. */
-export function newIpv4Repr(): Ipv4Repr {
-  return { src: 0, dst: 0, proto: 0, ttl: 0, id: 0, df: false, tos: 0, payload: EMPTY };
-}
+/** A parsed header without a payload view: the payload is b[payloadStart..payloadEnd) of the parsed bytes. */
+export type Ipv4Header = Omit<Ipv4Repr, 'payload'> & { payloadStart: number; payloadEnd: number };
 
-const EMPTY = new Uint8Array(0);
+/** An Ipv4Header to parse into (parseIpv4Into). */
+export function newIpv4Header(): Ipv4Header {
+  return { src: 0, dst: 0, proto: 0, ttl: 0, id: 0, df: false, tos: 0, payloadStart: 0, payloadEnd: 0 };
+}
 
 /**
  * parseIpv4 of the packet at `off` of `b` (e.g. 14: in its Ethernet frame),
- * into `out` (a receive path's reused object; `out.payload` is a new view every
- * time, so it may be kept). Returns the error, or undefined when parsed.
+ * into `out` (a receive path's reused object), with the payload's place
+ * instead of a view of it. Returns the error, or undefined when parsed.
  */
-export function parseIpv4Into(b: Uint8Array, off: number, out: Ipv4Repr): ParseError {
+export function parseIpv4Into(b: Uint8Array, off: number, out: Ipv4Header): ParseError {
   const n = b.length - off;
   if (n < IPV4_HEADER_LEN) return wireError('ipv4', 'truncated', `packet of ${n} bytes`);
   const version = b[off + IPV4_VER_IHL] >> 4;
@@ -83,7 +86,8 @@ export function parseIpv4Into(b: Uint8Array, off: number, out: Ipv4Repr): ParseE
   out.id = readU16(b, off + IPV4_IDENT);
   out.df = (flagsFrag & IPV4_FLAG_DF) !== 0;
   out.tos = b[off + IPV4_TOS];
-  out.payload = b.subarray(off + headerLen, off + totalLen);
+  out.payloadStart = off + headerLen;
+  out.payloadEnd = off + totalLen;
   return undefined;
 }
 

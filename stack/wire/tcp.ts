@@ -66,37 +66,39 @@ export function newTcpRepr(): TcpRepr {
 /** Parses one TCP segment (the IPv4 payload, already trimmed to the IP total length). */
 export function parseTcp(b: Uint8Array, src: Ipv4Addr, dst: Ipv4Addr, opts?: TcpParseOptions): ParseResult<TcpRepr> {
   const repr = newTcpRepr();
-  const error = parseTcpInto(b, src, dst, repr, opts);
+  const error = parseTcpInto(b, 0, b.length, src, dst, repr, opts);
   return error ? { ok: false, error } : ok(repr);
 }
 
 /**
- * parseTcp into `out` (a receive path's reused object). The options absent
- * from this segment read undefined; `out.payload` is a new view every time,
- * so it may be kept. Returns the error, or undefined when parsed.
+ * parseTcp of the segment b[off..end) (e.g. where it lies in its frame), into
+ * `out` (a receive path's reused object). The options absent from this
+ * segment read undefined; `out.payload` is a new view every time, so it may
+ * be kept. Returns the error, or undefined when parsed.
  */
-export function parseTcpInto(b: Uint8Array, src: Ipv4Addr, dst: Ipv4Addr, out: TcpRepr, opts?: TcpParseOptions): ParseError {
-  if (b.length < TCP_HEADER_LEN) return wireError('tcp', 'truncated', `segment of ${b.length} bytes`);
-  const hlen = (b[TCP_OFFSET] >>> 4) * 4;
+export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4Addr, dst: Ipv4Addr, out: TcpRepr, opts?: TcpParseOptions): ParseError {
+  const n = end - off;
+  if (n < TCP_HEADER_LEN) return wireError('tcp', 'truncated', `segment of ${n} bytes`);
+  const hlen = (b[off + TCP_OFFSET] >>> 4) * 4;
   if (hlen < TCP_HEADER_LEN) return wireError('tcp', 'malformed', `data offset ${hlen}`);
-  if (hlen > b.length) return wireError('tcp', 'truncated', `data offset ${hlen} > ${b.length} bytes`);
-  if (opts?.verifyChecksum !== false && !checksumOk(b, pseudoHeaderSum(src, dst, IPPROTO_TCP, b.length), 0, b.length, opts?.words)) {
-    return wireError('tcp', 'checksum', `checksum 0x${readU16(b, TCP_CHECKSUM).toString(16)}`);
+  if (hlen > n) return wireError('tcp', 'truncated', `data offset ${hlen} > ${n} bytes`);
+  if (opts?.verifyChecksum !== false && !checksumOk(b, pseudoHeaderSum(src, dst, IPPROTO_TCP, n), off, end, opts?.words)) {
+    return wireError('tcp', 'checksum', `checksum 0x${readU16(b, off + TCP_CHECKSUM).toString(16)}`);
   }
-  out.srcPort = readU16(b, TCP_SRC_PORT);
-  out.dstPort = readU16(b, TCP_DST_PORT);
-  out.seq = readU32(b, TCP_SEQ);
-  out.ack = readU32(b, TCP_ACKNO);
-  out.flags = b[TCP_FLAGS];
-  out.window = readU16(b, TCP_WINDOW);
-  out.urgent = readU16(b, TCP_URGENT);
-  out.payload = b.subarray(hlen);
+  out.srcPort = readU16(b, off + TCP_SRC_PORT);
+  out.dstPort = readU16(b, off + TCP_DST_PORT);
+  out.seq = readU32(b, off + TCP_SEQ);
+  out.ack = readU32(b, off + TCP_ACKNO);
+  out.flags = b[off + TCP_FLAGS];
+  out.window = readU16(b, off + TCP_WINDOW);
+  out.urgent = readU16(b, off + TCP_URGENT);
+  out.payload = b.subarray(off + hlen, end);
   // A reused object: forget the previous segment's options (a fresh one never had them).
   if (out.mss !== undefined) out.mss = undefined;
   if (out.wscale !== undefined) out.wscale = undefined;
   if (out.sackPermitted !== undefined) out.sackPermitted = undefined;
   if (hlen > TCP_HEADER_LEN) {
-    const err = parseOptions(b, hlen, out);
+    const err = parseOptions(off === 0 ? b : b.subarray(off, end), hlen, out);
     if (err) return wireError('tcp', 'malformed', err);
   }
   return undefined;
