@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort, need, replay, Session } from './helpers/session';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'esp32sim-expose-'));
 const children: ChildProcess[] = [];
 const sessions: Session[] = [];

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { LABS } from '../paths';
 import { freePort, need, replay, Session } from './helpers/session';
 
-jest.setTimeout(240_000);
+jest.setTimeout(400_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'esp32sim-fwd-'));
 const sessions: Session[] = [];
 afterAll(() => {

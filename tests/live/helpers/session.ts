@@ -35,7 +35,7 @@ export class Session {
   }
 
   /** Resolves once the output contains `text`; rejects after `ms` or when the run ends first. */
-  async waitFor(text: string | RegExp, ms = 60_000): Promise<void> {
+  async waitFor(text: string | RegExp, ms = 120_000): Promise<void> {
     const end = Date.now() + ms;
     const has = () => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
     while (!has()) {
