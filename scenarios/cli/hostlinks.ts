@@ -144,6 +144,10 @@ export class HostLinks {
     const args = ['-d', '-d', `TUN,tun-type=tap,tun-name=${name},iff-up,iff-no-pi`, `UDP-DATAGRAM:127.0.0.1:${u.address().port},bind=127.0.0.1:${this.tapPeer}`];
     const child = spawn(socat, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.socat = child;
+    // However this process ends (an uncaught error, process.exit), the helper and its TAP go with it.
+    const reap = () => child.kill('SIGTERM');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     let err = '';
     child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-2000)));
     const deadline = Date.now() + 5000; // wall-clock-ok: waiting for the helper, before the run

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { LABS } from '../paths';
 import { freePort, need, replay, Session } from './helpers/session';
 
-jest.setTimeout(240_000);
+jest.setTimeout(400_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'esp32sim-fwd-'));
 const sessions: Session[] = [];
 afterAll(() => {
@@ -77,7 +77,7 @@ test("CPython does the tutorial's echo exchange with the ESP32 through --forward
   );
   expect(rst).toEqual({ status: 0, out: 'bye\n' });
   await s.waitFor('script ended (exit 0)');
-  expect(await s.stop()).toBe(0);
+  expect(await s.exited()).toBe(0); // its only script ended: the run ends by itself
   expect(replay(trace).out).toMatch(/✔ identical/);
 
   const u = new Session(['run', path.join(LABS, 'udp-echo'), '--forward', `udp:${udp}:esp32:10001`]);

@@ -23,7 +23,12 @@ const namespaces: string[] = [];
 const sessions: Session[] = [];
 afterAll(async () => {
   for (const s of sessions) await s.stop(10_000);
-  for (const ns of namespaces) spawnSync('ip', ['netns', 'del', ns]);
+  for (const ns of namespaces) {
+    // Whatever still runs in our namespace (a run killed before it could stop its socat) goes with it.
+    const pids = sh(['ip', 'netns', 'pids', ns]).out.split(/\s+/).filter((p) => /^\d+$/.test(p));
+    for (const pid of pids) spawnSync('kill', ['-9', pid]);
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 

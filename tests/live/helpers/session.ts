@@ -35,7 +35,7 @@ export class Session {
   }
 
   /** Resolves once the output contains `text`; rejects after `ms` or when the run ends first. */
-  async waitFor(text: string | RegExp, ms = 60_000): Promise<void> {
+  async waitFor(text: string | RegExp, ms = 120_000): Promise<void> {
     const end = Date.now() + ms;
     const has = () => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
     while (!has()) {
@@ -48,6 +48,14 @@ export class Session {
   /** Ends the session as the user would (SIGTERM) and waits for its exit code. */
   async stop(ms = 30_000): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), ms);
+    const code = await this.exit;
+    clearTimeout(t);
+    return code;
+  }
+
+  /** Waits for a run that ends by itself (its scripts ended); kills it after `ms`. */
+  async exited(ms = 60_000): Promise<number | null> {
     const t = setTimeout(() => this.child.kill('SIGKILL'), ms);
     const code = await this.exit;
     clearTimeout(t);
