@@ -9,6 +9,12 @@ import { BridgeRuntime } from '../bridge/host';
 import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type SysValue } from '../contract';
 import type { RuntimeOptions } from '../index';
 import { takeVm, type VmBoot } from './vm';
+import { FlashCalls } from '../../fs/calls';
+import { DEFAULT_BOOT_PY, FlashFs } from '../../fs/flash';
+import type { SysResult } from '../contract';
+
+/** Where a PC's flash (its project's files) is mounted: its working directory. */
+export const PC_HOME = '/home/user';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -30,6 +36,15 @@ export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
   source: string;
   /** Wall-clock budget for the VM to boot (not counted against the watchdog). */
   bootTimeoutMs?: number;
+  /** There is no script text: the VM runs /main.py from the flash (a project). */
+  mainFromFlash?: boolean;
+}
+
+/** An ESP32 that was given no flash: an empty board's, as MicroPython formats it at its first boot. */
+export function freshFlash(): FlashFs {
+  const f = new FlashFs();
+  f.writeFile('/boot.py', DEFAULT_BOOT_PY);
+  return f;
 }
 
 export class MicroPythonRuntime extends BridgeRuntime {
@@ -37,6 +52,7 @@ export class MicroPythonRuntime extends BridgeRuntime {
   readonly pooled: boolean;
   private readonly text: Uint8Array;
   private readonly cfg: SysValue;
+  private readonly fs: FlashCalls | undefined;
   /** Board callbacks run at the script's safe points (py/_irq.py): blocking calls may be set aside for them. */
   readonly softIrqs = true;
 
@@ -46,7 +62,11 @@ export class MicroPythonRuntime extends BridgeRuntime {
     super(vm, opts);
     this.pooled = pooled;
     this.text = new TextEncoder().encode(opts.source);
+    const flash = opts.flash ?? (opts.personality === 'esp32' ? freshFlash() : undefined);
+    this.fs = flash && new FlashCalls(flash);
     this.cfg = {
+      flash: flash ? (opts.personality === 'pc' ? PC_HOME : '/') : null,
+      mainFromFlash: Boolean(flash && opts.mainFromFlash),
       filename: opts.filename,
       personality: opts.personality,
       seed: opts.seed,
@@ -71,5 +91,9 @@ export class MicroPythonRuntime extends BridgeRuntime {
 
   protected source(): Uint8Array {
     return this.text;
+  }
+
+  protected override local(op: string, args: SysValue[]): SysResult | undefined {
+    return this.fs?.call(op, args);
   }
 }

@@ -5,7 +5,7 @@ import sys, builtins, io
 import _kern
 from _kern import call
 
-_INTERNAL = '  File "/lib/'
+_INTERNAL = '  File "/.frozen/'
 
 
 def _install():
@@ -44,11 +44,11 @@ def _install():
     _sys.install()  # the board's identity (sys, os.uname) and sys.stdin as a stream
 
 
-def _format(e, src_lines):
+def _format(e, src_lines, fn):
     buf = io.StringIO()
     sys.print_exception(e, buf)
     lines = [l for l in buf.getvalue().split('\n') if l and not l.startswith(_INTERNAL)]
-    fname = '  File "%s", line ' % _kern.CFG['filename']
+    fname = '  File "%s", line ' % fn
     PC = _kern.PC
     if PC:
         out = []
@@ -89,38 +89,61 @@ def _source():
         parts.append(b)
 
 
+def _run(body, src, fn):
+    # Runs one part of the boot (the firmware's, boot.py, the script); returns the exit
+    # (code, reason) when it ended the run, or None when the next part may run.
+    try:
+        body()
+    except SystemExit as e:
+        c = e.args[0] if e.args else 0
+        return (c, '') if isinstance(c, int) else (1, str(c))
+    except KeyboardInterrupt as e:
+        tb = _format(e, src.split('\n'), fn)
+        sys.stdout.write(tb)
+        return 130, tb
+    except BaseException as e:
+        tb = _format(e, src.split('\n'), fn)
+        sys.stdout.write(tb)
+        return 1, tb
+    return None
+
+
 def main():
     CFG = _kern.configure()
     PC = _kern.PC
+    flash = CFG.get('flash')
+    if flash:
+        import _flash
+        _flash.mount(flash)
     _install()
-    src = _source()
     fn = CFG['filename']
-    lines = src.split('\n')
-    try:
-        code = compile(src, fn, 'exec')
-    except SyntaxError as e:
-        tb = _format(e, lines)
-        sys.stdout.write(tb)
-        call('exit', 1, tb)
-        return
-    try:
+    src = _flash.text('/main.py') if CFG.get('mainFromFlash') else _source()
+    code = None
+    if src is not None:
+        try:
+            code = compile(src, fn, 'exec')
+        except SyntaxError as e:
+            tb = _format(e, src.split('\n'), fn)
+            sys.stdout.write(tb)
+            call('exit', 1, tb)
+            return
+    # boot.py and main.py share their globals, as on the board.
+    g = {'__name__': '__main__', '__file__': fn}
+
+    def firmware():
         if CFG.get('bootWifi') and not PC:
             _boot_wifi(CFG['bootWifi'])
-        g = {'__name__': '__main__', '__file__': fn}
         call('_ready')
-        exec(code, g)
-    except SystemExit as e:
-        c = e.args[0] if e.args else 0
-        call('exit', c if isinstance(c, int) else 1, '' if isinstance(c, int) else str(c))
-        return
-    except KeyboardInterrupt as e:
-        tb = _format(e, lines)
-        sys.stdout.write(tb)
-        call('exit', 130, tb)
-        return
-    except BaseException as e:
-        tb = _format(e, lines)
-        sys.stdout.write(tb)
-        call('exit', 1, tb)
-        return
-    call('exit', 0, '')
+
+    r = _run(firmware, src or '', fn)
+    if r is None and flash and not PC:
+        # The firmware runs boot.py from the flash first; an error there is printed and main.py still runs.
+        boot = _flash.text('/boot.py')
+        if boot is not None:
+            r = _run(lambda: exec(compile(boot, 'boot.py', 'exec'), g), boot, 'boot.py')
+            if r is not None and r[0] == 1 and r[1]:
+                r = None
+    if r is None and code is not None:
+        r = _run(lambda: exec(code, g), src, fn)
+    r = r or (0, '')
+    call('exit', r[0], r[1])

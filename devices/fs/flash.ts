@@ -1,0 +1,287 @@
+/**
+ * A board's flash filesystem, in memory on the host: what MicroPython on a
+ * generic ESP32 module mounts at `/` (littlefs v2 on the `vfs` partition of a
+ * 4 MiB flash: 512 blocks of 4096 bytes). It belongs to the board, not to the
+ * script's VM, so files survive machine.reset() and a new VM finds them; the
+ * script reaches it only through the `fs.*` kernel calls (calls.ts), and steps
+ * and tests read it directly. Never touches the host's disk.
+ *
+ * Space is accounted as littlefs does it, approximately: the superblock and
+ * the root's metadata take 4 blocks, every other directory a metadata pair (2),
+ * a file ceil(size / 4096) blocks, except a small file, which littlefs keeps
+ * inline in its directory's metadata. A fresh board (boot.py only) shows
+ * statvfs (4096, 4096, 512, 508, 508, 0, 0, 0, 0, 255), as a real one does.
+ */
+
+/** littlefs's error codes (lfs.h, negated): MicroPython raises them as they are (Linux numbers, on every port). */
+export const FS_ERRNO = {
+  ENOENT: 2,
+  EBADF: 9,
+  EEXIST: 17,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  EMFILE: 24,
+  ENOSPC: 28,
+  EROFS: 30,
+  ENAMETOOLONG: 36,
+  ENOTEMPTY: 39,
+} as const;
+
+/** MP_S_IFDIR / MP_S_IFREG: the st_mode values MicroPython's VFS reports. */
+export const S_IFDIR = 0x4000;
+export const S_IFREG = 0x8000;
+
+export interface FlashGeometry {
+  blockSize: number;
+  blocks: number;
+}
+
+/** ESP32_GENERIC (4 MiB flash): the `vfs` partition at 0x200000, 2 MiB. */
+export const ESP32_FLASH: FlashGeometry = { blockSize: 4096, blocks: 512 };
+/** LFS_NAME_MAX. */
+export const NAME_MAX = 255;
+/** Longest path accepted (littlefs has no limit of its own; this bounds the host's work). */
+export const PATH_MAX = 1024;
+/** Blocks littlefs uses on an empty filesystem (superblock pair, root metadata). */
+const BASE_BLOCKS = 4;
+/** Blocks of a directory's metadata pair. */
+const DIR_BLOCKS = 2;
+/** A file at most this long lives inline in its directory's metadata (no block of its own). */
+const INLINE_MAX = 512;
+
+/** What a fresh ESP32 writes at its first boot (MicroPython's esp32 port, modules/_boot.py's inisetup). */
+export const DEFAULT_BOOT_PY =
+  '# This file is executed on every boot (including wake-boot from deepsleep)\n#import esp\n#esp.osdebug(None)\n#import webrepl\n#webrepl.start()\n';
+
+export interface FileNode {
+  kind: 'file';
+  data: Uint8Array;
+  size: number;
+  mtime: number;
+}
+export interface DirNode {
+  kind: 'dir';
+  children: Map<string, Node>;
+  mtime: number;
+}
+export type Node = FileNode | DirNode;
+
+/** An errno, thrown inside this module and calls.ts only, turned into an answer there. */
+export class FsError extends Error {
+  constructor(readonly errno: number) {
+    super(`errno ${errno}`);
+  }
+}
+
+const fail = (errno: number): never => {
+  throw new FsError(errno);
+};
+
+function blocksOf(n: Node): number {
+  if (n.kind === 'file') return n.size <= INLINE_MAX ? 0 : Math.ceil(n.size / ESP32_FLASH.blockSize);
+  let b = DIR_BLOCKS;
+  for (const c of n.children.values()) b += blocksOf(c);
+  return b;
+}
+
+export class FlashFs {
+  readonly root: DirNode = { kind: 'dir', children: new Map(), mtime: 0 };
+  /** Seconds for mtime (the board's RTC); 0 when the board has none. */
+  clock: () => number = () => 0;
+
+  constructor(readonly geometry: FlashGeometry = ESP32_FLASH) {}
+
+  /** `path` as components (absolute; '.', '..' and repeated '/' resolved). Too long: ENAMETOOLONG. */
+  static split(path: string): string[] {
+    if (path.length > PATH_MAX) fail(FS_ERRNO.ENAMETOOLONG);
+    const out: string[] = [];
+    for (const p of path.split('/')) {
+      if (p === '' || p === '.') continue;
+      if (p === '..') out.pop();
+      else {
+        if (new TextEncoder().encode(p).length > NAME_MAX) fail(FS_ERRNO.ENAMETOOLONG);
+        if (p.includes('\0')) fail(FS_ERRNO.EINVAL);
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
+  /** The node at `path`, or undefined; a file on the way is ENOTDIR. */
+  lookup(path: string): Node | undefined {
+    let n: Node = this.root;
+    for (const p of FlashFs.split(path)) {
+      if (n.kind !== 'dir') fail(FS_ERRNO.ENOTDIR);
+      const c: Node | undefined = (n as DirNode).children.get(p);
+      if (!c) return undefined;
+      n = c;
+    }
+    return n;
+  }
+
+  get(path: string): Node {
+    return this.lookup(path) ?? fail(FS_ERRNO.ENOENT);
+  }
+
+  /** The directory that would hold `path`, and its last name (the root itself has none: EINVAL). */
+  parentOf(path: string): { dir: DirNode; name: string } {
+    const parts = FlashFs.split(path);
+    const name = parts.pop() ?? fail(FS_ERRNO.EINVAL);
+    const dir = this.get('/' + parts.join('/'));
+    if (dir.kind !== 'dir') fail(FS_ERRNO.ENOTDIR);
+    return { dir: dir as DirNode, name };
+  }
+
+  usedBlocks(): number {
+    return blocksOf(this.root) - DIR_BLOCKS + BASE_BLOCKS;
+  }
+
+  freeBlocks(): number {
+    return Math.max(0, this.geometry.blocks - this.usedBlocks());
+  }
+
+  /** os.statvfs() as littlefs answers it. */
+  statvfs(): number[] {
+    const { blockSize, blocks } = this.geometry;
+    const free = this.freeBlocks();
+    return [blockSize, blockSize, blocks, free, free, 0, 0, 0, 0, NAME_MAX];
+  }
+
+  /** ENOSPC unless a file growing from `from` to `to` bytes still fits. */
+  reserve(from: number, to: number): void {
+    const b = (n: number) => (n <= INLINE_MAX ? 0 : Math.ceil(n / this.geometry.blockSize));
+    if (b(to) - b(from) > this.freeBlocks()) fail(FS_ERRNO.ENOSPC);
+  }
+
+  mkdir(path: string): void {
+    const { dir, name } = this.parentOf(path);
+    if (dir.children.has(name)) fail(FS_ERRNO.EEXIST);
+    if (this.freeBlocks() < DIR_BLOCKS) fail(FS_ERRNO.ENOSPC);
+    dir.children.set(name, { kind: 'dir', children: new Map(), mtime: this.clock() });
+  }
+
+  /** mkdir -p (loading a project): existing directories are fine. */
+  mkdirs(path: string): DirNode {
+    let n: DirNode = this.root;
+    for (const p of FlashFs.split(path)) {
+      let c = n.children.get(p);
+      if (!c) {
+        if (this.freeBlocks() < DIR_BLOCKS) fail(FS_ERRNO.ENOSPC);
+        c = { kind: 'dir', children: new Map(), mtime: this.clock() };
+        n.children.set(p, c);
+      }
+      if (c.kind !== 'dir') fail(FS_ERRNO.ENOTDIR);
+      n = c as DirNode;
+    }
+    return n;
+  }
+
+  /** os.remove() and os.rmdir() alike (littlefs's lfs_remove): a file, or an empty directory. */
+  remove(path: string): void {
+    const { dir, name } = this.parentOf(path);
+    const n = dir.children.get(name) ?? fail(FS_ERRNO.ENOENT);
+    if (n.kind === 'dir' && n.children.size) fail(FS_ERRNO.ENOTEMPTY);
+    dir.children.delete(name);
+  }
+
+  /** os.rename(): replaces a file, or an empty directory, at the new name (lfs_rename). */
+  rename(from: string, to: string): void {
+    const a = this.parentOf(from);
+    const n = a.dir.children.get(a.name) ?? fail(FS_ERRNO.ENOENT);
+    const b = this.parentOf(to);
+    const old = b.dir.children.get(b.name);
+    if (old === n) return;
+    if (n.kind === 'dir') {
+      // A directory cannot move into itself.
+      for (let d: Node | undefined = this.root, i = 0, parts = FlashFs.split(to); d && i < parts.length; i++) {
+        if (d === n) fail(FS_ERRNO.EINVAL);
+        d = d.kind === 'dir' ? d.children.get(parts[i]) : undefined;
+      }
+      if (b.dir === n) fail(FS_ERRNO.EINVAL);
+    }
+    if (old) {
+      if (old.kind !== n.kind) fail(old.kind === 'dir' ? FS_ERRNO.EISDIR : FS_ERRNO.ENOTDIR);
+      if (old.kind === 'dir' && old.children.size) fail(FS_ERRNO.ENOTEMPTY);
+    }
+    a.dir.children.delete(a.name);
+    b.dir.children.set(b.name, n);
+  }
+
+  /** A file node to write into: created (empty) when missing, as open(path, 'w') does. */
+  create(path: string, exclusive: boolean): FileNode {
+    const { dir, name } = this.parentOf(path);
+    const n = dir.children.get(name);
+    if (n) {
+      if (exclusive) fail(FS_ERRNO.EEXIST);
+      if (n.kind === 'dir') fail(FS_ERRNO.EISDIR);
+      return n as FileNode;
+    }
+    const f: FileNode = { kind: 'file', data: new Uint8Array(0), size: 0, mtime: this.clock() };
+    dir.children.set(name, f);
+    return f;
+  }
+
+  /** Writes `bytes` at `pos` of `f` (ENOSPC when the flash is full: nothing is written then). */
+  static writeAt(fs: FlashFs, f: FileNode, pos: number, bytes: Uint8Array): void {
+    const end = pos + bytes.length;
+    if (end > f.size) fs.reserve(f.size, end);
+    if (end > f.data.length) {
+      const grown = new Uint8Array(Math.min(Math.max(end, f.data.length * 2, 256), fs.geometry.blocks * fs.geometry.blockSize));
+      grown.set(f.data.subarray(0, f.size));
+      f.data = grown;
+    }
+    if (pos > f.size) f.data.fill(0, f.size, pos);
+    f.data.set(bytes, pos);
+    if (end > f.size) f.size = end;
+    f.mtime = fs.clock();
+  }
+
+  static truncate(f: FileNode): void {
+    f.size = 0;
+    f.data = new Uint8Array(0);
+  }
+
+  // ---- for the host: projects, steps, tests ----
+
+  /** Writes a whole file, creating its folders (a project's files at power-on, or a test). */
+  writeFile(path: string, content: Uint8Array | string): void {
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    const parts = FlashFs.split(path);
+    if (!parts.length) fail(FS_ERRNO.EISDIR);
+    this.mkdirs('/' + parts.slice(0, -1).join('/'));
+    const f = this.create(path, false);
+    const before = f.size;
+    FlashFs.truncate(f);
+    try {
+      FlashFs.writeAt(this, f, 0, bytes);
+    } catch (e) {
+      if (before === 0) this.remove(path);
+      throw e;
+    }
+  }
+
+  /** A file's bytes, or undefined when there is no such file. */
+  readFile(path: string): Uint8Array | undefined {
+    let n: Node | undefined;
+    try {
+      n = this.lookup(path);
+    } catch {
+      return undefined;
+    }
+    return n?.kind === 'file' ? n.data.slice(0, n.size) : undefined;
+  }
+
+  /** Every file's path, sorted (for messages and tests). */
+  paths(): string[] {
+    const out: string[] = [];
+    const walk = (d: DirNode, at: string) => {
+      for (const [k, v] of d.children) {
+        if (v.kind === 'dir') walk(v, `${at}/${k}`);
+        else out.push(`${at}/${k}`);
+      }
+    };
+    walk(this.root, '');
+    return out.sort();
+  }
+}
