@@ -285,3 +285,23 @@ export class FlashFs {
     return out.sort();
   }
 }
+
+/** An empty board's flash, as MicroPython formats it at its first boot (boot.py only). */
+export function freshFlash(): FlashFs {
+  const f = new FlashFs();
+  f.writeFile('/boot.py', DEFAULT_BOOT_PY);
+  return f;
+}
+
+/** A device's project files onto its flash (paths relative to /); a message naming the file when one does not fit. */
+export function loadProject(flash: FlashFs, files: Record<string, string | Uint8Array>): void {
+  for (const [path, content] of Object.entries(files)) {
+    try {
+      flash.writeFile('/' + path.replace(/^\/+/, ''), content);
+    } catch (e) {
+      const errno = e instanceof FsError ? e.errno : 0;
+      const why = errno === FS_ERRNO.ENOSPC ? 'the flash is full (2 MiB)' : errno === FS_ERRNO.ENAMETOOLONG ? 'a name is longer than 255 bytes' : errno === FS_ERRNO.ENOTDIR ? 'a file is in the way of its folder' : 'it cannot be written';
+      throw new Error(`file ${path}: ${why}`);
+    }
+  }
+}

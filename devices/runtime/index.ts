@@ -43,8 +43,8 @@ export interface RuntimeOptions {
    * directory. An ESP32 without one gets an empty board's (boot.py only), a PC none.
    */
   flash?: FlashFs;
-  /** Run boot.py from the flash before the script (a project; MicroPython on an ESP32). */
-  bootPy?: boolean;
+  /** The script is the flash's /main.py, read by the VM at boot (a project without a script). */
+  mainFromFlash?: boolean;
 }
 
 export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {

@@ -10,7 +10,7 @@ import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type SysValue
 import type { RuntimeOptions } from '../index';
 import { takeVm, type VmBoot } from './vm';
 import { FlashCalls } from '../../fs/calls';
-import { DEFAULT_BOOT_PY, FlashFs } from '../../fs/flash';
+import { freshFlash } from '../../fs/flash';
 import type { SysResult } from '../contract';
 
 /** Where a PC's flash (its project's files) is mounted: its working directory. */
@@ -36,16 +36,8 @@ export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
   source: string;
   /** Wall-clock budget for the VM to boot (not counted against the watchdog). */
   bootTimeoutMs?: number;
-  /** There is no script text: the VM runs /main.py from the flash (a project). */
-  mainFromFlash?: boolean;
 }
 
-/** An ESP32 that was given no flash: an empty board's, as MicroPython formats it at its first boot. */
-export function freshFlash(): FlashFs {
-  const f = new FlashFs();
-  f.writeFile('/boot.py', DEFAULT_BOOT_PY);
-  return f;
-}
 
 export class MicroPythonRuntime extends BridgeRuntime {
   /** The VM came booted from the pool (nothing else may differ). */
