@@ -80,7 +80,7 @@ export class FlashCalls {
         const flags = int(a[1]);
         if (!(flags & O_CREATE)) return this.file(path).size;
         const node = fs.create(path, (flags & O_EXCL) !== 0);
-        if (flags & O_TRUNC) FlashFs.truncate(node);
+        if (flags & O_TRUNC) FlashFs.truncate(fs, node);
         return node.size;
       }
       case 'fs.read': {

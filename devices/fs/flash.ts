@@ -6,10 +6,11 @@
  * script reaches it only through the `fs.*` kernel calls (calls.ts), and steps
  * and tests read it directly. Never touches the host's disk.
  *
- * Space is accounted as littlefs does it, approximately: the superblock and
- * the root's metadata take 4 blocks, every other directory a metadata pair (2),
- * a file ceil(size / 4096) blocks, except a small file, which littlefs keeps
- * inline in its directory's metadata. A fresh board (boot.py only) shows
+ * Space is accounted as littlefs does it, approximately, and incrementally
+ * (no walk per call): the superblock takes 2 blocks; every directory, the root
+ * too, a metadata pair (2 blocks) per 4096 bytes of entries (a name and 16
+ * bytes each, plus the data of a small file, which littlefs keeps inline);
+ * a larger file ceil(size / 4096) blocks. A fresh board (boot.py only) shows
  * statvfs (4096, 4096, 512, 508, 508, 0, 0, 0, 0, 255), as a real one does.
  */
 
@@ -43,12 +44,14 @@ export const ESP32_FLASH: FlashGeometry = { blockSize: 4096, blocks: 512 };
 export const NAME_MAX = 255;
 /** Longest path accepted (littlefs has no limit of its own; this bounds the host's work). */
 export const PATH_MAX = 1024;
-/** Blocks littlefs uses on an empty filesystem (superblock pair, root metadata). */
-const BASE_BLOCKS = 4;
+/** The superblock's pair. */
+const SUPER_BLOCKS = 2;
 /** Blocks of a directory's metadata pair. */
 const DIR_BLOCKS = 2;
 /** A file at most this long lives inline in its directory's metadata (no block of its own). */
 const INLINE_MAX = 512;
+/** Metadata bytes of a directory entry besides its name (tag, struct, CRC: approximate). */
+const ENTRY_BYTES = 16;
 
 /** What a fresh ESP32 writes at its first boot (MicroPython's esp32 port, modules/_boot.py's inisetup). */
 export const DEFAULT_BOOT_PY =
@@ -59,11 +62,18 @@ export interface FileNode {
   data: Uint8Array;
   size: number;
   mtime: number;
+  /** Where it is (kept by rename): its directory's metadata holds its inline data. */
+  parent: DirNode | undefined;
+  name: string;
 }
 export interface DirNode {
   kind: 'dir';
   children: Map<string, Node>;
   mtime: number;
+  parent: DirNode | undefined;
+  name: string;
+  /** Bytes of its entries' metadata (names, inline data). */
+  meta: number;
 }
 export type Node = FileNode | DirNode;
 
@@ -78,15 +88,16 @@ const fail = (errno: number): never => {
   throw new FsError(errno);
 };
 
-function blocksOf(n: Node): number {
-  if (n.kind === 'file') return n.size <= INLINE_MAX ? 0 : Math.ceil(n.size / ESP32_FLASH.blockSize);
-  let b = DIR_BLOCKS;
-  for (const c of n.children.values()) b += blocksOf(c);
-  return b;
-}
+const nameBytes = (name: string) => new TextEncoder().encode(name).length;
+/** Blocks of a file's own (not inline). */
+const fileBlocks = (size: number, bs: number) => (size <= INLINE_MAX ? 0 : Math.ceil(size / bs));
+/** What an entry adds to its directory's metadata. */
+const entryMeta = (n: Node) => ENTRY_BYTES + nameBytes(n.name) + (n.kind === 'file' && n.size <= INLINE_MAX ? n.size : 0);
 
 export class FlashFs {
-  readonly root: DirNode = { kind: 'dir', children: new Map(), mtime: 0 };
+  readonly root: DirNode = { kind: 'dir', children: new Map(), mtime: 0, parent: undefined, name: '', meta: 0 };
+  /** Blocks in use, kept up to date by every change. */
+  private used = SUPER_BLOCKS + DIR_BLOCKS;
   /** Seconds for mtime (the board's RTC); 0 when the board has none. */
   clock: () => number = () => 0;
 
@@ -134,11 +145,64 @@ export class FlashFs {
   }
 
   usedBlocks(): number {
-    return blocksOf(this.root) - DIR_BLOCKS + BASE_BLOCKS;
+    return this.used;
   }
 
   freeBlocks(): number {
-    return Math.max(0, this.geometry.blocks - this.usedBlocks());
+    return Math.max(0, this.geometry.blocks - this.used);
+  }
+
+  private pairs(d: DirNode, meta = d.meta): number {
+    return DIR_BLOCKS * Math.max(1, Math.ceil(meta / this.geometry.blockSize));
+  }
+
+  /** Blocks `n` takes besides its entry (a file's own blocks; an empty directory's pair). */
+  private own(n: Node): number {
+    return n.kind === 'file' ? fileBlocks(n.size, this.geometry.blockSize) : this.pairs(n);
+  }
+
+  /** ENOSPC unless `delta` more blocks fit. */
+  private need(delta: number): void {
+    if (delta > 0 && this.used + delta > this.geometry.blocks) fail(FS_ERRNO.ENOSPC);
+  }
+
+  /** Puts `n` (a new file or directory, or one moved here) into `dir` as `name`. */
+  private attach(dir: DirNode, name: string, n: Node): void {
+    n.name = name;
+    const meta = dir.meta + entryMeta(n);
+    const delta = this.pairs(dir, meta) - this.pairs(dir) + this.own(n);
+    this.need(delta);
+    dir.meta = meta;
+    this.used += delta;
+    n.parent = dir;
+    dir.children.set(name, n);
+  }
+
+  private detach(n: Node): void {
+    const dir = n.parent;
+    if (!dir) return;
+    const meta = dir.meta - entryMeta(n);
+    this.used += this.pairs(dir, meta) - this.pairs(dir) - this.own(n);
+    dir.meta = meta;
+    dir.children.delete(n.name);
+    n.parent = undefined;
+  }
+
+  /** A file changes size: its inline data or its blocks (ENOSPC when that does not fit: nothing changes). */
+  private resize(f: FileNode, size: number): void {
+    const bs = this.geometry.blockSize;
+    const dir = f.parent;
+    const inl = (n: number) => (n <= INLINE_MAX ? n : 0);
+    const meta = dir ? dir.meta - inl(f.size) + inl(size) : 0;
+    const delta = fileBlocks(size, bs) - fileBlocks(f.size, bs) + (dir ? this.pairs(dir, meta) - this.pairs(dir) : 0);
+    this.need(delta);
+    if (dir) dir.meta = meta;
+    this.used += delta;
+    f.size = size;
+  }
+
+  private newDir(): DirNode {
+    return { kind: 'dir', children: new Map(), mtime: this.clock(), parent: undefined, name: '', meta: 0 };
   }
 
   /** os.statvfs() as littlefs answers it. */
@@ -148,17 +212,10 @@ export class FlashFs {
     return [blockSize, blockSize, blocks, free, free, 0, 0, 0, 0, NAME_MAX];
   }
 
-  /** ENOSPC unless a file growing from `from` to `to` bytes still fits. */
-  reserve(from: number, to: number): void {
-    const b = (n: number) => (n <= INLINE_MAX ? 0 : Math.ceil(n / this.geometry.blockSize));
-    if (b(to) - b(from) > this.freeBlocks()) fail(FS_ERRNO.ENOSPC);
-  }
-
   mkdir(path: string): void {
     const { dir, name } = this.parentOf(path);
     if (dir.children.has(name)) fail(FS_ERRNO.EEXIST);
-    if (this.freeBlocks() < DIR_BLOCKS) fail(FS_ERRNO.ENOSPC);
-    dir.children.set(name, { kind: 'dir', children: new Map(), mtime: this.clock() });
+    this.attach(dir, name, this.newDir());
   }
 
   /** mkdir -p (loading a project): existing directories are fine. */
@@ -167,9 +224,8 @@ export class FlashFs {
     for (const p of FlashFs.split(path)) {
       let c = n.children.get(p);
       if (!c) {
-        if (this.freeBlocks() < DIR_BLOCKS) fail(FS_ERRNO.ENOSPC);
-        c = { kind: 'dir', children: new Map(), mtime: this.clock() };
-        n.children.set(p, c);
+        c = this.newDir();
+        this.attach(n, p, c);
       }
       if (c.kind !== 'dir') fail(FS_ERRNO.ENOTDIR);
       n = c as DirNode;
@@ -182,7 +238,7 @@ export class FlashFs {
     const { dir, name } = this.parentOf(path);
     const n = dir.children.get(name) ?? fail(FS_ERRNO.ENOENT);
     if (n.kind === 'dir' && n.children.size) fail(FS_ERRNO.ENOTEMPTY);
-    dir.children.delete(name);
+    this.detach(n);
   }
 
   /** os.rename(): replaces a file, or an empty directory, at the new name (lfs_rename). */
@@ -204,8 +260,15 @@ export class FlashFs {
       if (old.kind !== n.kind) fail(old.kind === 'dir' ? FS_ERRNO.EISDIR : FS_ERRNO.ENOTDIR);
       if (old.kind === 'dir' && old.children.size) fail(FS_ERRNO.ENOTEMPTY);
     }
-    a.dir.children.delete(a.name);
-    b.dir.children.set(b.name, n);
+    if (old) this.detach(old);
+    this.detach(n);
+    try {
+      this.attach(b.dir, b.name, n);
+    } catch (e) {
+      this.attach(a.dir, a.name, n); // no room for the new name's entry: nothing moved
+      if (old) this.attach(b.dir, b.name, old);
+      throw e;
+    }
   }
 
   /** A file node to write into: created (empty) when missing, as open(path, 'w') does. */
@@ -217,28 +280,28 @@ export class FlashFs {
       if (n.kind === 'dir') fail(FS_ERRNO.EISDIR);
       return n as FileNode;
     }
-    const f: FileNode = { kind: 'file', data: new Uint8Array(0), size: 0, mtime: this.clock() };
-    dir.children.set(name, f);
+    const f: FileNode = { kind: 'file', data: new Uint8Array(0), size: 0, mtime: this.clock(), parent: undefined, name };
+    this.attach(dir, name, f);
     return f;
   }
 
   /** Writes `bytes` at `pos` of `f` (ENOSPC when the flash is full: nothing is written then). */
   static writeAt(fs: FlashFs, f: FileNode, pos: number, bytes: Uint8Array): void {
     const end = pos + bytes.length;
-    if (end > f.size) fs.reserve(f.size, end);
+    const size = f.size;
+    if (end > size) fs.resize(f, end);
     if (end > f.data.length) {
       const grown = new Uint8Array(Math.min(Math.max(end, f.data.length * 2, 256), fs.geometry.blocks * fs.geometry.blockSize));
-      grown.set(f.data.subarray(0, f.size));
+      grown.set(f.data.subarray(0, size));
       f.data = grown;
     }
-    if (pos > f.size) f.data.fill(0, f.size, pos);
+    if (pos > size) f.data.fill(0, size, pos);
     f.data.set(bytes, pos);
-    if (end > f.size) f.size = end;
     f.mtime = fs.clock();
   }
 
-  static truncate(f: FileNode): void {
-    f.size = 0;
+  static truncate(fs: FlashFs, f: FileNode): void {
+    fs.resize(f, 0);
     f.data = new Uint8Array(0);
   }
 
@@ -252,7 +315,7 @@ export class FlashFs {
     this.mkdirs('/' + parts.slice(0, -1).join('/'));
     const f = this.create(path, false);
     const before = f.size;
-    FlashFs.truncate(f);
+    FlashFs.truncate(this, f);
     try {
       FlashFs.writeAt(this, f, 0, bytes);
     } catch (e) {

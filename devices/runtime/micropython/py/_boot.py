@@ -3,6 +3,7 @@
 # installs the device's modules, optionally joins WiFi, then runs the script.
 import sys, builtins, io
 import _kern
+import _flash  # compiled with the boot, not in the middle of the script's heap
 from _kern import call
 
 _INTERNAL = '  File "/.frozen/'
@@ -108,14 +109,25 @@ def _run(body, src, fn):
     return None
 
 
+def _boot_py(g):
+    # The firmware runs boot.py from the flash first; an error there is printed and main.py still
+    # runs. Its own function: nothing of it stays referenced while the script runs.
+    boot = _flash.text('/boot.py')
+    if boot is None:
+        return None
+    r = _run(lambda: exec(compile(boot, 'boot.py', 'exec'), g), boot, 'boot.py')
+    return None if r is not None and r[0] == 1 and r[1] else r
+
+
 def main():
     CFG = _kern.configure()
     PC = _kern.PC
+    # The board's modules first, through the VM's own files (no garbage between their code),
+    # then the flash takes the root.
+    _install()
     flash = CFG.get('flash')
     if flash:
-        import _flash
         _flash.mount(flash)
-    _install()
     fn = CFG['filename']
     src = _flash.text('/main.py') if CFG.get('mainFromFlash') else _source()
     code = None
@@ -137,12 +149,7 @@ def main():
 
     r = _run(firmware, src or '', fn)
     if r is None and flash and not PC:
-        # The firmware runs boot.py from the flash first; an error there is printed and main.py still runs.
-        boot = _flash.text('/boot.py')
-        if boot is not None:
-            r = _run(lambda: exec(compile(boot, 'boot.py', 'exec'), g), boot, 'boot.py')
-            if r is not None and r[0] == 1 and r[1]:
-                r = None
+        r = _boot_py(g)
     if r is None and code is not None:
         r = _run(lambda: exec(code, g), src, fn)
     r = r or (0, '')
