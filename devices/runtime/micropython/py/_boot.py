@@ -90,11 +90,14 @@ def _source():
         parts.append(b)
 
 
-def _run(body, src, fn):
-    # Runs one part of the boot (the firmware's, boot.py, the script); returns the exit
-    # (code, reason) when it ended the run, or None when the next part may run.
+def _run(body, src, fn, g=None):
+    # Runs one part of the boot (the firmware's function, or boot.py's or the script's code in the
+    # globals g); returns the exit (code, reason) when it ended the run, or None when the next may run.
     try:
-        body()
+        if g is None:
+            body()
+        else:
+            exec(body, g)
     except SystemExit as e:
         c = e.args[0] if e.args else 0
         return (c, '') if isinstance(c, int) else (1, str(c))
@@ -115,7 +118,12 @@ def _boot_py(g):
     boot = _flash.text('/boot.py')
     if boot is None:
         return None
-    r = _run(lambda: exec(compile(boot, 'boot.py', 'exec'), g), boot, 'boot.py')
+    try:
+        code = compile(boot, 'boot.py', 'exec')
+    except SyntaxError as e:
+        sys.stdout.write(_format(e, boot.split('\n'), 'boot.py'))
+        return None
+    r = _run(code, boot, 'boot.py', g)
     return None if r is not None and r[0] == 1 and r[1] else r
 
 
@@ -151,6 +159,6 @@ def main():
     if r is None and flash and not PC:
         r = _boot_py(g)
     if r is None and code is not None:
-        r = _run(lambda: exec(code, g), src, fn)
+        r = _run(code, src, fn, g)
     r = r or (0, '')
     call('exit', r[0], r[1])
