@@ -46,6 +46,39 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** A civil UTC date-time: month 1-12, weekday 0 = Monday (as MicroPython's localtime), seconds of the day split. */
+export interface Civil {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+}
+
+/** Unix seconds to a UTC civil date-time (Howard Hinnant's civil_from_days; no Date object: the world clock is virtual). */
+export function civilFromUnix(unixS: number): Civil {
+  const secs = Math.floor(unixS);
+  const days = Math.floor(secs / 86400);
+  const sod = secs - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  // 1970-01-01 was a Thursday (weekday 3 counting from Monday).
+  const weekday = (((days + 3) % 7) + 7) % 7;
+  return { year, month, day, hour: Math.floor(sod / 3600), minute: Math.floor(sod / 60) % 60, second: sod % 60, weekday };
+}
+
+/** Two digits, zero-padded. */
+export const two = (n: number): string => String(n).padStart(2, '0');
+
 /** The simulated world's time: Unix µs now. */
 export class WorldClock {
   constructor(

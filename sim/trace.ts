@@ -45,7 +45,7 @@ export class Trace {
 
   /** True when a record of this layer would be recorded (lets hot paths skip building one). */
   wants(layer: TraceLayer): boolean {
-    return !this.muted.has(layer) && (this.keep || this.listeners.length > 0);
+    return (this.keep || this.listeners.length > 0) && !this.muted.has(layer);
   }
 
   emit(dev: string, layer: TraceLayer, kind: string, fields?: Record<string, unknown>): void {

@@ -21,6 +21,13 @@ export interface IpDatagram {
   packet: Uint8Array;
   /** Index of the interface it arrived on (multi-interface devices: ESP32 STA/AP, router LAN/WAN). */
   ifIndex?: number;
+  /**
+   * Where `payload` lies, for a transport that parses in place (TCP):
+   * frame[payloadStart..payloadEnd). Absent: use `payload`.
+   */
+  frame?: Uint8Array;
+  payloadStart?: number;
+  payloadEnd?: number;
 }
 
 /** Why an IP send did not go out immediately. 'queued' = waiting for ARP. */

@@ -20,6 +20,8 @@ export interface RadioOptions {
   /** RNG prefix of the BSS's station links ("medium" for the lab router). */
   mediumName: string;
   defaults?: LinkParams;
+  /** Enterprise broadcast control (devices/medium/broadcast-filter.ts). */
+  broadcastFilter?: boolean;
 }
 
 export class ApRadio implements AccessPointRadio {
@@ -44,7 +46,7 @@ export class ApRadio implements AccessPointRadio {
     this.channel = opts.channel;
     this.hidden = opts.hidden ?? false;
     this.maxStations = opts.maxStations;
-    this.bss = new WifiBss(sim, opts.mediumName, port, opts.defaults);
+    this.bss = new WifiBss(sim, opts.mediumName, port, opts.defaults, { broadcastFilter: opts.broadcastFilter });
   }
 
   get bssid(): MacAddr {

@@ -23,12 +23,22 @@ import type { LinkSpec } from '../medium/link';
 export interface NetworkSpec {
   ssid?: string; // default "esp32-lab"
   password?: string; // default "micropython"
-  /** e.g. "192.168.1.0/24": router at .1, DHCP pool from .100. Reservations may lie outside it (the tutorial's 192.168.2.231). */
+  /**
+   * e.g. "192.168.1.0/24": router at .1, DHCP pool from .100 to the last host (155 addresses in a /24;
+   * a bigger LAN takes a shorter prefix: "10.0.0.0/22" pools 10.0.0.100 to 10.0.3.254, 923 addresses).
+   * Reservations may lie outside it (the tutorial's 192.168.2.231).
+   */
   subnet?: string;
   wifi?: LinkSpec;
   internet?: InternetHostSpec[];
   /** Stations the access point admits at once (default DEFAULT_MAX_CLIENTS); one more is refused association. */
   maxClients?: number;
+  /**
+   * Broadcast control of an enterprise AP (devices/medium/broadcast-filter.ts): ARP requests go to
+   * the station that holds the address, DHCP client broadcasts and lone ARP probes/announcements
+   * are not relayed to the other stations. Default false (a home router relays every broadcast).
+   */
+  broadcastFilter?: boolean;
 }
 
 /**
@@ -51,6 +61,7 @@ export interface ResolvedNetwork {
   prefixLen: number;
   wifi: LinkSpec;
   maxClients: number;
+  broadcastFilter: boolean;
 }
 
 export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
@@ -66,6 +77,7 @@ export function resolveNetwork(spec: NetworkSpec = {}): ResolvedNetwork {
     prefixLen,
     wifi: spec.wifi ?? {},
     maxClients: spec.maxClients ?? DEFAULT_MAX_CLIENTS,
+    broadcastFilter: spec.broadcastFilter ?? false,
   };
 }
 
@@ -109,6 +121,7 @@ export class Router {
       maxStations: network.maxClients,
       mediumName: 'medium',
       defaults: mergeLink(DEFAULT_WIFI_LINK, network.wifi),
+      broadcastFilter: network.broadcastFilter,
     });
     this.lanNic.attach(this.radio.bss);
     this.wan = new WiredSegment(sim, 'wan');

@@ -9,7 +9,7 @@ import { type Fd, type SocketApi } from '../../stack/socket/api';
 import type { Simulator } from '../../sim/simulator';
 import { CLEAR_HOME, STARWARS_FPS, starwarsFrames } from './starwars';
 import type { UdpLayerApi } from '../../stack/udp/api';
-import type { WorldClock } from '../clock';
+import { civilFromUnix, two, type WorldClock } from '../clock';
 import type { ConsoleApi } from '../contracts';
 import { SntpServer } from './ntp';
 import { DEFAULT_PORTS, type ServiceSpec } from './spec';
@@ -46,25 +46,13 @@ type ConnHandler = (fd: Fd, api: SocketApi, sim: Simulator, clock: WorldClock) =
 /** How many times the animation plays before the server says goodbye and closes. */
 export const STARWARS_LOOPS = 2;
 
-const DAYS = ['Thursday', 'Friday', 'Saturday', 'Sunday', 'Monday', 'Tuesday', 'Wednesday'];
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** RFC 867 style text ("Thursday, January 1, 2026 00:00:05-UTC") for seconds since 1970 (civil_from_days). */
+/** RFC 867 style text ("Thursday, January 1, 2026 00:00:05-UTC") for seconds since 1970. */
 export function daytimeText(epochS: number): string {
-  const days = Math.floor(epochS / 86400);
-  const sod = epochS - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const hms = `${two(Math.floor(sod / 3600))}:${two(Math.floor(sod / 60) % 60)}:${two(sod % 60)}`;
-  return `${DAYS[((days % 7) + 7) % 7]}, ${MONTHS[m - 1]} ${d}, ${y} ${hms}-UTC`;
+  const c = civilFromUnix(epochS);
+  return `${DAYS[c.weekday]}, ${MONTHS[c.month - 1]} ${c.day}, ${c.year} ${two(c.hour)}:${two(c.minute)}:${two(c.second)}-UTC`;
 }
 
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));

@@ -101,12 +101,12 @@ export class HopQueue {
       arrival = Math.max(arrival, this.lastArrival);
       this.lastArrival = arrival;
     }
-    this.sim.at(arrival, () => deliver(frame, arrival));
+    this.sim.post(arrival, deliver, frame, arrival);
     if (this.rng.chance(p.duplicate)) {
       bump(this.counters, 'duplicated');
       const dupAt = arrival + airUs + 1;
       const second = frame.slice();
-      this.sim.at(dupAt, () => deliver(second, dupAt));
+      this.sim.post(dupAt, deliver, second, dupAt);
     }
     return true;
   }

@@ -11,6 +11,7 @@ import { BROADCAST_MAC, readMac, type MacAddr } from '../../stack/wire/types';
 import type { LinkSpec } from './link';
 import type { MediumAttachment, MediumPort } from '../nic';
 import { DEFAULT_WIFI_LINK, HopQueue, mergeLink, type LinkParams } from './link';
+import { BroadcastFilter } from './broadcast-filter';
 
 interface Station {
   port: MediumPort;
@@ -32,12 +33,18 @@ export class WifiBss implements MediumAttachment {
    * @param name RNG prefix: station streams are `<name>/<device>` (the lab BSS uses "medium").
    * @param ap the AP's own port (its LAN NIC).
    */
+  /** Enterprise broadcast control (NetworkSpec.broadcastFilter); none on a plain AP. */
+  private readonly filter: BroadcastFilter | undefined;
+
   constructor(
     private readonly sim: Simulator,
     readonly name: string,
     readonly ap: MediumPort,
     private defaults: LinkParams = DEFAULT_WIFI_LINK,
-  ) {}
+    opts: { broadcastFilter?: boolean } = {},
+  ) {
+    this.filter = opts.broadcastFilter ? new BroadcastFilter(ap.mac) : undefined;
+  }
 
   /** Adds an associated station (its NIC should then attach to this BSS). */
   join(port: MediumPort): void {
@@ -95,6 +102,7 @@ export class WifiBss implements MediumAttachment {
       return;
     }
     if (from.mac === this.ap.mac) {
+      this.filter?.observeAp(frame);
       this.tap(frame, from.device);
       this.fromAp(frame, undefined);
       return;
@@ -126,7 +134,13 @@ export class WifiBss implements MediumAttachment {
     }
     if (dst === BROADCAST_MAC || (frame[0] & 1) === 1) {
       this.ap.deliver(frame.slice());
-      this.fromAp(frame, src);
+      const d = this.filter ? this.filter.decide(frame, src.port.mac, (mac) => this.stations.has(mac)) : 'relay';
+      if (d === 'relay') this.fromAp(frame, src);
+      else if (d === 'drop') bump(this.counters, 'broadcastFiltered');
+      else {
+        bump(this.counters, 'broadcastToUnicast');
+        this.fromAp(BroadcastFilter.unicast(frame, d.unicastTo), src);
+      }
       return;
     }
     if (this.stations.has(dst)) {
@@ -138,19 +152,23 @@ export class WifiBss implements MediumAttachment {
 
   /** The AP transmits (its own frame or a relayed one) to one station or, for group addresses, to all but `except`. */
   private fromAp(frame: Uint8Array, except: Station | undefined): void {
-    const dst = readMac(frame, 0);
-    const group = (frame[0] & 1) === 1;
-    for (const sta of this.stations.values()) {
-      if (sta === except) continue;
-      if (!group && sta.port.mac !== dst) continue;
-      bump(this.counters, 'downlink');
-      // HopQueue hands the frame itself over: a group frame gets one copy per station.
-      sta.down.send(sta.params, group ? frame.slice() : frame, (copy) => {
-        // Still associated when the frame lands?
-        if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(copy);
-        else bump(this.counters, 'dropNotAssociated');
-      });
+    if ((frame[0] & 1) === 0) {
+      // Unicast: the one station it is for (a lookup, so a big BSS costs nothing per frame).
+      const sta = this.stations.get(readMac(frame, 0));
+      if (sta && sta !== except) this.downlink(sta, frame);
+      else if (!sta) bump(this.counters, 'dropUnknownDst');
+      return;
     }
-    if (!group && !this.stations.has(dst)) bump(this.counters, 'dropUnknownDst');
+    // HopQueue hands the frame itself over: a group frame gets one copy per station.
+    for (const sta of this.stations.values()) if (sta !== except) this.downlink(sta, frame.slice());
+  }
+
+  private downlink(sta: Station, frame: Uint8Array): void {
+    bump(this.counters, 'downlink');
+    sta.down.send(sta.params, frame, (copy) => {
+      // Still associated when the frame lands?
+      if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(copy);
+      else bump(this.counters, 'dropNotAssociated');
+    });
   }
 }

@@ -14,6 +14,12 @@ interface WiredPort {
   port: MediumPort;
   params: LinkParams;
   queue: HopQueue;
+  /** A frame for this port has crossed the sender's hop: this port's latency, then delivery. */
+  arrive: (frame: Uint8Array) => void;
+}
+
+function deliverTo(port: MediumPort, frame: Uint8Array): void {
+  port.deliver(frame);
 }
 
 export class WiredSegment implements MediumAttachment {
@@ -27,11 +33,18 @@ export class WiredSegment implements MediumAttachment {
 
   /** Plugs a NIC in; `latencyUs` is its one-way delay to the segment. */
   plug(port: MediumPort, latencyUs: number): void {
-    this.ports.set(port.mac, {
+    const sim = this.sim;
+    const p: WiredPort = {
       port,
       params: { latencyUs, jitterUs: 0, loss: 0, duplicate: 0, reorder: 0, rateBps: 1_000_000_000, down: false },
-      queue: new HopQueue(this.sim, this.sim.rng(`${this.name}/${port.device}`), this.counters),
-    });
+      queue: new HopQueue(sim, sim.rng(`${this.name}/${port.device}`), this.counters),
+      // Receiver's latency added on delivery (one closure per port, none per frame).
+      arrive: (frame) => {
+        if (p.params.latencyUs > 0) sim.post(sim.now + p.params.latencyUs, deliverTo, p.port, frame);
+        else p.port.deliver(frame);
+      },
+    };
+    this.ports.set(port.mac, p);
   }
 
   send(from: MediumPort, frame: Uint8Array): void {
@@ -40,18 +53,19 @@ export class WiredSegment implements MediumAttachment {
       bump(this.counters, 'drop');
       return;
     }
-    const dst = readMac(frame, 0);
-    const group = (frame[0] & 1) === 1;
+    // Sender's latency on its own queue, then the receiver's port (see `arrive`).
+    if ((frame[0] & 1) === 0) {
+      const p = this.ports.get(readMac(frame, 0));
+      if (p && p !== src) src.queue.send(src.params, frame, p.arrive);
+      else bump(this.counters, 'dropUnknownDst');
+      return;
+    }
     let sent = false;
     for (const p of this.ports.values()) {
-      if (p === src || (!group && p.port.mac !== dst)) continue;
+      if (p === src) continue;
       sent = true;
-      // Sender's latency on its own queue, receiver's latency added on delivery.
       // HopQueue hands the frame itself over: a group frame gets one copy per port.
-      src.queue.send(src.params, group ? frame.slice() : frame, (copy) => {
-        if (p.params.latencyUs > 0) this.sim.schedule(p.params.latencyUs, () => p.port.deliver(copy));
-        else p.port.deliver(copy);
-      });
+      src.queue.send(src.params, frame.slice(), p.arrive);
     }
     if (!sent) bump(this.counters, 'dropUnknownDst');
   }

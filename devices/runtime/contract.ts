@@ -6,6 +6,8 @@
  * much later in virtual time, and resumes the script with the result. Exactly
  * one script runs at a time, so the interleaving never depends on threads.
  */
+import type { TsScriptMain } from './typescript/env';
+
 export type SysValue = number | string | boolean | null | Uint8Array | SysValue[] | { [k: string]: SysValue };
 
 export interface Syscall {
@@ -60,6 +62,11 @@ export interface ScriptSpec {
   language: 'micropython' | 'typescript';
   /** For TypeScript/JavaScript scripts: absolute path of the module to load (default export: async (env) => {}). */
   modulePath?: string;
+  /**
+   * Library API, TypeScript: the script as a function (what a module's default export is), run in
+   * this process instead of a worker thread: no thread per device, no runaway watchdog.
+   */
+  main?: TsScriptMain;
 }
 
 export type ScriptState = 'none' | 'not-started' | 'running' | 'exited' | 'crashed' | 'killed';

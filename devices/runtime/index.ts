@@ -50,7 +50,8 @@ export interface RuntimeOptions {
 export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {
   if (spec.language === 'typescript') {
     // A function (tests, library users) runs in this process; a file runs in its own worker thread.
-    if (opts.main) return new TsRuntime(opts.main, { personality: opts.personality, filename: spec.filename });
+    const main = opts.main ?? spec.main;
+    if (main) return new TsRuntime(main, { personality: opts.personality, filename: spec.filename });
     if (!spec.modulePath) throw new Error(`TypeScript script ${spec.filename}: modulePath is required`);
     if (!fs.existsSync(spec.modulePath)) throw new Error(`${spec.modulePath}: no such file`);
     return new TsWorkerRuntime({ modulePath: spec.modulePath, filename: spec.filename, personality: opts.personality }, opts);

@@ -15,11 +15,16 @@ import type { PartSpec } from '../esp32/parts/spec';
 import type { InternetService, ServiceSpec } from '../internet/spec';
 import type { MqttEvent, RoutedMessage } from '../internet/mqtt/log';
 import type { HttpRequestRecord } from '../internet/http/server';
+import type { GatewaySpec, HostGateway } from '../internet/gateway';
+import type { TapPort } from '../ap/tap-port';
+import type { ExternalInput } from './external';
 
 export type { LinkSpec } from '../medium/link';
 export type { InternetHostSpec, InternetService, ServiceSpec, HttpRoute } from '../internet/spec';
 export type { MqttEvent, MqttEventKind, RoutedMessage } from '../internet/mqtt/log';
 export type { HttpRequestRecord } from '../internet/http/server';
+export type { ExternalInput } from './external';
+export type { ExposeSpec, ForwardSpec, GatewaySpec, GatewayOutput } from '../internet/gateway';
 export type { PartSpec, PartType, SignalSpec } from '../esp32/parts/spec';
 export type { NetworkSpec } from '../ap/router';
 export type { ScriptSpec, ScriptState } from '../runtime/contract';
@@ -124,6 +129,10 @@ export interface SimulationOptions {
   workerJitterMs?: number;
   /** Test hook: every MicroPython VM collects garbage at every kernel call (the result must not change). */
   gcEveryCall?: boolean;
+  /** A host gateway on the WAN side for port forwards into the simulation and exposed host services (live mode). */
+  gateway?: GatewaySpec;
+  /** A TAP station on the lab WiFi: Linux's frames arrive as external inputs (live mode). */
+  tap?: boolean;
 }
 
 
@@ -204,6 +213,15 @@ export interface SimulationApi {
   attachPcap(): PcapWriter;
   /** Captures both views: every LAN frame as attachPcap does, and every 802.11 frame outside a BSS with radiotap (ESP-NOW). */
   attachCapture(): Capture;
+  /**
+   * Applies an external input (a typed line, Ctrl-C, host bytes, a TAP frame) at the current virtual
+   * time, traced so a replay applies it again; call between run() calls. tcp-open answers the connection number.
+   */
+  input?(ev: ExternalInput): number | undefined;
+  /** Present when SimulationOptions.gateway asked for it: set its onOutput to hear the simulation's answers. */
+  readonly gateway?: HostGateway;
+  /** Present when SimulationOptions.tap asked for it: set its onFrame to hear frames for Linux. */
+  readonly tap?: TapPort;
   /** Terminates worker threads; call at the end of every test. */
   close(): Promise<void>;
 }

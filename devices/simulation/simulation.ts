@@ -28,6 +28,9 @@ import { FlashFs, freshFlash, loadProject } from '../fs/flash';
 import type { ScriptRuntime } from '../runtime/contract';
 import { WallClock, type WallHit } from '../runtime/wallclock';
 import { newServiceRecord, runOnPc, ServiceHandleImpl } from './services';
+import { HostGateway } from '../internet/gateway';
+import { TapPort } from '../ap/tap-port';
+import { applyExternal, type ExternalInput } from './external';
 
 /** Where `pool.ntp.org` is when the scenario puts no host there: a stratum 2 pool server 12 ms beyond the router. */
 export const POOL_NTP_HOST: InternetHostSpec = { name: DEFAULT_NTP_NAME, ip: '162.159.200.1', service: 'ntp', port: 123, latencyUs: 12_000 };
@@ -44,6 +47,10 @@ export class Simulation implements SimulationApi {
   readonly internet: InternetHost[] = [];
   /** The simulated world's date (SimulationOptions.clock): NTP, PCs' clocks, the daytime service. */
   readonly world: WorldClock;
+  /** The host gateway on the WAN side (SimulationOptions.gateway): forwards and exposed services. */
+  readonly gateway: HostGateway | undefined;
+  /** The TAP station on the lab WiFi (SimulationOptions.tap). */
+  readonly tap: TapPort | undefined;
   private readonly handles = new Map<string, DeviceHandleImpl>();
   private readonly serviceHandles = new Map<string, ServiceHandleImpl>();
   private readonly opts: Required<Pick<SimulationOptions, 'seed' | 'watchdogMs' | 'wallTimeoutMs'>> & Pick<SimulationOptions, 'workerJitterMs' | 'gcEveryCall' | 'memoryCapBytes'>;
@@ -89,6 +96,8 @@ export class Simulation implements SimulationApi {
     for (const h of opts.network?.internet ?? []) this.addInternetHost(h);
     const ntpName = DEFAULT_NTP_NAME.toLowerCase();
     if (!(opts.network?.internet ?? []).some((h) => h.name.toLowerCase() === ntpName)) this.addInternetHost(POOL_NTP_HOST);
+    this.gateway = opts.gateway ? new HostGateway(this.sim, this.router, opts.gateway) : undefined;
+    this.tap = opts.tap ? new TapPort(this.sim, this.router.radio) : undefined;
     this.sim.trace.emit('sim', 'sim', 'start', { seed: this.opts.seed });
   }
 
@@ -270,6 +279,14 @@ export class Simulation implements SimulationApi {
     }
   }
 
+  /**
+   * Applies an external input at the current virtual time and traces it (devices/simulation/external.ts):
+   * call it between run() calls. A tcp-open answers the connection's number.
+   */
+  input(ev: ExternalInput): number | undefined {
+    return applyExternal({ sim: this.sim, device: (id) => this.device(id), gateway: this.gateway, tap: this.tap }, ev);
+  }
+
   wallTimeout(): WallHit | undefined {
     return this.clock.hit;
   }
@@ -321,6 +338,7 @@ export class Simulation implements SimulationApi {
     }
     for (const rt of this.prebuilt.values()) rt.kill();
     this.clock.close();
+    this.gateway?.stop();
     this.prebuilt.clear();
     this.sim.trace.emit('sim', 'sim', 'close');
   }

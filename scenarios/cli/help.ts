@@ -61,7 +61,15 @@ ${examples(cmd, [
   [`run ${labs}/echo --packets`, 'also one line per frame on the air'],
   [`run ${labs}/echo --serial-log logs/`, "each device's console in logs/<device>.log"],
   [`run ${labs}/echo --trace echo.trace`, 'record a trace for replay'],
+  [`run ${labs}/echo --live --trace live.trace`, 'live: type into the PC client, Ctrl-C, replay it later'],
+  [`run ${labs}/web-led --forward 8080:esp32:80`, 'live: curl http://127.0.0.1:8080/ reaches the ESP32'],
+  ['run pub.py --expose broker.local=127.0.0.1:1883', 'live: the script reaches a real broker on this machine'],
 ])}
+
+Live runs (--live, or any of --speed, --attach, --forward, --expose, --tap)
+pace virtual time to the wall clock and check no steps; the run ends when
+every script has ended, at --timeout, or when you end it (Ctrl-C twice,
+Ctrl-D, SIGTERM). Ports open on 127.0.0.1 only.
 
 ${exitCodes()}`;
 }

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXIT_BAD_INPUT, runScenario } from '../runner/runner';
 import { compareTraces, parseTrace } from '../runner/tracefile';
+import { recordedInputs, ReplayInputs } from '../runner/live';
 import { MAX_SCRIPT_BYTES, MAX_TRACE_BYTES, readInputFile } from '../schema/files';
 import { parseScenario, sha256 } from '../schema/index';
 import { formatError } from '../schema/model';
@@ -78,9 +79,11 @@ export async function cmdReplay(file: string, o: ReplayOpts, io: Io): Promise<nu
       d.script.modulePath = mp;
     }
     const tl = new Timeline({ color: o.color ?? io.color, quiet: true, write: io.out });
-    const r = await runScenario(p.scenario, { createSimulation: io.createSimulation, seed: h.seed, timeoutUs: h.timeoutUs, recordTrace: true, wallMs: io.wallMs });
+    // A live session: the same host links, and every recorded input applied again at its virtual time.
+    const live = h.live ? { ...h.live, inputs: new ReplayInputs(recordedInputs(t.records)) } : undefined;
+    const r = await runScenario(p.scenario, { createSimulation: io.createSimulation, seed: h.seed, timeoutUs: h.timeoutUs, recordTrace: true, wallMs: io.wallMs, ...(live ? { live } : {}) });
     const d = compareTraces(t.records, r.trace);
-    const what = `${h.name} (seed ${h.seed}, ${h.file}${o.against !== undefined ? `, scripts from ${o.against}` : ''})`;
+    const what = `${h.live ? 'live session of ' : ''}${h.name} (seed ${h.seed}, ${h.file}${o.against !== undefined ? `, scripts from ${o.against}` : ''})`;
     if (d.identical) {
       io.out(`${tl.c.green('✔ identical')}: the replay of ${what} matches the recording, all ${d.count} records`);
       return 0;

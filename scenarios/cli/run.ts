@@ -21,8 +21,9 @@ import { displayPath } from './paths';
 import { runOne } from './runone';
 import { printSummary } from './summary';
 import { Timeline } from './timeline';
+import { runLive, wantsLive, type LiveOpts } from './live-run';
 
-export interface RunOpts {
+export interface RunOpts extends LiveOpts {
   pc?: string[];
   input?: string[];
   expectText?: string[];
@@ -139,6 +140,16 @@ export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<num
   }
   // 5. Runs.
   const color = o.color ?? io.color;
+  if (wantsLive(o)) {
+    if (jobs.length !== 1 || seeds.length !== 1) return bad(io, '--live runs one scenario once: give one lab (no --seeds, no folder of labs)');
+    const p = jobs[0].load();
+    if (!p.ok) {
+      for (const e of p.errors) io.err(formatError(e));
+      return EXIT_BAD_INPUT;
+    }
+    const base = path.basename(p.scenario.dir) + (jobs[0].bare ? '-' + path.basename(p.scenario.file, '.py') : '');
+    return runLive(p.scenario, o, io, { ...durations, seed: seeds[0], failText: o.failText, packets: o.packets, quiet: o.quiet, color, many: false, tag: base, pcap: o.pcap, trace: o.trace, serialLog: o.serialLog });
+  }
   const silent = o.json === '-';
   const quiet = Boolean(o.quiet) || seeds.length > 1;
   const many = jobs.length * seeds.length > 1;

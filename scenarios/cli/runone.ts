@@ -3,7 +3,7 @@
  * timeline as it happens, the progress line on a terminal, the summary line,
  * then its files (pcap, trace, serial logs).
  */
-import { runScenario, type RunResult } from '../runner/runner';
+import { runScenario, type LiveRunOptions, type RunResult } from '../runner/runner';
 import type { Scenario } from '../schema/model';
 import { fmtUs } from '../schema/model';
 import { SerialLog, writeRunArtefacts, type ArtefactOpts } from './artefacts';
@@ -30,10 +30,14 @@ export interface RunOneOpts extends ArtefactOpts {
   /** Shown before the summary line (a seed sweep: "seed 4"). */
   prefix?: string;
   signal?: AbortSignal;
+  /** A live run (runner/live.ts): paced, no steps, external inputs. */
+  live?: LiveRunOptions;
+  /** Where the timeline's lines go instead of io.out (a live terminal draws them above the typed line). */
+  write?: (line: string) => void;
 }
 
 export async function runOne(s: Scenario, io: Io, o: RunOneOpts): Promise<{ result: RunResult; filesOk: boolean }> {
-  const write = o.silent ? () => {} : io.out;
+  const write = o.silent ? () => {} : (o.write ?? io.out);
   const tl = new Timeline({ color: o.color, quiet: o.quiet, packets: o.packets, write });
   const ips: Record<string, string> = {};
   for (const d of s.devices) if (d.ip) ips[d.id] = d.ip;
@@ -58,13 +62,14 @@ export async function runOne(s: Scenario, io: Io, o: RunOneOpts): Promise<{ resu
     frames: Boolean(o.packets) && !o.quiet && !o.silent,
     signal: o.signal,
     wallMs: wall,
+    ...(o.live ? { live: o.live } : {}),
     onEvent: (ev) => {
       if (ev.type === 'console') log.add(ev.device, ev.text, ev.partial);
       if (lastProgress > -Infinity) io.progress?.('');
       tl.event(ev);
     },
     onProgress:
-      io.progress && !o.silent
+      io.progress && !o.silent && !o.live
         ? (now, end) => {
             const w = wall();
             if (w - lastProgress < 100) return; // at most ten updates a wall second

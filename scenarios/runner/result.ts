@@ -8,6 +8,26 @@ import type { ConsoleLine } from '../../devices/contracts';
 import type { Notice, ScriptState, SimulationApi, SimulationOptions } from '../../devices/simulation/api';
 import type { Scenario, Step } from '../schema/model';
 import type { TimelineEvent } from './observe';
+import type { InputSource } from './live';
+import type { GatewaySpec } from '../../devices/simulation/api';
+
+/**
+ * What makes a run live (and what its trace header keeps, so a replay rebuilds the same
+ * simulation): the console typed into, the host gateway's forwards and exposed services, the TAP.
+ */
+export interface LiveSetup {
+  /** The device whose console the user types into: its scenario stdin lines are left out. */
+  attach?: string;
+  gateway?: GatewaySpec;
+  tap?: boolean;
+}
+
+export interface LiveRunOptions extends LiveSetup {
+  /** Paces the run and hands it the external inputs (runner/live.ts LiveInputs, or ReplayInputs). */
+  inputs: InputSource;
+  /** Called once the simulation exists, before it runs (hook the gateway's and TAP's outputs here). */
+  onSimulation?: (api: SimulationApi) => void;
+}
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
@@ -62,6 +82,12 @@ export interface RunnerOptions {
   onProgress?: (nowUs: number, endUs: number) => void;
   /** Wall clock for the reports' wall times only (never reaches the simulation). */
   wallMs?: () => number;
+  /**
+   * A live run: the steps are not checked (the user drives the devices), virtual time advances as
+   * `live.inputs` allows, and every input it hands over is applied and traced. The run ends when
+   * every script has ended, at the timeout, or at an `end` input.
+   */
+  live?: LiveRunOptions;
 }
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -109,4 +135,6 @@ export interface RunResult {
   pcap?: Uint8Array;
   /** What result.pcap is. */
   pcapFormat?: 'pcap' | 'pcapng';
+  /** A live run's setup (kept in its trace header). */
+  live?: LiveSetup;
 }

@@ -56,7 +56,10 @@ export async function runScenario(scenario: Scenario, opts: RunnerOptions = {}):
       ...(watchdogMs !== undefined ? { watchdogMs } : {}),
       ...(wallTimeoutMs !== undefined ? { wallTimeoutMs } : {}),
       ...(opts.memoryCapBytes !== undefined ? { memoryCapBytes: opts.memoryCapBytes } : {}),
+      ...(opts.live?.gateway ? { gateway: opts.live.gateway } : {}),
+      ...(opts.live?.tap ? { tap: true } : {}),
     });
+    opts.live?.onSimulation?.(api);
   } catch (e) {
     return { ...base, exitCode: EXIT_BAD_INPUT, reason: `cannot build the simulation: ${(e as Error).message}`, wallMs: wall() - t0 };
   }
@@ -74,7 +77,7 @@ class Run {
   private readonly links = new Map<string, LinkSpec>();
   private pcap: Capture | undefined;
   private timedOut = false;
-  private stopped: 'wall' | 'interrupted' | undefined;
+  private stopped: 'wall' | 'interrupted' | 'ended' | undefined;
   private wallDevice: string | undefined;
 
   constructor(
@@ -106,7 +109,8 @@ class Run {
     this.trace('start', { name: scenario.name, seed: this.seed, timeoutUs: this.timeoutUs });
     try {
       for (const d of scenario.devices) {
-        api.addDevice(d);
+        // A live run's attached console is typed by the user: the scenario's lines for it are left out.
+        api.addDevice(this.opts.live?.attach === d.id ? { ...d, stdin: [] } : d);
         if (d.link) this.links.set(d.id, { ...d.link });
       }
     } catch (e) {
@@ -127,8 +131,9 @@ class Run {
       if (s.kind === 'expect-exit' && s.code !== 0) this.obs.excused.add(s.device);
     }
 
-    const steps = await this.runSteps();
-    if (!scenario.steps.length) {
+    const live = this.opts.live;
+    const steps = live ? [] : await this.runSteps();
+    if (live || !scenario.steps.length) {
       // Without steps a crash does not stop the others: the student sees how the rest reacts.
       await this.runUntil(() => api.devices().every((h) => !isRunningState(h.scriptState())), this.timeoutUs, false);
     }
@@ -149,6 +154,7 @@ class Run {
     const { exitCode, reason } = this.verdict(steps, devices);
     this.trace('end', { exit: exitCode });
     const result: Omit<RunResult, 'wallMs'> = { ...base, exitCode, reason, steps, devices, notices, endUs: this.now, trace: this.opts.recordTrace ? [...sim.trace.records()] : [] };
+    if (live) result.live = { ...(live.attach !== undefined ? { attach: live.attach } : {}), ...(live.gateway ? { gateway: live.gateway } : {}), ...(live.tap ? { tap: true } : {}) };
     if (this.obs.crash) result.crash = this.obs.crash;
     if (this.pcap) {
       result.pcapFormat = this.pcap.resolve(this.opts.pcapFormat);
@@ -158,10 +164,12 @@ class Run {
   }
 
   private verdict(steps: StepResult[], devices: RunResult['devices']): { exitCode: ExitCode; reason: string } {
+    const stepCount = this.opts.live ? 0 : this.scenario.steps.length; // a live run checks no steps
     const failed = steps.find((s) => s.status === 'failed');
     const during = (s: StepResult | undefined) => (s ? ` during step ${s.index + 1} (${s.label})` : '');
     const current = failed ?? steps.find((s) => s.status === 'skipped' && s.message.startsWith('interrupted'));
     const running = devices.filter((d) => d.state !== 'none' && isRunningState(d.state)).map((d) => d.id);
+    if (this.stopped === 'ended' && !this.obs.crash && !this.obs.failHit) return { exitCode: EXIT_OK, reason: `live session ended by the user at ${fmtUs(this.now)} of virtual time` };
     if (this.stopped === 'interrupted') return { exitCode: EXIT_INTERRUPTED, reason: `interrupted (Ctrl-C) at ${fmtUs(this.now)} of virtual time${during(current)}` };
     if (this.stopped === 'wall') {
       const who = this.wallDevice ?? (running.length ? running.join(', ') : 'the simulation');
@@ -176,11 +184,11 @@ class Run {
       const lines = c.failure.trimEnd().split('\n');
       return { exitCode: EXIT_FAIL, reason: `the script on ${c.device} crashed at ${fmtUs(c.t)}${during(current)}: ${lines[lines.length - 1]}` };
     }
-    if (this.timedOut && this.scenario.steps.length) {
+    if (this.timedOut && stepCount) {
       return { exitCode: EXIT_TIMEOUT, reason: `timeout: ${fmtUs(this.timeoutUs)} of virtual time ran out${during(failed)}` };
     }
     if (failed) return { exitCode: EXIT_FAIL, reason: `step ${failed.index + 1} failed (line ${failed.line}): ${failed.label}: ${failed.message}` };
-    if (this.scenario.steps.length) {
+    if (stepCount) {
       const n = steps.length;
       return { exitCode: EXIT_OK, reason: n === 1 ? 'the step passed' : `all ${n} steps passed` };
     }
@@ -195,7 +203,7 @@ class Run {
 
   /** Why the run must stop now, whatever the step waits for. */
   private stopReason(stopOnCrash: boolean): WaitOutcome | undefined {
-    if (this.stopped) return this.stopped;
+    if (this.stopped) return this.stopped === 'ended' ? 'interrupted' : this.stopped;
     if (this.opts.signal?.aborted) {
       this.stopped = 'interrupted';
       return 'interrupted';
@@ -223,7 +231,13 @@ class Run {
         }
         return 'deadline';
       }
-      const chunkEnd = Math.min(end, (Math.floor(sim.now / CHUNK_US) + 1) * CHUNK_US);
+      let chunkEnd = Math.min(end, (Math.floor(sim.now / CHUNK_US) + 1) * CHUNK_US);
+      const src = this.opts.live?.inputs;
+      if (src) {
+        // Live: run as far as the pacing allows, after applying the inputs that arrived (traced by api.input).
+        chunkEnd = await src.nextStop(sim.now, chunkEnd);
+        if (this.applyInputs(src)) continue;
+      }
       // A no-op event at the chunk's end moves the clock on even when nothing else is due.
       const marker = sim.at(chunkEnd, () => {});
       const outcome = await this.api.run({
@@ -239,6 +253,25 @@ class Run {
       }
       this.opts.onProgress?.(sim.now, this.timeoutUs);
     }
+  }
+
+  /** Applies a live run's inputs now; true when one of them ended the session. */
+  private applyInputs(src: NonNullable<RunnerOptions['live']>['inputs']): boolean {
+    for (const ev of src.take()) {
+      if (ev.what === 'end') {
+        this.api.sim.trace.emit('scenario', 'input', 'external', { what: 'end' });
+        this.stopped = 'ended';
+        return true;
+      }
+      let r: number | undefined;
+      try {
+        r = this.api.input?.(ev);
+      } catch {
+        r = undefined; // an input for a device that is not there: nothing to apply
+      }
+      src.applied?.(ev, r);
+    }
+    return false;
   }
 
   private async runSteps(): Promise<StepResult[]> {

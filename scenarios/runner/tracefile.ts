@@ -35,6 +35,19 @@ const header = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   timeoutUs: z.number().int().min(1).max(MAX_DURATION_US),
   exitCode: z.number().int(),
+  /** A live session (runner/result.ts LiveSetup): the replay rebuilds the same host links and applies the recorded inputs. */
+  live: z
+    .strictObject({
+      attach: z.string().optional(),
+      gateway: z
+        .strictObject({
+          forwards: z.array(z.strictObject({ proto: z.enum(['tcp', 'udp']), hostPort: z.number().int(), target: z.string(), port: z.number().int().min(1).max(65535) })).optional(),
+          exposes: z.array(z.strictObject({ name: z.string(), hostIp: z.string(), port: z.number().int().min(1).max(65535) })).optional(),
+        })
+        .optional(),
+      tap: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export type TraceHeader = z.infer<typeof header>;
@@ -62,6 +75,7 @@ export function traceText(r: RunResult): string {
     seed: r.seed,
     timeoutUs: r.timeoutUs,
     exitCode: r.exitCode,
+    ...(r.live ? { live: r.live } : {}),
   };
   return [JSON.stringify(h), ...r.trace].join('\n') + '\n';
 }

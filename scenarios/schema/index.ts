@@ -56,6 +56,8 @@ const network = z.strictObject({
   internet: z.array(internetHost).optional(),
   /** How many stations the lab's access point admits (a home router's association table). */
   'max-clients': z.number().int().min(1).max(MAX_AP_CLIENTS).optional(),
+  /** Enterprise AP broadcast control: ARP requests to the address holder, DHCP broadcasts not relayed. */
+  'broadcast-filter': z.boolean().optional(),
 });
 
 /** A line for input(): a text, or a number written bare (stdin: [hello, 42]). */
@@ -209,6 +211,7 @@ function build(
   if (t.network?.password !== undefined) net.password = t.network.password;
   if (t.network?.subnet !== undefined) net.subnet = t.network.subnet;
   if (t.network?.['max-clients'] !== undefined) net.maxClients = t.network['max-clients'];
+  if (t.network?.['broadcast-filter'] !== undefined) net.broadcastFilter = t.network['broadcast-filter'];
   const wifi = toLink(t.network?.wifi);
   if (wifi) net.wifi = wifi;
   const data: DataFile[] = [];

@@ -1,6 +1,6 @@
 /**
  * DHCP server (the access point's, or an ESP32 soft-AP's) on one interface of
- * a NetStack: a pool (default .100 upward in the interface's subnet), leases
+ * a NetStack: a pool (default .100 up to the subnet's last host), leases
  * by MAC, reservations by MAC or by hostname (option 12), OFFER/ACK/NAK with
  * options 1/3/6/51/54/58/59; replies broadcast when the client sets the
  * broadcast flag, otherwise unicast to yiaddr at chaddr (RFC 2131 4.1).
@@ -52,7 +52,10 @@ export interface DhcpServerConfig {
   dns?: Ipv4Addr[];
   /** First pool address; default network + 100. */
   poolStart?: Ipv4Addr;
-  /** Number of pool addresses; default up to .254 of the original subnet. */
+  /**
+   * Number of pool addresses; default up to the last host of the original subnet (.254 of a /24;
+   * a /22 such as 10.0.0.0/22 pools 10.0.0.100 to 10.0.3.254, 923 addresses).
+   */
   poolSize?: number;
   /** Lease time in seconds; default 7200 (ESP-IDF soft-AP: 120 minutes). */
   leaseS?: number;
@@ -69,6 +72,49 @@ export interface DhcpLease {
 /** How long an OFFER holds its address for the client. */
 const OFFER_HOLD_US = 60_000_000;
 
+/**
+ * Addresses held per MAC (leases, or offers), indexed by address too: whether
+ * another client holds an address is a lookup, not a scan of every lease (a
+ * LAN of thousands of stations joins in linear time).
+ */
+class Holdings<T extends { ip: Ipv4Addr }> {
+  private readonly byMac = new Map<MacAddr, T>();
+  private readonly byIp = new Map<Ipv4Addr, Set<MacAddr>>();
+
+  constructor(private readonly until: (h: T) => number) {}
+
+  get(mac: MacAddr): T | undefined {
+    return this.byMac.get(mac);
+  }
+
+  set(mac: MacAddr, h: T): void {
+    this.delete(mac);
+    this.byMac.set(mac, h);
+    let macs = this.byIp.get(h.ip);
+    if (!macs) this.byIp.set(h.ip, (macs = new Set()));
+    macs.add(mac);
+  }
+
+  delete(mac: MacAddr): void {
+    const old = this.byMac.get(mac);
+    if (!old) return;
+    this.byMac.delete(mac);
+    const macs = this.byIp.get(old.ip)!;
+    macs.delete(mac);
+    if (macs.size === 0) this.byIp.delete(old.ip);
+  }
+
+  values(): IterableIterator<T> {
+    return this.byMac.values();
+  }
+
+  /** Does a MAC other than `mac` hold `ip` beyond `now`? */
+  heldByOther(ip: Ipv4Addr, mac: MacAddr, now: number): boolean {
+    for (const m of this.byIp.get(ip) ?? []) if (m !== mac && this.until(this.byMac.get(m)!) > now) return true;
+    return false;
+  }
+}
+
 export class DhcpServer {
   readonly counters: Counters = {};
   /** The prefix offered (and configured on the interface): widened to cover reservations. */
@@ -76,8 +122,8 @@ export class DhcpServer {
   readonly serverIp: Ipv4Addr;
   /** Told about every ACKed lease (the AP adds DNS names). */
   onLease: ((l: DhcpLease) => void) | undefined;
-  private readonly leases = new Map<MacAddr, DhcpLease>();
-  private readonly offers = new Map<MacAddr, { ip: Ipv4Addr; until: number }>();
+  private readonly leases = new Holdings<DhcpLease>((l) => l.expiresAt);
+  private readonly offers = new Holdings<{ ip: Ipv4Addr; until: number }>((o) => o.until);
   private readonly declined = new Map<Ipv4Addr, number>();
   private readonly poolStart: Ipv4Addr;
   private readonly poolSize: number;
@@ -97,7 +143,7 @@ export class DhcpServer {
     const network = (this.serverIp & prefixToMask(base)) >>> 0;
     this.poolStart = cfg.poolStart ?? (network + 100) >>> 0;
     const lastHost = (network | ~prefixToMask(base)) >>> 0;
-    this.poolSize = cfg.poolSize ?? Math.max(0, Math.min(lastHost - 1, network + 254) - this.poolStart + 1);
+    this.poolSize = cfg.poolSize ?? Math.max(0, lastHost - 1 - this.poolStart + 1);
     let p = base;
     while (p > 0 && this.reservations.some((r) => !inSubnet(r.ip, this.serverIp, p))) p--;
     this.prefixLen = p;
@@ -227,9 +273,7 @@ export class DhcpServer {
     if (ip === this.serverIp || this.stack.ip.isOwnAddress(ip)) return false;
     if ((this.declined.get(ip) ?? 0) > now) return false;
     if (this.reservations.some((r) => r.ip === ip && r.mac !== mac)) return false;
-    for (const l of this.leases.values()) if (l.ip === ip && l.mac !== mac && l.expiresAt > now) return false;
-    for (const [omac, o] of this.offers) if (o.ip === ip && omac !== mac && o.until > now) return false;
-    return true;
+    return !this.leases.heldByOther(ip, mac, now) && !this.offers.heldByOther(ip, mac, now);
   }
 
   private reply(m: DhcpRepr, type: number, yiaddr: Ipv4Addr): void {

@@ -11,12 +11,40 @@ import type { TcpError, TcpPcb } from '../tcp/api';
 import { parseIp } from '../wire/types';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, type Fd, type SockAddr, type SockCallback, type SockResult } from './api';
 import { fail, failNo, ok, OK, parseBindIp, waitFor, type SockBase, type SockHost } from './host';
-import { planWait, type WaitPlan } from './waits';
-import type { SocketFlag } from '../personality';
+import { planWait, Waiter, type WaitPlan } from './waits';
+import type { Personality, SocketFlag } from '../personality';
 
 export type TcpPhase = 'new' | 'bound' | 'listen' | 'connecting' | 'connected' | 'dead';
 
 const EMPTY = new Uint8Array(0);
+
+/** A blocked recv: as waitFor() with an attempt that answers from tryRecv, EBADF when closed. */
+class RecvWait extends Waiter {
+  constructor(
+    private readonly sock: TcpSock,
+    private readonly max: number,
+    private readonly peek: boolean,
+    private readonly cb: SockCallback<Uint8Array>,
+    private readonly plan: WaitPlan,
+  ) {
+    super(sock);
+  }
+
+  attempt(): boolean {
+    const r = this.sock.tryRecv(this.max, this.peek);
+    if (r === undefined) return false;
+    this.cb(r);
+    return true;
+  }
+
+  expire(): void {
+    this.cb(fail(this.sock.p, this.plan.expired));
+  }
+
+  closed(): void {
+    this.cb(fail(this.sock.p, 'EBADF'));
+  }
+}
 
 export class TcpSock implements SockBase {
   readonly type = 'tcp' as const;
@@ -42,6 +70,11 @@ export class TcpSock implements SockBase {
   private linger: number | null = null;
 
   constructor(private readonly host: SockHost) {}
+
+  /** The device's personality (what errno a wait answers). */
+  get p(): Personality {
+    return this.host.p;
+  }
 
   /** A fresh socket gets its PCB at once, as lwIP's netconn_new does. */
   static open(host: SockHost): TcpSock {
@@ -260,18 +293,15 @@ export class TcpSock implements SockBase {
   recv(max: number, peek: boolean, dontWait: boolean, cb: SockCallback<Uint8Array>): void {
     const now = this.recvNow(max, peek);
     if (now) return cb(now);
-    const p = this.host.p;
-    const plan = planWait(p, this.mode, dontWait);
-    const attempt = (): boolean => {
-      const r = this.tryRecv(max, peek);
-      if (r === undefined) return false;
-      cb(r);
-      return true;
-    };
-    this.wait(plan, attempt, () => cb(fail(p, plan.expired)), cb);
+    // The bulk receiver's path: one object per wait (see RecvWait), not a set of closures.
+    const plan = planWait(this.host.p, this.mode, dontWait);
+    const w = new RecvWait(this, max, peek, cb, plan);
+    if (!plan.nonBlocking) return this.host.waits.blockWaiter(w, plan.limitUs);
+    if (!w.attempt()) w.expire();
   }
 
-  private tryRecv(max: number, peek: boolean): SockResult<Uint8Array> | undefined {
+  /** recv's answer from what is there now, undefined when it must wait (RecvWait's attempt). */
+  tryRecv(max: number, peek: boolean): SockResult<Uint8Array> | undefined {
     if (this.rxBytes > 0 && max > 0) return ok(this.take(max, peek));
     if (this.fin) return ok(EMPTY);
     if (this.phase === 'dead') {

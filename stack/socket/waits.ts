@@ -14,12 +14,16 @@ export type TimeoutMode = number | null;
 /** How long a call may wait and what it answers when the wait runs out. */
 export interface WaitPlan {
   /** Answer at once (non-blocking mode or MSG_DONTWAIT). */
-  nonBlocking: boolean;
+  readonly nonBlocking: boolean;
   /** µs to wait; null = forever. */
-  limitUs: number | null;
+  readonly limitUs: number | null;
   /** errno name when the wait runs out. */
-  expired: 'EAGAIN' | 'ETIMEDOUT';
+  readonly expired: 'EAGAIN' | 'ETIMEDOUT';
 }
+
+/** The two plans every blocking or non-blocking call shares (one object each, not one per call). */
+const NON_BLOCKING: WaitPlan = Object.freeze({ nonBlocking: true, limitUs: 0, expired: 'EAGAIN' });
+const FOREVER: WaitPlan = Object.freeze({ nonBlocking: false, limitUs: null, expired: 'ETIMEDOUT' });
 
 /**
  * MicroPython ESP32 (_socket_settimeout): timeout_ms = (uint64)(t*1000);
@@ -28,34 +32,73 @@ export interface WaitPlan {
  * timeout_ms 0 is non-blocking. CPython: an exact deadline, socket.timeout.
  */
 export function planWait(p: Personality, mode: TimeoutMode, dontWait = false): WaitPlan {
-  if (dontWait || mode === 0) return { nonBlocking: true, limitUs: 0, expired: 'EAGAIN' };
-  if (mode === null) return { nonBlocking: false, limitUs: null, expired: 'ETIMEDOUT' };
+  if (dontWait || mode === 0) return NON_BLOCKING;
+  if (mode === null) return FOREVER;
   const slice = p.recvTimeoutSliceUs;
   if (slice !== null) {
     const ms = Math.floor(mode * 1000);
-    if (ms <= 0) return { nonBlocking: true, limitUs: 0, expired: 'EAGAIN' };
+    if (ms <= 0) return NON_BLOCKING;
     const retries = Math.floor((ms * 1000) / slice);
     return { nonBlocking: false, limitUs: (retries + 1) * slice, expired: retries === 0 ? 'EAGAIN' : 'ETIMEDOUT' };
   }
   const us = Math.round(mode * 1_000_000);
-  if (us <= 0) return { nonBlocking: true, limitUs: 0, expired: 'EAGAIN' };
+  if (us <= 0) return NON_BLOCKING;
   return { nonBlocking: false, limitUs: us, expired: 'ETIMEDOUT' };
 }
 
-interface Waiter {
-  owner: object | undefined;
+/**
+ * One blocked call. A socket's hot call (TCP recv) subclasses it, so a wait is
+ * one object; block() wraps closures in one.
+ */
+export abstract class Waiter {
+  timer: TimerId | undefined = undefined;
+  done = false;
+
+  /** `owner` ties the wait to a socket so close() can end it. */
+  constructor(readonly owner: object | undefined) {}
+
   /** Returns true once the call has completed (it answered its own callback). */
-  attempt: () => boolean;
-  closed?: () => void;
-  timer?: TimerId;
-  done: boolean;
+  abstract attempt(): boolean;
+  /** The wait ran out. */
+  abstract expire(): void;
+  /** The socket was closed under it (EBADF). */
+  abstract closed(): void;
+}
+
+class ClosureWaiter extends Waiter {
+  constructor(
+    owner: object | undefined,
+    private readonly tryIt: () => boolean,
+    private readonly onExpire: () => void,
+    private readonly onClosed: (() => void) | undefined,
+  ) {
+    super(owner);
+  }
+
+  attempt(): boolean {
+    return this.tryIt();
+  }
+
+  expire(): void {
+    this.onExpire();
+  }
+
+  closed(): void {
+    this.onClosed?.();
+  }
+}
+
+function onKick(w: Waits, generation: number): void {
+  w.runKickEvent(generation);
 }
 
 export class Waits {
   private list: Waiter[] = [];
   /** runKick's copy of `list` (reused). */
   private readonly snapshot: Waiter[] = [];
-  private kickPending: TimerId | undefined;
+  private kickPending = false;
+  /** Bumped by clear(): a kick event posted before it finds itself stale. */
+  private generation = 0;
   /** The waiter whose attempt is running: its answer may call close() on its own socket. */
   private running: Waiter | undefined;
 
@@ -78,12 +121,21 @@ export class Waits {
     closed?: () => void,
   ): void {
     if (attempt()) return;
-    const w: Waiter = { owner, attempt, closed, done: false };
+    this.enlist(new ClosureWaiter(owner, attempt, expire, closed), limitUs);
+  }
+
+  /** block() for a call that is its own Waiter. */
+  blockWaiter(w: Waiter, limitUs: number | null): void {
+    if (w.attempt()) return;
+    this.enlist(w, limitUs);
+  }
+
+  private enlist(w: Waiter, limitUs: number | null): void {
     if (limitUs !== null) {
       w.timer = this.sim.schedule(limitUs, () => {
         if (w.done) return;
         this.finish(w);
-        expire();
+        w.expire();
       });
     }
     this.list.push(w);
@@ -91,14 +143,10 @@ export class Waits {
 
   /** Something changed: re-run every waiter's attempt (once, after the current event). */
   kick(): void {
-    if (this.kickPending !== undefined || this.list.length === 0) return;
-    this.kickPending = this.sim.schedule(0, this.onKick);
+    if (this.kickPending || this.list.length === 0) return;
+    this.kickPending = true;
+    this.sim.post(this.sim.now, onKick, this, this.generation);
   }
-
-  private readonly onKick = (): void => {
-    this.kickPending = undefined;
-    this.runKick();
-  };
 
   /** Ends the waits of `owner`, answering each through its `closed` callback (EBADF). */
   cancelOwner(owner: object): void {
@@ -106,7 +154,7 @@ export class Waits {
       // A wait that is answering right now (its callback closed the socket) has already been answered.
       if (w.owner !== owner || w === this.running) continue;
       this.finish(w);
-      w.closed?.();
+      w.closed();
     }
   }
 
@@ -117,8 +165,15 @@ export class Waits {
       this.sim.cancel(w.timer);
     }
     this.list = [];
-    this.sim.cancel(this.kickPending);
-    this.kickPending = undefined;
+    this.kickPending = false;
+    this.generation++;
+  }
+
+  /** The kick's event (see onKick). */
+  runKickEvent(generation: number): void {
+    if (generation !== this.generation) return;
+    this.kickPending = false;
+    this.runKick();
   }
 
   private runKick(): void {
@@ -149,7 +204,11 @@ export class Waits {
   private finish(w: Waiter): void {
     w.done = true;
     this.sim.cancel(w.timer);
-    const i = this.list.indexOf(w);
-    if (i >= 0) this.list.splice(i, 1);
+    const l = this.list;
+    const i = l.indexOf(w);
+    if (i < 0) return;
+    // As splice(i, 1), without the array of removed elements.
+    for (let k = i + 1; k < l.length; k++) l[k - 1] = l[k];
+    l.pop();
   }
 }

@@ -5,7 +5,7 @@
  * cycle among index/input/output/pcb/timers).
  */
 import type { Simulator } from '../../sim/simulator';
-import type { IpLayer } from '../contracts';
+import type { Counters, IpLayer } from '../contracts';
 import type { TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpError } from './api';
@@ -21,8 +21,11 @@ export interface TcpHost {
   readonly device: string;
   /** Where send-queue copies and segments are carved from. */
   readonly slab: Slab;
+  readonly counters: Counters;
+  /** The header sendSegment fills for transmit() (read before transmit returns, so one object serves). */
+  readonly txSeg: TcpRepr;
   count(key: string, by?: number): void;
-  /** Emits and sends one segment. */
+  /** Emits and sends one segment (`repr` is not kept). */
   transmit(src: Ipv4Addr, dst: Ipv4Addr, repr: TcpRepr): void;
   newIss(): number;
   ephemeralPort(): number | undefined;

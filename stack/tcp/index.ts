@@ -8,10 +8,11 @@
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
 import { bump, FRAME_HEADROOM, IPPROTO_TCP, type Counters, type IpLayer, type IpSendOptions } from '../contracts';
-import { emitTcpInto, formatSegment, tcpSegmentLength, type TcpRepr } from '../wire/tcp';
+import { WordView } from '../wire/checksum';
+import { emitTcpInto, formatSegment, newTcpRepr, tcpSegmentLength, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
-import { tcpInput, type Demux } from './input';
+import { RxScratch, tcpInput, type Demux } from './input';
 import { Pcb } from './pcb';
 import { Slab } from './slab';
 
@@ -38,6 +39,11 @@ export class TcpLayer implements TcpLayerApi, Demux {
   readonly slab = new Slab();
   /** IpLayer.send options of every segment (read synchronously by send, so one object serves). */
   private readonly sendOpts: IpSendOptions = { src: 0, df: true, inFrame: true };
+  /** The checksum's word view of our own slab (segments we send). */
+  private readonly txWords = new WordView();
+  readonly txSeg = newTcpRepr();
+  /** What segment arrival reuses (input.ts), with a word view of the peers' frames. */
+  readonly rx = new RxScratch(new WordView());
 
   constructor(
     readonly ip: IpLayer,
@@ -163,7 +169,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
     opts.src = src;
     // Built where it will travel: the IPv4 and Ethernet headers go in front of it in the same piece.
     const frame = this.slab.alloc(FRAME_HEADROOM + tcpSegmentLength(repr));
-    emitTcpInto(frame, FRAME_HEADROOM, repr, src, dst);
+    emitTcpInto(frame, FRAME_HEADROOM, repr, src, dst, this.txWords);
     const r = this.ip.send(IPPROTO_TCP, dst, frame, opts);
     if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
   }

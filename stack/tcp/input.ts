@@ -7,7 +7,8 @@
  * updates, in-order text) works on the TCB here without the machine.
  */
 import { bump, type Counters, type IpDatagram } from '../contracts';
-import { parseTcp, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpRepr } from '../wire/tcp';
+import type { WordView } from '../wire/checksum';
+import { newTcpRepr, parseTcpInto, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpParseOptions, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import { initialCwnd } from './config';
 import type { TcpHost } from './conn';
@@ -32,9 +33,27 @@ import { HANDSHAKE, RECEIVES_TEXT, SYNCHRONIZED } from './states';
 import { TF_ACK_DELAY, TF_ACK_NOW, TF_INFR, type OoSeg } from './tcb';
 import { armDelayedAck, baseRto, restartRtx, rttSample, stopPersist } from './timers';
 
+/**
+ * What tcpInput reuses from one segment to the next: the Arrival (header
+ * parsed into it) and the checksum's word view. Nothing keeps the Arrival
+ * past the call (the machine's actions read it synchronously; payload views
+ * are new per segment). A segment handed in while another is being handled
+ * (a synchronous test pipe) gets its own.
+ */
+export class RxScratch {
+  busy = false;
+  readonly a: Arrival = { seg: newTcpRepr(), src: 0, dst: 0 };
+  readonly parse: TcpParseOptions;
+
+  constructor(readonly words: WordView) {
+    this.parse = { words };
+  }
+}
+
 /** What segment arrival needs of the device's TCP layer (TcpLayer in index.ts). */
 export interface Demux extends TcpHost {
   readonly counters: Counters;
+  readonly rx: RxScratch;
   traceSeg(dir: 'tx' | 'rx', repr: TcpRepr): void;
   lookup(localPort: number, remoteIp: Ipv4Addr, remotePort: number): Pcb | undefined;
   findListener(localIp: Ipv4Addr, port: number): Pcb | undefined;
@@ -42,22 +61,37 @@ export interface Demux extends TcpHost {
 }
 
 export function tcpInput(layer: Demux, d: IpDatagram): void {
-  const r = parseTcp(d.payload, d.src, d.dst);
-  if (!r.ok) {
-    bump(layer.counters, r.error.kind === 'checksum' ? 'rxBadChecksum' : 'rxMalformed');
+  const rx = layer.rx;
+  const nested = rx.busy;
+  const a: Arrival = nested ? { seg: newTcpRepr(), src: 0, dst: 0 } : rx.a;
+  // In place when the IP layer says where the segment lies (no view of the IP payload).
+  const f = d.frame;
+  const error =
+    f !== undefined
+      ? parseTcpInto(f, d.payloadStart!, d.payloadEnd!, d.src, d.dst, a.seg, rx.parse)
+      : parseTcpInto(d.payload, 0, d.payload.length, d.src, d.dst, a.seg, rx.parse);
+  if (error) {
+    bump(layer.counters, error.kind === 'checksum' ? 'rxBadChecksum' : 'rxMalformed');
     return;
   }
-  const a: Arrival = { seg: r.value, src: d.src, dst: d.dst };
+  a.src = d.src;
+  a.dst = d.dst;
+  rx.busy = true;
+  arrive(layer, a);
+  rx.busy = nested;
+}
+
+function arrive(layer: Demux, a: Arrival): void {
   layer.counters.rxSegments = (layer.counters.rxSegments ?? 0) + 1;
   layer.traceSeg('rx', a.seg);
-  const pcb = layer.lookup(a.seg.dstPort, d.src, a.seg.srcPort);
+  const pcb = layer.lookup(a.seg.dstPort, a.src, a.seg.srcPort);
   if (pcb) {
     if (pcb.is(SYNCHRONIZED)) synchronizedInput(pcb, a);
     else synSentInput(pcb, a);
     if (!pcb.freed) tcpOutput(pcb);
     return;
   }
-  const listener = layer.findListener(d.dst, a.seg.dstPort);
+  const listener = layer.findListener(a.dst, a.seg.dstPort);
   if (listener) return listenInput(layer, listener, a);
   bump(layer.counters, 'rxNoPcb');
   if (!(a.seg.flags & TCP_RST)) replyRst(layer, a);
@@ -294,7 +328,8 @@ function deliver(pcb: Pcb, data: Uint8Array): void {
   t.rcv_wnd -= data.length;
   t.rcv_queued += data.length;
   updateRcvAnnWnd(pcb);
-  pcb.count('rxData', data.length);
+  const c = pcb.host.counters;
+  c.rxData = (c.rxData ?? 0) + data.length; // as count(), with a named property (a hot path)
   pcb.events.onRecv?.(data);
 }
 

@@ -31,10 +31,30 @@ function sumBytes(data: Uint8Array, sum: number, from: number, to: number): numb
 }
 
 /**
- * One's-complement partial sum of data[from..to) as big-endian 16-bit words
- * counted from `from` (an odd tail is padded with 0), unfolded.
+ * A 32-bit view of a whole buffer, remembered for the next input in the same
+ * buffer: the frames of one sender are pieces of few large buffers (the TCP
+ * slab), so one view serves many segments instead of a new one per checksum.
+ * One per user (no module state); it keeps the last buffer alive.
  */
-export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.length): number {
+export class WordView {
+  private buffer: ArrayBufferLike | undefined;
+  private u32: Uint32Array = new Uint32Array(0);
+
+  /** The view of `data`'s whole buffer (a word index is (byte offset in the buffer) / 4). */
+  of(data: Uint8Array): Uint32Array {
+    if (data.buffer !== this.buffer) {
+      this.buffer = data.buffer;
+      this.u32 = new Uint32Array(data.buffer, 0, data.buffer.byteLength >> 2);
+    }
+    return this.u32;
+  }
+}
+
+/**
+ * One's-complement partial sum of data[from..to) as big-endian 16-bit words
+ * counted from `from` (an odd tail is padded with 0), unfolded. `view`: see WordView.
+ */
+export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.length, view?: WordView): number {
   const n = to - from;
   const off = data.byteOffset + from;
   if (n < WIDE_MIN || !LITTLE_ENDIAN || (off & 1) !== 0) return sumBytes(data, initial, from, to);
@@ -45,18 +65,26 @@ export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.leng
     i += 2;
   }
   const words = (to - i) >> 2;
-  const u32 = new Uint32Array(data.buffer, data.byteOffset + i, words);
+  let u32: Uint32Array;
+  let k: number;
+  if (view) {
+    u32 = view.of(data);
+    k = (data.byteOffset + i) >> 2;
+  } else {
+    u32 = new Uint32Array(data.buffer, data.byteOffset + i, words);
+    k = 0;
+  }
+  const end = k + words;
   // Whole 32-bit words: 2^16 ≡ 1 (mod 0xffff), so their plain sum is congruent to the sum of
   // their two 16-bit lanes. A double holds it exactly (fewer than 2^21 words of 2^32).
   let a = 0;
   let b = 0;
-  let k = 0;
-  const by4 = words & ~3;
-  for (; k < by4; k += 4) {
-    a += u32[k] + u32[k + 2];
-    b += u32[k + 1] + u32[k + 3];
+  const by8 = k + (words & ~7);
+  for (; k < by8; k += 8) {
+    a += u32[k] + u32[k + 1] + u32[k + 2] + u32[k + 3];
+    b += u32[k + 4] + u32[k + 5] + u32[k + 6] + u32[k + 7];
   }
-  for (; k < words; k++) a += u32[k];
+  for (; k < end; k++) a += u32[k];
   const swapped = foldSum(a + b);
   sum += ((swapped & 0xff) << 8) | (swapped >>> 8);
   return sumBytes(data, sum, i + words * 4, to);
@@ -69,8 +97,8 @@ export function foldSum(sum: number): number {
 }
 
 /** The 16-bit value to store in a checksum field: ~fold(initial + words(data[from..to))). */
-export function internetChecksum(data: Uint8Array, initial = 0, from = 0, to = data.length): number {
-  return ~foldSum(sumWords(data, initial, from, to)) & 0xffff;
+export function internetChecksum(data: Uint8Array, initial = 0, from = 0, to = data.length, view?: WordView): number {
+  return ~foldSum(sumWords(data, initial, from, to, view)) & 0xffff;
 }
 
 /** Unfolded sum of the TCP/UDP IPv4 pseudo-header (src, dst, zero+proto, length). */
@@ -79,6 +107,6 @@ export function pseudoHeaderSum(src: Ipv4Addr, dst: Ipv4Addr, proto: number, len
 }
 
 /** True when data[from..to) (checksum field included) sums to 0xffff, i.e. the checksum verifies. */
-export function checksumOk(data: Uint8Array, initial = 0, from = 0, to = data.length): boolean {
-  return foldSum(sumWords(data, initial, from, to)) === 0xffff;
+export function checksumOk(data: Uint8Array, initial = 0, from = 0, to = data.length, view?: WordView): boolean {
+  return foldSum(sumWords(data, initial, from, to, view)) === 0xffff;
 }

@@ -2,7 +2,7 @@
  * Ethernet II framing (no FCS, no padding to 60 bytes: the medium is WiFi).
  * Upper-layer parsers tolerate trailing padding anyway.
  */
-import { fail, ok, readMac, readU16, writeMac, writeU16, type MacAddr, type ParseResult } from './types';
+import { ok, readMac, readU16, wireError, writeMac, writeU16, type MacAddr, type ParseError, type ParseResult } from './types';
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
@@ -22,10 +22,20 @@ export interface EthernetRepr {
 }
 
 export function parseEthernet(b: Uint8Array): ParseResult<EthernetRepr> {
-  if (b.length < ETH_HEADER_LEN) return fail('ethernet', 'truncated', `frame of ${b.length} bytes`);
+  const error = checkEthernet(b);
+  if (error) return { ok: false, error };
+  return ok({ dst: readMac(b, ETH_DST), src: readMac(b, ETH_SRC), ethertype: readU16(b, ETH_TYPE), payload: b.subarray(ETH_HEADER_LEN) });
+}
+
+/**
+ * parseEthernet's checks alone, for a receive path that reads the fields in
+ * place (readMac/readU16 at ETH_DST, ETH_SRC, ETH_TYPE) and allocates nothing.
+ */
+export function checkEthernet(b: Uint8Array): ParseError {
+  if (b.length < ETH_HEADER_LEN) return wireError('ethernet', 'truncated', `frame of ${b.length} bytes`);
   const ethertype = readU16(b, ETH_TYPE);
-  if (ethertype < 0x0600) return fail('ethernet', 'unsupported', `802.3 length field ${ethertype}`);
-  return ok({ dst: readMac(b, ETH_DST), src: readMac(b, ETH_SRC), ethertype, payload: b.subarray(ETH_HEADER_LEN) });
+  if (ethertype < 0x0600) return wireError('ethernet', 'unsupported', `802.3 length field ${ethertype}`);
+  return undefined;
 }
 
 /** Writes the 14-byte header at `off` of `buf` (for zero-copy frame builders). */

@@ -4,7 +4,7 @@
  * the simulated LAN fragments: every sender honours the 1500-byte MTU).
  */
 import { checksumOk, internetChecksum } from './checksum';
-import { fail, ok, readU16, readU32, writeU16, writeU32, type Ipv4Addr, type ParseResult } from './types';
+import { ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 /** Field offsets. */
 export const IPV4_VER_IHL = 0;
@@ -43,30 +43,52 @@ export interface Ipv4Repr {
 export type Ipv4HeaderRepr = Omit<Ipv4Repr, 'payload'> & { payload?: Uint8Array; payloadLength?: number };
 
 export function parseIpv4(b: Uint8Array): ParseResult<Ipv4Repr> {
-  if (b.length < IPV4_HEADER_LEN) return fail('ipv4', 'truncated', `packet of ${b.length} bytes`);
-  const version = b[IPV4_VER_IHL] >> 4;
-  if (version !== 4) return fail('ipv4', 'version', `version ${version}`);
-  const headerLen = (b[IPV4_VER_IHL] & 0x0f) * 4;
-  if (headerLen < IPV4_HEADER_LEN) return fail('ipv4', 'malformed', `header length ${headerLen}`);
-  if (headerLen > b.length) return fail('ipv4', 'truncated', `header of ${headerLen} bytes in ${b.length}`);
-  const totalLen = readU16(b, IPV4_TOTAL_LEN);
-  if (totalLen < headerLen) return fail('ipv4', 'length', `total length ${totalLen} < header ${headerLen}`);
-  if (totalLen > b.length) return fail('ipv4', 'truncated', `total length ${totalLen} > ${b.length} bytes`);
-  if (!checksumOk(b, 0, 0, headerLen)) return fail('ipv4', 'checksum', `header checksum 0x${readU16(b, IPV4_CHECKSUM).toString(16)}`);
-  const flagsFrag = readU16(b, IPV4_FLAGS_FRAG);
+  const h = newIpv4Header();
+  const error = parseIpv4Into(b, 0, h);
+  if (error) return { ok: false, error };
+  const { src, dst, proto, ttl, id, df, tos } = h;
+  return ok({ src, dst, proto, ttl, id, df, tos, payload: b.subarray(h.payloadStart, h.payloadEnd) });
+}
+
+/** A parsed header without a payload view: the payload is b[payloadStart..payloadEnd) of the parsed bytes. */
+export type Ipv4Header = Omit<Ipv4Repr, 'payload'> & { payloadStart: number; payloadEnd: number };
+
+/** An Ipv4Header to parse into (parseIpv4Into). */
+export function newIpv4Header(): Ipv4Header {
+  return { src: 0, dst: 0, proto: 0, ttl: 0, id: 0, df: false, tos: 0, payloadStart: 0, payloadEnd: 0 };
+}
+
+/**
+ * parseIpv4 of the packet at `off` of `b` (e.g. 14: in its Ethernet frame),
+ * into `out` (a receive path's reused object), with the payload's place
+ * instead of a view of it. Returns the error, or undefined when parsed.
+ */
+export function parseIpv4Into(b: Uint8Array, off: number, out: Ipv4Header): ParseError {
+  const n = b.length - off;
+  if (n < IPV4_HEADER_LEN) return wireError('ipv4', 'truncated', `packet of ${n} bytes`);
+  const version = b[off + IPV4_VER_IHL] >> 4;
+  if (version !== 4) return wireError('ipv4', 'version', `version ${version}`);
+  const headerLen = (b[off + IPV4_VER_IHL] & 0x0f) * 4;
+  if (headerLen < IPV4_HEADER_LEN) return wireError('ipv4', 'malformed', `header length ${headerLen}`);
+  if (headerLen > n) return wireError('ipv4', 'truncated', `header of ${headerLen} bytes in ${n}`);
+  const totalLen = readU16(b, off + IPV4_TOTAL_LEN);
+  if (totalLen < headerLen) return wireError('ipv4', 'length', `total length ${totalLen} < header ${headerLen}`);
+  if (totalLen > n) return wireError('ipv4', 'truncated', `total length ${totalLen} > ${n} bytes`);
+  if (!checksumOk(b, 0, off, off + headerLen)) return wireError('ipv4', 'checksum', `header checksum 0x${readU16(b, off + IPV4_CHECKSUM).toString(16)}`);
+  const flagsFrag = readU16(b, off + IPV4_FLAGS_FRAG);
   if (flagsFrag & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET_MASK)) {
-    return fail('ipv4', 'unsupported', `fragment (mf=${(flagsFrag & IPV4_FLAG_MF) !== 0} offset=${(flagsFrag & IPV4_FRAG_OFFSET_MASK) * 8})`);
+    return wireError('ipv4', 'unsupported', `fragment (mf=${(flagsFrag & IPV4_FLAG_MF) !== 0} offset=${(flagsFrag & IPV4_FRAG_OFFSET_MASK) * 8})`);
   }
-  return ok({
-    src: readU32(b, IPV4_SRC),
-    dst: readU32(b, IPV4_DST),
-    proto: b[IPV4_PROTO],
-    ttl: b[IPV4_TTL],
-    id: readU16(b, IPV4_IDENT),
-    df: (flagsFrag & IPV4_FLAG_DF) !== 0,
-    tos: b[IPV4_TOS],
-    payload: b.subarray(headerLen, totalLen),
-  });
+  out.src = readU32(b, off + IPV4_SRC);
+  out.dst = readU32(b, off + IPV4_DST);
+  out.proto = b[off + IPV4_PROTO];
+  out.ttl = b[off + IPV4_TTL];
+  out.id = readU16(b, off + IPV4_IDENT);
+  out.df = (flagsFrag & IPV4_FLAG_DF) !== 0;
+  out.tos = b[off + IPV4_TOS];
+  out.payloadStart = off + headerLen;
+  out.payloadEnd = off + totalLen;
+  return undefined;
 }
 
 /**

@@ -3,8 +3,8 @@
  * MSS (kind 2), window scale (3), SACK permitted (4); others are skipped after
  * a length check. Parsing never throws on untrusted bytes.
  */
-import { checksumOk, internetChecksum, pseudoHeaderSum } from './checksum';
-import { fail, ok, readU16, readU32, writeU16, writeU32, type Ipv4Addr, type ParseResult } from './types';
+import { checksumOk, internetChecksum, pseudoHeaderSum, type WordView } from './checksum';
+import { ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 export const TCP_FIN = 1;
 export const TCP_SYN = 2;
@@ -52,32 +52,56 @@ export interface TcpRepr {
 export interface TcpParseOptions {
   /** Verify the pseudo-header checksum (default true). */
   verifyChecksum?: boolean;
+  /** The receiver's word view for the checksum (see WordView). */
+  words?: WordView;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A TcpRepr to parse into (parseTcpInto). */
+export function newTcpRepr(): TcpRepr {
+  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY };
 }
 
 /** Parses one TCP segment (the IPv4 payload, already trimmed to the IP total length). */
 export function parseTcp(b: Uint8Array, src: Ipv4Addr, dst: Ipv4Addr, opts?: TcpParseOptions): ParseResult<TcpRepr> {
-  if (b.length < TCP_HEADER_LEN) return fail('tcp', 'truncated', `segment of ${b.length} bytes`);
-  const hlen = (b[TCP_OFFSET] >>> 4) * 4;
-  if (hlen < TCP_HEADER_LEN) return fail('tcp', 'malformed', `data offset ${hlen}`);
-  if (hlen > b.length) return fail('tcp', 'truncated', `data offset ${hlen} > ${b.length} bytes`);
-  if (opts?.verifyChecksum !== false && !checksumOk(b, pseudoHeaderSum(src, dst, IPPROTO_TCP, b.length))) {
-    return fail('tcp', 'checksum', `checksum 0x${readU16(b, TCP_CHECKSUM).toString(16)}`);
+  const repr = newTcpRepr();
+  const error = parseTcpInto(b, 0, b.length, src, dst, repr, opts);
+  return error ? { ok: false, error } : ok(repr);
+}
+
+/**
+ * parseTcp of the segment b[off..end) (e.g. where it lies in its frame), into
+ * `out` (a receive path's reused object). The options absent from this
+ * segment read undefined; `out.payload` is a new view every time, so it may
+ * be kept. Returns the error, or undefined when parsed.
+ */
+export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4Addr, dst: Ipv4Addr, out: TcpRepr, opts?: TcpParseOptions): ParseError {
+  const n = end - off;
+  if (n < TCP_HEADER_LEN) return wireError('tcp', 'truncated', `segment of ${n} bytes`);
+  const hlen = (b[off + TCP_OFFSET] >>> 4) * 4;
+  if (hlen < TCP_HEADER_LEN) return wireError('tcp', 'malformed', `data offset ${hlen}`);
+  if (hlen > n) return wireError('tcp', 'truncated', `data offset ${hlen} > ${n} bytes`);
+  if (opts?.verifyChecksum !== false && !checksumOk(b, pseudoHeaderSum(src, dst, IPPROTO_TCP, n), off, end, opts?.words)) {
+    return wireError('tcp', 'checksum', `checksum 0x${readU16(b, off + TCP_CHECKSUM).toString(16)}`);
   }
-  const repr: TcpRepr = {
-    srcPort: readU16(b, TCP_SRC_PORT),
-    dstPort: readU16(b, TCP_DST_PORT),
-    seq: readU32(b, TCP_SEQ),
-    ack: readU32(b, TCP_ACKNO),
-    flags: b[TCP_FLAGS],
-    window: readU16(b, TCP_WINDOW),
-    urgent: readU16(b, TCP_URGENT),
-    payload: b.subarray(hlen),
-  };
+  out.srcPort = readU16(b, off + TCP_SRC_PORT);
+  out.dstPort = readU16(b, off + TCP_DST_PORT);
+  out.seq = readU32(b, off + TCP_SEQ);
+  out.ack = readU32(b, off + TCP_ACKNO);
+  out.flags = b[off + TCP_FLAGS];
+  out.window = readU16(b, off + TCP_WINDOW);
+  out.urgent = readU16(b, off + TCP_URGENT);
+  out.payload = b.subarray(off + hlen, end);
+  // A reused object: forget the previous segment's options (a fresh one never had them).
+  if (out.mss !== undefined) out.mss = undefined;
+  if (out.wscale !== undefined) out.wscale = undefined;
+  if (out.sackPermitted !== undefined) out.sackPermitted = undefined;
   if (hlen > TCP_HEADER_LEN) {
-    const err = parseOptions(b, hlen, repr);
-    if (err) return fail('tcp', 'malformed', err);
+    const err = parseOptions(off === 0 ? b : b.subarray(off, end), hlen, out);
+    if (err) return wireError('tcp', 'malformed', err);
   }
-  return ok(repr);
+  return undefined;
 }
 
 /** Reads the options area into `repr`; returns an error text or undefined. */
@@ -118,7 +142,8 @@ export function tcpSegmentLength(repr: TcpRepr): number {
 }
 
 /** Writes header, options and payload at `off` of `buf`; fills the checksum; returns the segment length. */
-export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ipv4Addr, dst: Ipv4Addr): number {
+/** `view`: the sender's word view for the checksum (see WordView). */
+export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ipv4Addr, dst: Ipv4Addr, view?: WordView): number {
   const hlen = TCP_HEADER_LEN + optionsLength(repr);
   const length = hlen + repr.payload.length;
   writeU16(buf, off + TCP_SRC_PORT, repr.srcPort);
@@ -152,7 +177,7 @@ export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ip
     o += 4;
   }
   buf.set(repr.payload, o);
-  writeU16(buf, off + TCP_CHECKSUM, internetChecksum(buf, pseudoHeaderSum(src, dst, IPPROTO_TCP, length), off, off + length));
+  writeU16(buf, off + TCP_CHECKSUM, internetChecksum(buf, pseudoHeaderSum(src, dst, IPPROTO_TCP, length), off, off + length, view));
   return length;
 }
 

@@ -22,8 +22,15 @@ export function ok<T>(value: T): ParseResult<T> {
 }
 
 export function fail<T = never>(layer: WireLayer, kind: WireErrorKind, detail: string): ParseResult<T> {
-  return { ok: false, error: { layer, kind, detail } };
+  return { ok: false, error: wireError(layer, kind, detail) };
 }
+
+export function wireError(layer: WireLayer, kind: WireErrorKind, detail: string): WireError {
+  return { layer, kind, detail };
+}
+
+/** What a parser that fills a caller's object (parseXInto) answers: undefined = parsed. */
+export type ParseError = WireError | undefined;
 
 export const BROADCAST_MAC: MacAddr = 0xffffffffffff;
 export const IPV4_ANY: Ipv4Addr = 0;

@@ -1,61 +1,159 @@
 /**
- * `npm run bench`: every benchmark of the project, one after another, with a
- * summary. Benchmarks measure wall time; they are never part of `npm test`.
+ * `npm run bench`: every benchmark of the project, one after another. Each
+ * records its figures (tests/bench/figures.ts): they are printed next to their
+ * goals after each benchmark and written, all of them, to reports/bench.json
+ * (name, value, unit, goal, met). Benchmarks measure wall time; they are never
+ * part of `npm test`.
  *   npm run bench            all of them
- *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs, long)
+ *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs, long, scale)
+ *   ESP32SIM_BENCH_JSON=out.json npm run bench   the figures elsewhere
  */
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { benchKernel } from './kernel';
 import { benchPing } from './ping';
 import { benchTcpVsLoopback } from './tcp';
-import { benchTcpStackVsLoopback, formatTcpStackBench } from './tcp-stack';
+import { benchTcpStackVsLoopback, formatTcpStackBench, TCP_STACK_GOAL } from './tcp-stack';
 import { benchVm, formatVmBench } from './vm';
-import { benchLabs } from './labs';
+import { benchLabs, FIRST_LINE_GOAL_MS, LAB_SPEED_GOAL } from './labs';
 import { benchLong, formatLong } from './long';
+import { benchScale, DEVICE_MS_GOAL, formatScalePoint, RSS_GOAL_MB } from './scale';
+import { atLeast, atMost, Figures } from './figures';
+import { REPO_ROOT } from '../paths';
 
-type Bench = [name: string, run: () => Promise<void>];
+type Bench = [name: string, run: (fig: Figures) => Promise<void>];
 
 const MB64 = 64 * 1024 * 1024;
 
 const benches: Bench[] = [
   [
     'kernel',
-    async () => {
+    async (fig) => {
       const r = benchKernel();
       console.log(`kernel: ${(r.eventsPerS / 1e6).toFixed(2)} M events per wall second`);
+      fig.add('events per wall second', r.eventsPerS, 'events/s');
     },
   ],
   [
     'ping',
-    async () => {
+    async (fig) => {
       const r = await benchPing();
       console.log(`ping: ${Math.round(r.pingsPerS)} ICMP echo round trips per wall second (esp32 ⇄ pc over WiFi, ${r.received} answered)`);
+      fig.add('ICMP echo round trips per wall second', r.pingsPerS, 'round trips/s');
     },
   ],
   [
     'tcp',
-    async () => {
+    async (fig) => {
       const { sim, kernel, ratio } = await benchTcpVsLoopback(MB64);
       console.log(`tcp (TCP cores over an IP-level pipe): 64 MB at ${sim.mbPerS.toFixed(1)} MB/s wall, ${sim.usPerSegment.toFixed(2)} µs/segment`);
       console.log(`tcp: node:net over 127.0.0.1 ${kernel.mbPerS.toFixed(1)} MB/s → ratio ${ratio.toFixed(3)}`);
+      fig.add('TCP cores, 64 MB', sim.mbPerS, 'MB/s');
+      fig.add('TCP cores, wall per data segment', sim.usPerSegment, 'µs');
+      fig.add('node:net over 127.0.0.1 (same run)', kernel.mbPerS, 'MB/s');
+      fig.add('TCP cores / node:net', ratio, 'ratio');
     },
   ],
   [
     'tcp-stack',
-    async () => {
-      console.log(formatTcpStackBench(64, await benchTcpStackVsLoopback(MB64)));
+    async (fig) => {
+      const r = await benchTcpStackVsLoopback(MB64);
+      console.log(formatTcpStackBench(64, r));
+      fig.add('two full stacks, 64 MB', r.sim.mbPerS, 'MB/s');
+      fig.add('two full stacks, wall per data segment', r.sim.usPerSegment, 'µs');
+      fig.add('two full stacks, CPU per data segment', r.cpuUsPerSegment, 'µs');
+      fig.add('node:net over 127.0.0.1 (same run)', r.kernel.mbPerS, 'MB/s');
+      fig.add('two full stacks / node:net, wall', r.ratio, 'ratio', atLeast(TCP_STACK_GOAL));
+      fig.add('two full stacks / node:net, CPU time', r.cpuRatio, 'ratio', atLeast(TCP_STACK_GOAL));
+      fig.add('allocations per data segment', r.alloc.perSegment, 'allocations');
+      fig.add('JS heap allocated per data segment', r.alloc.bytesPerSegment, 'B');
     },
   ],
-  ['vm', async () => console.log(formatVmBench(await benchVm()))],
-  ['labs', async () => void (await benchLabs())],
-  ['long', async () => console.log(formatLong(await benchLong()))],
+  [
+    'vm',
+    async (fig) => {
+      const r = await benchVm();
+      console.log(formatVmBench(r));
+      fig.add('blocking kernel calls per wall second, 1 VM', r.callsPerS1, 'calls/s', atLeast(150_000, 'tests/bench/vm.ts'));
+      fig.add('kernel calls per wall second, 4 VMs, 100 calls a turn', r.callsPerS4x100, 'calls/s');
+      fig.add('kernel calls per wall second, 4 VMs, 1 call a turn', r.callsPerS4x1, 'calls/s');
+      fig.add('a ready VM from the warm pool, 40 in a row', r.readyVmMs, 'ms', atMost(15, 'tests/bench/vm.ts'));
+      fig.add('claim to first call', r.claimToFirstCallMs, 'ms');
+      fig.add('first boot (compiles the wasm)', r.firstBootMs, 'ms');
+      fig.add('RSS per idle VM', r.rssPerVmMB, 'MB');
+    },
+  ],
+  [
+    'labs',
+    async (fig) => {
+      const r = await benchLabs();
+      fig.add('cold start after npm install: first timeline line', r.coldStart.firstLineMs, 'ms', atMost(FIRST_LINE_GOAL_MS));
+      fig.add('cold start after npm install: exit', r.coldStart.totalMs, 'ms');
+      fig.add('cold start without a code cache: first timeline line', r.coldStartNoCache.firstLineMs, 'ms');
+      for (const l of r.labs) {
+        const goal = l.lab === 'echo' || l.lab.startsWith('led') ? atLeast(LAB_SPEED_GOAL) : undefined;
+        fig.add(`lab ${l.lab}, warm process (exit ${l.exitCode})`, l.ratio, '× real time', goal);
+      }
+    },
+  ],
+  [
+    'long',
+    async (fig) => {
+      const runs = await benchLong();
+      console.log(formatLong(runs));
+      for (const r of runs) {
+        fig.add(`${r.name}, ${r.hours} h every 10 ms`, r.speed, '× real time');
+        fig.add(`${r.name}: VM memory growth`, r.vmEndKB - r.vmStartKB, 'KiB', atMost(0, 'tests/bench/long.ts'));
+        fig.add(`${r.name}: peak RSS`, r.peakRssMB, 'MB');
+      }
+    },
+  ],
+  [
+    'scale',
+    async (fig) => {
+      await benchScale(undefined, (p) => {
+        console.log(formatScalePoint(p));
+        const what = `${p.kind} ×${p.n}`;
+        fig.add(`${what}: boards joined`, p.joined, 'boards', atLeast(p.n, 'tests/bench/scale.ts'));
+        fig.add(`${what}: join (DHCP, boot)`, p.joinWallS, 's wall');
+        fig.add(`${what}: steady`, p.speed, '× real time');
+        fig.add(`${what}: wall per device per virtual second`, p.wallMsPerDeviceS, 'ms', p.kind === 'none' ? undefined : atMost(DEVICE_MS_GOAL));
+        fig.add(`${what}: CPU per device per virtual second`, p.cpuMsPerDeviceS, 'ms');
+        if (p.kind !== 'none') fig.add(`${what}: datagrams counted / expected`, p.expected ? p.counted / p.expected : 0, 'ratio');
+        fig.add(`${what}: RSS`, p.rssMB, 'MB', p.kind === 'micropython' && p.n >= 500 ? atMost(RSS_GOAL_MB) : undefined);
+        fig.add(`${what}: RSS per device`, p.rssPerDeviceMB, 'MB');
+      });
+    },
+  ],
 ];
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
 
 async function main() {
   const only = process.argv.slice(2);
-  for (const [name, run] of benches) {
-    if (only.length && !only.includes(name)) continue;
-    console.log(`\n== ${name}`);
-    await run();
+  const unknown = only.filter((n) => !benches.some(([b]) => b === n));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have: ${benches.map(([b]) => b).join(', ')})`);
+  const fig = new Figures();
+  const file = process.env.ESP32SIM_BENCH_JSON ?? path.join(REPO_ROOT, 'reports', 'bench.json');
+  const meta = () => ({ date: new Date().toISOString(), commit: gitCommit(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), benches: only.length ? only : benches.map(([b]) => b) });
+  try {
+    for (const [name, run] of benches) {
+      if (only.length && !only.includes(name)) continue;
+      console.log(`\n== ${name}`);
+      fig.bench = name;
+      await run(fig);
+      console.log(fig.lines(name).map((l) => `  ${l}`).join('\n'));
+    }
+  } finally {
+    fig.write(file, meta());
+    console.log(`\n${fig.all.length} figures (${fig.all.filter((f) => f.met === false).length} goals not met) written to ${path.relative(process.cwd(), file) || file}`);
   }
 }
 

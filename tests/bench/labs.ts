@@ -1,6 +1,6 @@
 /**
- * Lab benchmark: each bundled lab's virtual time / wall time ratio (goal ≥ 1000×
- * on the echo and LED labs), and the cold start of the command,
+ * Lab benchmark: each bundled lab's virtual time / wall time ratio in a warm
+ * process (goal ≥ LAB_SPEED_GOAL on the echo and LED labs), and the cold start of the command,
  * `esp32sim run scenarios/labs/echo` in a child process: wall time to its first
  * timeline line (goal ≤ 300 ms) and to its exit, as after `npm install` (the
  * compiled dist/ and the V8 code cache the build primed) and with no code cache
@@ -41,7 +41,10 @@ export interface LabsBenchResult {
 }
 
 const ROOT = path.join(__dirname, '..', '..');
-const FIRST_LINE_GOAL_MS = 300;
+/** Issue #16 item 3: the cold command to its first timeline line. */
+export const FIRST_LINE_GOAL_MS = 300;
+/** Issue #16 item 3: the echo and LED labs in a warm process, × real time. */
+export const LAB_SPEED_GOAL = 500;
 const COLD_RUNS = 5;
 
 /** One start of `esp32sim run scenarios/labs/echo`: ms to the first timeline line and to the exit. */

@@ -6,7 +6,8 @@
  *   pin-toggle   toggles GPIO 2 and formats a string every 10 ms
  *   sensor-udp   formats a reading and sends a datagram to a PC every 10 ms
  *   poll-recv    a non-blocking recv() on a silent UDP socket every 10 ms
- * `npm run bench -- long` runs 1 h of each; ESP32SIM_BENCH_HOURS=24 runs 24 h.
+ * `npm run bench -- long` runs 1 h of each; ESP32SIM_BENCH_HOURS=24 runs 24 h;
+ * ESP32SIM_BENCH_LOOPS=sensor-udp,poll-recv runs only those loops.
  */
 import { performance } from 'node:perf_hooks';
 import { Simulation } from '../../devices/simulation/simulation';
@@ -61,7 +62,9 @@ export interface LongRun {
 
 export async function benchLong(hours = Number(process.env.ESP32SIM_BENCH_HOURS ?? 1)): Promise<LongRun[]> {
   const out: LongRun[] = [];
+  const only = (process.env.ESP32SIM_BENCH_LOOPS ?? '').split(',').filter(Boolean);
   for (const [name, body] of Object.entries(LOOPS)) {
+    if (only.length && !only.includes(name)) continue;
     const s = new Simulation({ seed: 1, wallTimeoutMs: 24 * 3600_000 });
     s.sim.trace.keep = false;
     const esp = s.addDevice({ id: 'esp32', board: 'esp32', script: { filename: 'main.py', language: 'micropython', source: script(body) } });

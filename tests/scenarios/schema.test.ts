@@ -47,6 +47,13 @@ steps:
 `;
 
 describe('scenario schema', () => {
+  test('a classroom LAN: a /22 subnet, max-clients and the broadcast filter reach the network spec', () => {
+    const r = parse(GOOD.replace('  subnet: 192.168.2.0/24\n', '  subnet: 192.168.0.0/22\n  max-clients: 600\n  broadcast-filter: true\n'));
+    if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+    expect(r.scenario.network).toMatchObject({ subnet: '192.168.0.0/22', maxClients: 600, broadcastFilter: true });
+    expect(errorsOf(GOOD.replace('  subnet: 192.168.2.0/24\n', '  broadcast-filter: yes please\n'))[0]).toMatch(/network.broadcast-filter/);
+  });
+
   test('full example parses into api specs with durations, fractions, rates and both step forms', () => {
     const r = parse(GOOD);
     if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));

@@ -56,6 +56,11 @@ function regex(s: string, where: string): RegExp {
   return new RegExp(m[1], m[2]);
 }
 
+/** The shared forging prelude (snippets/forge_jsproxy.py without its two comment lines). */
+function forgeJsProxy(): string {
+  return fs.readFileSync(path.join(__dirname, 'snippets', 'forge_jsproxy.py'), 'utf8').split('\n').slice(2).join('\n');
+}
+
 export function parseAttack(file: string): Attack {
   const text = fs.readFileSync(path.join(ATTACK_DIR, file), 'utf8');
   const head: Record<string, string[]> = {};
@@ -87,7 +92,9 @@ export function parseAttack(file: string): Attack {
     only,
     watchdogMs: Number(head.watchdog?.[0] ?? 5000),
     twice: Boolean(head.twice),
-    source: text.replace(/\{\{CANARY_FILE\}\}/g, CANARY_FILE).replace(/\{\{PWNED\}\}/g, PWNED).replace(/\{\{REPO\}\}/g, REPO_ROOT),
+    source: text
+      .replace('{{FORGE_JSPROXY}}\n', forgeJsProxy())
+      .replace(/\{\{CANARY_FILE\}\}/g, CANARY_FILE).replace(/\{\{PWNED\}\}/g, PWNED).replace(/\{\{REPO\}\}/g, REPO_ROOT),
   };
 }
 

@@ -28,6 +28,42 @@ describe('Simulator', () => {
     expect(fired).toBe(0);
   });
 
+  test('posted events interleave with timers in (time, insertion) order and keep the ids of later timers', () => {
+    const sim = new Simulator();
+    const twin = new Simulator();
+    const seen: string[] = [];
+    const note = (what: string, at: number) => void seen.push(`${what}@${at}@${sim.now}`);
+    sim.at(50, () => void seen.push(`t1@50@${sim.now}`));
+    sim.post(50, note, 'p1', 50);
+    sim.post(20, note, 'p0', 20);
+    const id = sim.at(50, () => void seen.push(`t2@50@${sim.now}`));
+    sim.post(50, note, 'p2', 50);
+    twin.at(50, () => {});
+    twin.at(50, () => {});
+    twin.at(20, () => {});
+    expect(id).toBe(twin.at(50, () => {}));
+    expect(sim.pending).toBe(5);
+    expect(sim.runSync()).toBe('idle');
+    expect(seen).toEqual(['p0@20@20', 't1@50@50', 'p1@50@50', 't2@50@50', 'p2@50@50']);
+    expect(sim.pending).toBe(0);
+  });
+
+  test('a cancelled timer leaves the queue at once; reused event records do not disturb the order', () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    const ids = [10, 40, 30, 20, 50].map((t) => sim.at(t, () => void seen.push(t)));
+    expect(sim.cancel(ids[2])).toBe(true);
+    expect(sim.pending).toBe(4);
+    sim.at(35, () => {
+      seen.push(35);
+      sim.post(35, (x: number) => void seen.push(x), 36, undefined);
+      sim.at(45, () => void seen.push(45));
+    });
+    expect(sim.cancel(ids[4])).toBe(true);
+    expect(sim.runSync()).toBe('idle');
+    expect(seen).toEqual([10, 20, 35, 36, 40, 45]);
+  });
+
   test('run stops at until and advances the clock to it', () => {
     const sim = new Simulator();
     const seen: number[] = [];
@@ -100,6 +136,29 @@ describe('EventHeap', () => {
       expect(e.time > prev.time || (e.time === prev.time && e.seq > prev.seq)).toBe(true);
       prev = e;
     }
+  });
+});
+
+describe('EventHeap remove', () => {
+  test('removing random entries keeps the rest in (time, seq) order', () => {
+    const h = new EventHeap<{ time: number; seq: number; pos?: number }>();
+    const rng = new Rng(9, 'heap-remove');
+    const all: { time: number; seq: number; pos?: number }[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const e = { time: rng.int(100), seq: i };
+      all.push(e);
+      h.push(e);
+    }
+    const gone = new Set<number>();
+    for (let i = 0; i < 400; i++) {
+      const e = all[rng.int(all.length)];
+      expect(h.remove(e)).toBe(!gone.has(e.seq));
+      gone.add(e.seq);
+    }
+    const out: { time: number; seq: number }[] = [];
+    while (h.size) out.push(h.pop()!);
+    const want = all.filter((e) => !gone.has(e.seq)).sort((a, b) => a.time - b.time || a.seq - b.seq);
+    expect(out.map((e) => e.seq)).toEqual(want.map((e) => e.seq));
   });
 });
 

@@ -240,6 +240,24 @@ describe('DHCP server addressing (RFC 2131 4.1)', () => {
   });
 });
 
+describe('DHCP pool of a LAN bigger than a /24', () => {
+  test('a /22 pools up to its last host: 10.0.0.255 is a host like any other', () => {
+    const sim = new Simulator(3);
+    const hub = new Hub(sim, 200);
+    const ap = host(sim, hub, 'ap', '10.0.0.1/22');
+    new DhcpServer(ap.stack, ap.iface, { poolStart: ip('10.0.0.253') });
+    const got: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = host(sim, hub, `c${i}`);
+      c.stack.startDhcp(c.iface, (e) => {
+        if (e.type === 'bound') got.push(`${e.ip >>> 24}.${(e.ip >>> 16) & 255}.${(e.ip >>> 8) & 255}.${e.ip & 255}/${e.prefixLen}`);
+      });
+      runFor(sim, 3e6);
+    }
+    expect(got).toEqual(['10.0.0.253/22', '10.0.0.254/22', '10.0.0.255/22']);
+  });
+});
+
 /** Recomputes the UDP checksum of an Ethernet/IPv4/UDP frame after editing its payload. */
 function fixUdp(frame: Uint8Array): Uint8Array {
   const ipHdr = frame.subarray(14, 34);

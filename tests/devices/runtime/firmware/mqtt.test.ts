@@ -1,6 +1,7 @@
 import { Simulation } from '../../../../devices/simulation/simulation';
 import { ended, lines, py } from '../micropython-real/helpers';
-import { startMqttBroker, topicMatches, type MqttEvent } from './peers';
+import { startMqttBroker, type MqttEvent } from './peers';
+import { topicMatches } from '../../../../devices/internet/mqtt/topics';
 
 function lab() {
   const s = new Simulation({ seed: 2 });

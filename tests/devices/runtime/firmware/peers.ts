@@ -6,6 +6,7 @@
  * They are test peers, not the product's broker and HTTP services (issue 12).
  */
 import type { Simulator } from '../../../../sim/simulator';
+import { topicMatches } from '../../../../devices/internet/mqtt/topics';
 import { AF_INET, SOCK_STREAM, type Fd, type SocketApi } from '../../../../stack/socket/api';
 
 /** Accepts forever on `port`, handing each connection to `onConn`. */
@@ -110,17 +111,6 @@ interface Client {
   timer?: number;
   nextPid: number;
   gone: boolean;
-}
-
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
 
 function remainingLength(n: number): number[] {

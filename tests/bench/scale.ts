@@ -1,0 +1,214 @@
+/**
+ * Scale benchmark (issue #16): a classroom of N boards in one simulation, built
+ * with the library API. Each ESP32 joins the lab WiFi by DHCP, then blinks
+ * GPIO 2 and sends a datagram a second to a PC that counts them. Three kinds of
+ * board:
+ *   micropython  main.py in a MicroPython VM (a worker thread each)
+ *   typescript   the same loop as a TypeScript function in this process
+ *   none         no script: the board joins the WiFi and idles
+ * For each N: the wall time of the join, then a steady window of virtual time:
+ * its wall and CPU time (user + system of the whole process, VM threads
+ * included), virtual/wall, wall and CPU ms per device per virtual second, the
+ * datagrams the PC counted against the ones expected, and the process's RSS.
+ * Wall time is fine here: this is a benchmark, not simulated code.
+ *
+ *   npm run bench -- scale                              the default curves
+ *   ESP32SIM_SCALE="micropython:1,10 none:1000" npm run bench -- scale
+ *   npx ts-node --transpile-only tests/bench/scale.ts micropython:500
+ * The LAN is a 10.0.0.0/22 (pool 10.0.0.100 to 10.0.3.254; shorter beyond 923 boards), the access point
+ * admits every board (max-clients) and filters broadcasts (broadcast-filter).
+ */
+import { performance } from 'node:perf_hooks';
+import { Simulation } from '../../devices/simulation/simulation';
+import type { DeviceHandle, ScriptSpec } from '../../devices/simulation/api';
+import type { PcBoard } from '../../devices/pc/board';
+import type { TsEnv } from '../../devices/runtime';
+
+export type ScaleKind = 'micropython' | 'typescript' | 'none';
+
+export interface ScalePoint {
+  kind: ScaleKind;
+  n: number;
+  /** Boards with an address (and a running script, when they have one) at the end of the join. */
+  joined: number;
+  joinVirtualS: number;
+  joinWallS: number;
+  steadyVirtualS: number;
+  steadyWallS: number;
+  steadyCpuS: number;
+  /** Virtual seconds per wall second over the steady window. */
+  speed: number;
+  wallMsPerDeviceS: number;
+  cpuMsPerDeviceS: number;
+  /** Datagrams the PC counted in the steady window, and one per board per virtual second. */
+  counted: number;
+  expected: number;
+  rssMB: number;
+  rssPerDeviceMB: number;
+}
+
+/** Issue #16: an idle board (a datagram a second) costs at most this wall time per virtual second. */
+export const DEVICE_MS_GOAL = 0.05;
+/** Issue #16: 500 MicroPython boards within 4 GiB. */
+export const RSS_GOAL_MB = 4096 * 1.048576;
+
+const PC_IP = '10.0.0.10';
+const PORT = 5005;
+const PERIOD_US = 1_000_000;
+
+export const MICROPYTHON_BLINK = [
+  'import socket, time',
+  'from machine import Pin',
+  'led = Pin(2, Pin.OUT)',
+  'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+  'n = 0',
+  'while True:',
+  '    led.value(n & 1)',
+  `    u.sendto(b"%d" % n, ("${PC_IP}", ${PORT}))`,
+  '    n += 1',
+  '    time.sleep(1)',
+].join('\n');
+
+async function typescriptBlink(env: TsEnv): Promise<void> {
+  const u = await env.socket.socket(env.socket.AF_INET, env.socket.SOCK_DGRAM);
+  await env.syscall('pin.mode', 2, 'out', null); // Pin(2, Pin.OUT)
+  const led = env.pin(2);
+  for (let n = 0; ; n++) {
+    await led.value(n & 1);
+    await u.sendto(String(n), [PC_IP, PORT]);
+    await env.time.sleep(1);
+  }
+}
+
+function script(kind: ScaleKind): ScriptSpec | undefined {
+  if (kind === 'micropython') return { filename: 'main.py', language: 'micropython', source: MICROPYTHON_BLINK };
+  if (kind === 'typescript') return { filename: 'main.ts', language: 'typescript', source: '', main: typescriptBlink };
+  return undefined;
+}
+
+/** The longest prefix whose DHCP pool (.100 of the subnet to its last host) holds `hosts`: /22 up to 923, /20 up to 3995, /18 up to 16283. */
+export function lanPrefix(hosts: number): number {
+  let p = 22;
+  while (p > 8 && 2 ** (32 - p) - 2 - 99 < hosts) p -= 2;
+  return p;
+}
+
+/**
+ * The classroom: a counting PC and `n` boards powering on over the first second, on a /22 (or
+ * shorter, lanPrefix) whose access point admits them all and filters broadcasts like an enterprise AP (a home router's
+ * relaying of every DHCP and ARP broadcast to every station makes the join cost N²).
+ */
+export function classroom(kind: ScaleKind, n: number, opts: { seed?: number; broadcastFilter?: boolean } = {}): { s: Simulation; boards: DeviceHandle[]; counted: () => number } {
+  const network = { subnet: `10.0.0.0/${lanPrefix(n + 1)}`, maxClients: n + 1, broadcastFilter: opts.broadcastFilter ?? true };
+  const s = new Simulation({ seed: opts.seed ?? 1, network, wallTimeoutMs: 24 * 3600_000 });
+  s.sim.trace.keep = false;
+  const pc = s.addDevice({ id: 'pc', board: 'pc', ip: PC_IP, static: true });
+  let count = 0;
+  (pc.board as PcBoard).net.udp.bind(PORT, () => void count++);
+  const boards: DeviceHandle[] = [];
+  for (let i = 0; i < n; i++) boards.push(s.addDevice({ id: `esp${i}`, board: 'esp32', script: script(kind), startUs: Math.floor((i * PERIOD_US) / n) }));
+  return { s, boards, counted: () => count };
+}
+
+function ready(kind: ScaleKind, b: DeviceHandle): boolean {
+  return b.ip() !== '0.0.0.0' && (kind === 'none' || b.scriptState() === 'running');
+}
+
+export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30): Promise<ScalePoint> {
+  const t0 = performance.now();
+  const { s, boards, counted } = classroom(kind, n);
+  // Joined when every board has its address and runs its script (60 s of virtual time at most), then one more period.
+  // Checked every 100 ms of virtual time: a check after every event would cost N per event.
+  while (s.sim.now < 60_000_000 && !boards.every((b) => ready(kind, b))) await s.run({ forUs: 100_000 });
+  await s.run({ forUs: PERIOD_US });
+  const joined = boards.filter((b) => ready(kind, b)).length;
+  const joinVirtualS = s.sim.now / 1e6;
+  const joinWallS = (performance.now() - t0) / 1000;
+  const failed = boards.find((b) => b.failure());
+  if (failed) throw new Error(`${kind} ×${n}: ${failed.id}: ${failed.failure()}`);
+  const c0 = counted();
+  const cpu0 = process.cpuUsage();
+  const t1 = performance.now();
+  let rss = process.memoryUsage().rss;
+  for (let i = 0; i < steadyS; i++) {
+    await s.run({ forUs: PERIOD_US });
+    rss = Math.max(rss, process.memoryUsage().rss);
+  }
+  const steadyWallS = (performance.now() - t1) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const steadyCpuS = (cpu.user + cpu.system) / 1e6;
+  const point: ScalePoint = {
+    kind,
+    n,
+    joined,
+    joinVirtualS,
+    joinWallS,
+    steadyVirtualS: steadyS,
+    steadyWallS,
+    steadyCpuS,
+    speed: steadyS / steadyWallS,
+    wallMsPerDeviceS: (steadyWallS * 1000) / (n * steadyS),
+    cpuMsPerDeviceS: (steadyCpuS * 1000) / (n * steadyS),
+    counted: counted() - c0,
+    expected: kind === 'none' ? 0 : joined * steadyS,
+    rssMB: rss / 1e6,
+    rssPerDeviceMB: 0,
+  };
+  await s.close();
+  return point;
+}
+
+/** "micropython:1,10,100,500 typescript:10,100,1000 none:100,1000" → runs. */
+export function parseCurves(text: string): { kind: ScaleKind; ns: number[] }[] {
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => {
+      const [kind, list] = part.split(':');
+      if (kind !== 'micropython' && kind !== 'typescript' && kind !== 'none') throw new Error(`scale: unknown kind "${kind}" (micropython, typescript, none)`);
+      const ns = (list ?? '').split(',').map(Number);
+      if (!ns.length || ns.some((x) => !(Number.isInteger(x) && x > 0))) throw new Error(`scale: bad counts "${list}"`);
+      return { kind, ns };
+    });
+}
+
+export const DEFAULT_CURVES = 'micropython:1,10,100,500 typescript:10,100,1000,10000 none:100,1000,10000';
+
+async function settle(): Promise<void> {
+  // Terminated VM threads give their memory back, so the next point's RSS is its own.
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
+/** Runs the curves, one point at a time; RSS per device is the growth over this process's RSS before the point. */
+export async function benchScale(curves = process.env.ESP32SIM_SCALE ?? DEFAULT_CURVES, log: (p: ScalePoint) => void = () => {}): Promise<ScalePoint[]> {
+  const out: ScalePoint[] = [];
+  for (const { kind, ns } of parseCurves(curves)) {
+    for (const n of ns) {
+      await settle();
+      const base = process.memoryUsage().rss;
+      const p = await benchScalePoint(kind, n);
+      p.rssPerDeviceMB = (p.rssMB - base / 1e6) / n;
+      out.push(p);
+      log(p);
+    }
+  }
+  return out;
+}
+
+export function formatScalePoint(p: ScalePoint): string {
+  const goal = p.kind === 'none' ? '' : ` (goal ≤ ${DEVICE_MS_GOAL}: ${p.wallMsPerDeviceS <= DEVICE_MS_GOAL ? 'met' : 'NOT met'})`;
+  const rssGoal = p.kind === 'micropython' && p.n >= 500 ? ` (goal ≤ 4 GiB: ${p.rssMB <= RSS_GOAL_MB ? 'met' : 'NOT met'})` : '';
+  const counted = p.kind === 'none' ? '' : `; PC counted ${p.counted} of ${p.expected} datagrams`;
+  return (
+    `scale: ${p.kind} ×${p.n}: ${p.joined} joined in ${p.joinVirtualS.toFixed(1)} s virtual, ${p.joinWallS.toFixed(1)} s wall; ` +
+    `${p.steadyVirtualS} s virtual in ${p.steadyWallS.toFixed(2)} s wall = ${p.speed.toFixed(0)}× real time; ` +
+    `${p.wallMsPerDeviceS.toFixed(4)} ms wall${goal}, ${p.cpuMsPerDeviceS.toFixed(4)} ms CPU per device per virtual second${counted}; ` +
+    `RSS ${p.rssMB.toFixed(0)} MB${rssGoal}, ${p.rssPerDeviceMB.toFixed(2)} MB per device`
+  );
+}
+
+if (require.main === module) {
+  const curves = process.argv.slice(2).join(' ') || undefined;
+  void benchScale(curves, (p) => console.log(formatScalePoint(p))).then(() => process.exit(0));
+}
