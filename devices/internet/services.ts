@@ -14,7 +14,8 @@ import type { ConsoleApi } from '../contracts';
 import { SntpServer } from './ntp';
 import { DEFAULT_PORTS, type ServiceSpec } from './spec';
 import { listenTcp, readLoop } from './conn';
-import { MqttBroker, type MqttRecord } from './mqtt/broker';
+// The broker (and mqtt-packet under it) is required when a scenario has an mqtt service: a run without one never loads it.
+import type { MqttBroker, MqttRecord } from './mqtt/broker';
 import { HttpServer, type HttpRequestRecord, type HttpRoute } from './http/server';
 import { ROUTER_NTP, type NtpIdentity } from './ntp';
 
@@ -134,7 +135,9 @@ export function startService(host: ServiceHost, spec: ServiceSpec, record: Servi
   const port = spec.port ?? DEFAULT_PORTS[spec.service];
   if (spec.service === 'ntp') return startNtp(host, port, record.ntp ?? ROUTER_NTP);
   if (spec.service === 'mqtt') {
-    const mqtt = new MqttBroker(host, port, { users: spec.users }, record.mqtt);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MqttBroker: Broker } = require('./mqtt/broker') as typeof import('./mqtt/broker');
+    const mqtt = new Broker(host, port, { users: spec.users }, record.mqtt);
     return { name: 'mqtt', port, mqtt, stop: () => mqtt.stop(), get connections() { return mqtt.counters.connections; } };
   }
   if (spec.service === 'http') {

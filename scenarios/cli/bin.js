@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The package's `esp32sim` command: runs the compiled command line
-// (dist/scenarios/cli/main.js, built by `npm install` / `npm run build`;
-// nothing is transpiled at start-up). Contract: main(argv) → exit code.
+// The package's `esp32sim` command: runs the compiled command line, bundled in
+// one file (dist/cli.js, built by `npm install` / `npm run build` from
+// dist/scenarios/cli/start.js, which it falls back to; nothing is transpiled at
+// start-up). Contract: main(argv) → exit code.
 //
 // Start-up, in order: the V8 code cache (./compile-cache.js); in a source
 // checkout, a rebuild of dist/ if a source file is newer than it (file times
@@ -30,14 +31,12 @@ if (fs.existsSync(path.join(__dirname, 'main.ts'))) {
   }
 }
 
-if (['run', 'demo', 'replay'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
-  const mp = path.join(DIST, 'devices', 'runtime', 'micropython');
-  const { vmBoot } = require(path.join(mp, 'runtime.js'));
-  require(path.join(mp, 'vm.js')).prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);
-}
-
-require(path.join(DIST, 'scenarios', 'cli', 'main.js'))
-  .main(argv)
+const bundle = path.join(DIST, 'cli.js');
+const entry = fs.existsSync(bundle) ? bundle : path.join(DIST, 'scenarios', 'cli', 'start.js');
+const cli = require(entry);
+cli.prewarm(argv);
+cli
+  .main(argv, entry)
   .then(
     (code) => process.exit(code),
     (e) => {

@@ -4,7 +4,9 @@
 // compiled to CommonJS with .d.ts types, laid out as the source tree
 // (dist/scenarios/index.js, dist/devices/..., ...), plus the files the
 // compiled code reads beside itself: the MicroPython worker and its Python
-// modules.
+// modules. The command (bin.js) loads one file instead of ~400: dist/cli.js,
+// the command and everything it uses (the dependencies too) bundled by
+// esbuild from the compiled files, each module still evaluated on first use.
 //
 // Run by npm's `prepare` lifecycle (npm install / npm ci in a clone, npm pack,
 // npm publish) and by `npm run build`. The build is skipped when dist/ was
@@ -22,7 +24,9 @@ const STAMP = path.join(OUT, '.build-hash');
 /** Source folders: everything the build can read from (less the labs and examples, which it never reads). */
 const SOURCE_DIRS = ['sim', 'stack', 'devices', 'scenarios'];
 const NOT_INPUTS = ['scenarios/labs', 'scenarios/examples'].map((d) => path.join(ROOT, d));
-const ENTRIES = ['scenarios/index.ts', 'scenarios/cli/main.ts'];
+const ENTRIES = ['scenarios/index.ts', 'scenarios/cli/main.ts', 'scenarios/cli/start.ts'];
+/** The command in one file (bin.js falls back to dist/scenarios/cli/start.js without it). */
+const BUNDLE = path.join(OUT, 'cli.js');
 /**
  * Files copied as they are next to the compiled code that finds them by __dirname. (The
  * bundled labs are not copied: the package ships scenarios/labs/ itself, see runner/targets.ts.)
@@ -113,6 +117,58 @@ function shipPatchedWasm() {
   fs.copyFileSync(wasm.patchedWasmFile(), path.join(dir, wasm.PATCHED_NAME));
 }
 
+/**
+ * dist/cli.js: the compiled command (scenarios/cli/start.js) and what it requires, dependencies
+ * included, in one CommonJS file: loading it costs one read and one compile (or code-cache hit)
+ * instead of ~400 module lookups. Each module keeps finding its files beside its place in dist/
+ * (`__dirname` is rewritten to that folder), so the worker scripts, Python modules and the VM's
+ * wasm stay where the library's compiled files find them. `typescript` (an optional peer) stays
+ * outside, required only when a scenario has TypeScript. Measured on the echo lab: a start takes ~25%
+ * less CPU than loading the same compiled files one by one, ~12% less than a bundle of our own code only.
+ */
+async function bundleCliNow() {
+  const esbuild = require('esbuild');
+  const dirnameOf = {
+    name: 'module-dirname',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        let contents = fs.readFileSync(args.path, 'utf8');
+        if (args.path.startsWith(OUT + path.sep) && /\b__(dirname|filename)\b/.test(contents)) {
+          const dir = JSON.stringify(path.relative(OUT, path.dirname(args.path)).split(path.sep).join('/'));
+          const file = JSON.stringify(path.relative(OUT, args.path).split(path.sep).join('/'));
+          contents = contents
+            .replace(/\b__dirname\b/g, `require("node:path").join(__dirname, ${dir})`)
+            .replace(/\b__filename\b/g, `require("node:path").join(__dirname, ${file})`);
+        }
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+  const r = await esbuild.build({
+    entryPoints: [path.join(OUT, 'scenarios', 'cli', 'start.js')],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['typescript'],
+    plugins: [dirnameOf],
+    // Minified (names kept, for stack traces): the package's tarball stays small; it starts no faster or slower.
+    minify: true,
+    keepNames: true,
+    logLevel: 'silent',
+    legalComments: 'eof',
+  });
+  const problems = r.warnings.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`);
+  if (problems.length) throw new Error(`build: bundling the command:\n  ${problems.join('\n  ')}`);
+}
+
+/** bundleCliNow() in a child process (esbuild's plugins need its asynchronous API; build() is synchronous). */
+function bundleCli() {
+  const r = require('node:child_process').spawnSync(process.execPath, [__filename, '--bundle-cli'], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error((r.stderr || r.error?.message || `build: bundling the command failed (exit ${r.status})`).trim());
+}
+
 /** Every relative require() in the compiled code names a file that is in dist/. */
 function checkRequires() {
   const missing = [];
@@ -130,19 +186,21 @@ function checkRequires() {
 }
 
 /**
- * Fills the command's V8 code cache (./compile-cache.js) by loading the command
- * and the library once in a child process, so the first `esp32sim` run after
- * `npm install` does not compile ~300 files. Best effort: never fails the build.
+ * Fills the command's V8 code cache (./compile-cache.js) by running the command once in a child
+ * process (the echo lab, output thrown away): the cache then holds the bytecode of every function a
+ * run uses, so the first `esp32sim` run after `npm install` compiles nothing. The library is loaded
+ * too. Best effort: never fails the build.
  */
 function primeCompileCache() {
   const cache = path.join(ROOT, 'node_modules', '.cache', 'esp32sim');
   // Old builds' code-cache entries (the patched MicroPython VM beside them stays: it depends on the VM package only).
   for (const e of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (e.startsWith('v8-')) fs.rmSync(path.join(cache, e), { recursive: true, force: true });
-  const load = ['devices/runtime/micropython/vm.js', 'scenarios/cli/main.js', 'devices/simulation/simulation.js', 'scenarios/index.js'];
-  const code = `require(${JSON.stringify(require.resolve('./compile-cache'))}).enable();` + load.map((f) => `require(${JSON.stringify(path.join(OUT, f))});`).join('');
-  const env = { ...process.env };
+  const env = { ...process.env, NO_COLOR: '1' };
   delete env.ESP32SIM_COMPILE_CACHE;
-  require('node:child_process').spawnSync(process.execPath, ['-e', code], { stdio: 'ignore', timeout: 60_000, env });
+  const run = (args) => require('node:child_process').spawnSync(process.execPath, args, { stdio: 'ignore', timeout: 60_000, env, cwd: ROOT });
+  run([path.join(__dirname, 'bin.js'), 'run', path.join(ROOT, 'scenarios', 'labs', 'echo'), '--quiet']);
+  const lib = ['scenarios/index.js', 'devices/simulation/simulation.js'];
+  run(['-e', `require(${JSON.stringify(require.resolve('./compile-cache'))}).enable();` + lib.map((f) => `require(${JSON.stringify(path.join(OUT, f))});`).join('')]);
 }
 
 /** Builds dist/ unless it is up to date (or `force`); true when it built. */
@@ -157,6 +215,7 @@ function build({ force = false } = {}) {
   compile();
   copyAssets();
   checkRequires();
+  bundleCli();
   shipPatchedWasm();
   fs.writeFileSync(STAMP, hash + '\n');
   primeCompileCache();
@@ -186,7 +245,15 @@ function isStale() {
 
 module.exports = { build, isStale };
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--bundle-cli') {
+  bundleCliNow().then(
+    () => process.exit(0),
+    (e) => {
+      process.stderr.write(`${(e && e.message) || e}\n`);
+      process.exit(1);
+    },
+  );
+} else if (require.main === module) {
   const args = process.argv.slice(2);
   try {
     const t0 = process.hrtime.bigint();

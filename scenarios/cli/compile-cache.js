@@ -2,7 +2,9 @@
 // CommonJS files (dist/ and the dependencies); compiling them is a third of the
 // time before the first timeline line. V8 can hand back the bytecode it made
 // for a script and take it again next time; this keeps it per file, keyed by a
-// hash of the file's path and content, under node_modules/.cache/esp32sim/
+// hash of the file's path, size, inode and modification time (hashing the
+// content of the 2.6 MB bundle, dist/cli.js, would cost ~20 ms a start; the
+// build rewrites the files it changes), under node_modules/.cache/esp32sim/
 // (the OS temp folder when that is not writable). The build fills it
 // (scenarios/cli/build.js), so the first run after `npm install` in a clone
 // starts warm; an installed package fills it on its first run.
@@ -63,7 +65,14 @@ function hookCommonJs(dir) {
   const ours = (f) => f.startsWith(PKG_ROOT + path.sep) || f.includes(`${path.sep}node_modules${path.sep}`);
   Module.prototype._compile = function (content, filename) {
     if (!ours(filename) || !/\.c?js$/.test(filename)) return compile.call(this, content, filename);
-    const key = crypto.createHash('sha1').update(filename).update('\0').update(content).digest('hex');
+    let id;
+    try {
+      const st = fs.statSync(filename);
+      id = `${st.size}\0${st.ino}\0${st.mtimeMs}\0${content.length}`;
+    } catch {
+      return compile.call(this, content, filename);
+    }
+    const key = crypto.createHash('sha1').update(filename).update('\0').update(id).digest('hex');
     const file = path.join(dir, `${key}.bin`);
     let cachedData;
     try {

@@ -29,7 +29,8 @@ ${examples(cmd, [
   ['list', 'the bundled labs, one line each'],
   ['init my-lab', 'start a new lab from a small working template'],
   [`run ${labs}/echo`, 'run one lab'],
-  [`run ${labs}`, 'run every lab, then a summary'],
+  [`run ${labs}`, 'run every lab (one per core at once), then a summary'],
+  [`run ${labs} --jobs 4 --junit report.xml`, 'four runs at a time, one JUnit report'],
   ['run my_server.py --pc my_client.py', 'your own scripts, no YAML needed'],
   [`run ${labs}/led-udp --seeds 1-50`, 'how often does a lossy lab pass?'],
   [`run ${labs}/echo --trace echo.trace`, 'record a run...'],
@@ -49,11 +50,18 @@ lab network (already on WiFi), with one PC per --pc script starting at 1s,
 until every script ends or the timeout (30s) passes (then exit 42, as Wokwi's
 CLI). Durations take a unit: 500ms, 30s, 2m.
 
+Several runs (scenarios × seeds) go on --jobs worker threads at once, by
+default one per core; each run is the same as alone (same trace, same pcap)
+and its output comes whole, in order, then one summary and one JUnit/JSON.
+--shard i/n splits a suite over CI machines; a GitHub Actions template is in
+the package: .ci/github-actions/esp32sim-suite.yml (see the README).
+
 Examples:
 ${examples(cmd, [
   [`run ${labs}/echo`, 'run a lab folder (its scenario.yaml)'],
   ['run lab.yaml --junit report.xml --json result.json', 'CI: exit code, JUnit and JSON reports'],
-  [`run ${labs} --shard 1/2`, 'half of all labs (2/2 runs the rest)'],
+  [`run ${labs} --jobs 4`, 'four runs at a time on worker threads (--jobs 1: one by one)'],
+  [`run ${labs} --shard 1/2`, 'half of all labs (2/2 runs the rest): one CI runner each'],
   [`run ${labs}/led-udp --seeds 1-50`, 'one run per seed: pass rate and failing seeds'],
   ['run server.py --pc client.py', 'a bare script on an ESP32 (192.168.2.231) and a PC'],
   ['run server.py --pc client.py --input hello --input world', '... and the PC user types two lines'],

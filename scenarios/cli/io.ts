@@ -18,6 +18,8 @@ export interface Io {
   wallMs?: () => number;
   /** How the user starts the command, in examples and hints (default `npx esp32sim`). */
   cmd?: string;
+  /** The module a `run --jobs` worker thread loads to run scenarios (it exports serveJobs); default: jobs.ts's own file. */
+  workerEntry?: string;
   /** Subscribes to Ctrl-C; returns the unsubscribe. */
   onInterrupt?: (fn: () => void) => () => void;
 }

@@ -12,6 +12,7 @@ import { LABS_DIR } from '../runner/targets';
 import { cmdDemo } from './demo';
 import { demoHelp, initHelp, listHelp, mainHelp, replayHelp, runHelp } from './help';
 import { cmdInit } from './init';
+import { defaultJobs } from './jobs';
 import { defaultIo, type Io } from './io';
 import { cmdList } from './list';
 import { displayPath } from './paths';
@@ -72,7 +73,8 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option('--serial-log <dir>', "write each device's console to <dir>/<device>.log")
     .option('--packets', 'print one line per frame in the timeline')
     .option('--quiet', 'print only failures and the summary')
-    .option('--shard <i/n>', 'run only shard i of n of the (sorted) scenario list')
+    .option('--shard <i/n>', 'run only shard i of n of the (sorted) scenario list (one CI machine each: see the README)')
+    .option('--jobs <n>', `runs at once, each on its own worker thread (default: one per core, here ${defaultJobs()}; 1: one after the other)`)
     .option('--live', 'live: virtual time paced to wall time, your terminal typed into a device\'s console, the steps not checked')
     .option('--speed <factor>', 'live: times real time (1 by default, 0.5, 10) or max (as fast as it goes)')
     .option('--attach <device>', 'live: the console you type into (default: the first PC with a script); Ctrl-C is KeyboardInterrupt there')

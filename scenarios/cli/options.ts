@@ -91,3 +91,14 @@ export function checkOutputDir(opt: string, dir: string): string | undefined {
     return `${opt} ${dir}: cannot create the folder (${code === 'EACCES' ? 'permission denied' : code})`;
   }
 }
+
+/** A sane ceiling for --jobs (each run holds its own VMs: ~12 MB each). */
+export const MAX_JOBS = 64;
+
+/** `--jobs N`: how many runs go at once, 1 (one after the other) to MAX_JOBS. */
+export function parseJobs(text: string): Parsed<number> {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) < 1) return { ok: false, error: `--jobs ${text}: expected a whole number of parallel runs, at least 1 (--jobs 1 runs one after the other)` };
+  if (Number(t) > MAX_JOBS) return { ok: false, error: `--jobs ${text}: at most ${MAX_JOBS}` };
+  return { ok: true, value: Number(t) };
+}

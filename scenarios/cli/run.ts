@@ -2,7 +2,9 @@
  * `esp32sim run`: every option checked before anything runs (values, output
  * paths), the targets expanded into scenarios, each run once per seed, then
  * JUnit / JSON for the whole command and a summary when there were several.
- * Ctrl-C stops the current run; the summary of what ran is still printed.
+ * The runs go one after the other or, with --jobs, several at once on worker
+ * threads (jobs.ts), with the same output and results in the same order.
+ * Ctrl-C stops the current runs; the summary of what ran is still printed.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,9 +18,9 @@ import { loadScenario, parseScenario, type ParseResult } from '../schema/index';
 import { formatError } from '../schema/model';
 import { writeOut } from './artefacts';
 import type { Io } from './io';
-import { checkOutputDir, checkOutputFile, parseDurationOpt, parseSeed, parseSeeds, parseWallOpt } from './options';
+import { checkOutputDir, checkOutputFile, parseDurationOpt, parseJobs, parseSeed, parseSeeds, parseWallOpt } from './options';
+import { defaultJobs, runPlan, type Planned } from './jobs';
 import { displayPath } from './paths';
-import { runOne } from './runone';
 import { printSummary } from './summary';
 import { Timeline } from './timeline';
 import { runLive, wantsLive, type LiveOpts } from './live-run';
@@ -41,6 +43,7 @@ export interface RunOpts extends LiveOpts {
   packets?: boolean;
   quiet?: boolean;
   shard?: string;
+  jobs?: string;
   color?: boolean;
 }
 
@@ -94,6 +97,12 @@ export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<num
     durations[key] = r.value;
   }
   for (const t of [...(o.expectText ?? []), ...(o.failText ?? [])]) if (t === '') return bad(io, '--expect-text / --fail-text: the text is empty');
+  let parallel = defaultJobs();
+  if (o.jobs !== undefined) {
+    const r = parseJobs(o.jobs);
+    if (!r.ok) return bad(io, r.error);
+    parallel = r.value;
+  }
   // 2. Targets.
   const expanded = expandTargets(targets);
   const missing = expanded.filter((t) => t.kind === 'missing');
@@ -163,22 +172,22 @@ export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<num
   const inputErrors: JunitInputError[] = [];
   let filesOk = true;
   const started = new Date();
-  try {
-    for (const job of jobs) {
-      if (abort.signal.aborted) break;
-      const p = job.load();
-      if (!p.ok) {
-        const lines = p.errors.map(formatError);
-        for (const l of lines) io.err(l);
-        inputErrors.push({ file: p.errors[0]?.file ?? job.key, errors: lines });
-        codes.push(EXIT_BAD_INPUT);
-        continue;
-      }
-      const base = path.basename(p.scenario.dir) + (job.bare ? '-' + path.basename(p.scenario.file, '.py') : '');
-      for (const seed of seeds) {
-        if (abort.signal.aborted) break;
-        const tag = seeds.length > 1 ? `${base}-seed${seed}` : base;
-        const { result, filesOk: ok } = await runOne(p.scenario, io, {
+  // Every scenario is read before the first run; each one's messages still come in its turn.
+  const plan: Planned[] = [];
+  for (const job of jobs) {
+    const p = job.load();
+    if (!p.ok) {
+      plan.push({ kind: 'bad', error: { file: p.errors[0]?.file ?? job.key, errors: p.errors.map(formatError) } });
+      continue;
+    }
+    const base = path.basename(p.scenario.dir) + (job.bare ? '-' + path.basename(p.scenario.file, '.py') : '');
+    for (const seed of seeds) {
+      const tag = seeds.length > 1 ? `${base}-seed${seed}` : base;
+      plan.push({
+        kind: 'run',
+        scenario: p.scenario,
+        blankAfter: many && !quiet && !silent,
+        opts: {
           ...durations,
           seed,
           failText: o.failText,
@@ -193,13 +202,20 @@ export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<num
           pcap: o.pcap,
           trace: o.trace,
           serialLog: o.serialLog,
-          signal: abort.signal,
-        });
-        filesOk = ok && filesOk;
-        results.push(result);
-        codes.push(result.exitCode);
-        if (many && !quiet && !silent) io.out('');
+        },
+      });
+    }
+  }
+  try {
+    for (const r of await runPlan(plan, parallel, io, abort.signal)) {
+      if (r.kind === 'bad') {
+        inputErrors.push(r.error);
+        codes.push(EXIT_BAD_INPUT);
+        continue;
       }
+      filesOk = r.filesOk && filesOk;
+      results.push(r.result);
+      codes.push(r.result.exitCode);
     }
   } finally {
     unsubscribe?.();

@@ -76,9 +76,11 @@ const benches: Bench[] = [
       const r = await benchVm();
       console.log(formatVmBench(r));
       fig.add('blocking kernel calls per wall second, 1 VM', r.callsPerS1, 'calls/s', atLeast(150_000, 'tests/bench/vm.ts'));
+      fig.add('CPU time per kernel call, 1 VM (all threads)', r.cpuUsPerCall1, 'µs');
       fig.add('kernel calls per wall second, 4 VMs, 100 calls a turn', r.callsPerS4x100, 'calls/s');
       fig.add('kernel calls per wall second, 4 VMs, 1 call a turn', r.callsPerS4x1, 'calls/s');
       fig.add('a ready VM from the warm pool, 40 in a row', r.readyVmMs, 'ms', atMost(15, 'tests/bench/vm.ts'));
+      fig.add('CPU time per ready VM from the warm pool (all threads)', r.readyVmCpuMs, 'ms');
       fig.add('claim to first call', r.claimToFirstCallMs, 'ms');
       fig.add('first boot (compiles the wasm)', r.firstBootMs, 'ms');
       fig.add('RSS per idle VM', r.rssPerVmMB, 'MB');

@@ -21,7 +21,7 @@ export class Handover {
   /** The worker's next request (its op), or -1 when `budgetMs` passed without one or the worker died. */
   next(budgetMs: number): number {
     const h = this.h;
-    const budget = this.spinFails < L.SPIN_GIVEUP || ++this.spinProbe % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
+    const budget = this.spinFails < L.SPIN_GIVEUP || ++this.spinProbe % L.SPIN_PROBE === 0 ? L.MAIN_SPIN_MAX : 0;
     let n = budget;
     const ready = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
     while (Atomics.load(h, L.FLAG) !== L.FLAG_REQ) {
@@ -42,9 +42,9 @@ export class Handover {
       Atomics.store(h, L.MAIN_SLEEP, 0);
       break;
     }
-    // A spin pays only when the request came early in it; a late one or a sleep counts against spinning.
+    // A spin pays when the request came within it (no sleep, no notify); a sleep counts against spinning.
     if (budget && !ready) {
-      if (n > budget >> 1) this.spinFails = 0;
+      if (n >= 0) this.spinFails = 0;
       else this.spinFails++;
     }
     return h[L.OP];

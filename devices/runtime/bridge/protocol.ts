@@ -115,6 +115,8 @@ export const LAYOUT = {
   OP_FINAL: 0x7f02,
   /** Handled inside the VM: copy the last answer again into a bigger buffer. */
   OP_REFETCH: 0x7f03,
+  /** Handled inside the VM: the boot configuration the host gave the VM's JavaScript (JSON, before any claim). */
+  OP_BOOTCFG: 0x7f04,
 
   // ---- the Python header: array('i', 16) passed to readinto() ----
   P_OP: 0,
@@ -146,6 +148,12 @@ export const LAYOUT = {
    * then probes once every SPIN_PROBE waits: only the running VM and the main thread ever spin, briefly.
    */
   SPIN_MAX: 1_000,
+  /**
+   * The main thread's spin while it waits for a worker's next request (handover.ts): longer, since it
+   * has nothing else to do meanwhile and a sleeping host costs the worker a notify and itself a wake.
+   * It pays whenever the request comes within it.
+   */
+  MAIN_SPIN_MAX: 4_000,
   SPIN_GIVEUP: 8,
   SPIN_PROBE: 64,
 } as const;

@@ -28,7 +28,34 @@ export const PYSTACK_WORDS = 2048;
 export function vmBoot(personality: 'esp32' | 'pc', heapBytes?: number, memoryCapBytes?: number): VmBoot {
   const heap = heapBytes ?? (personality === 'pc' ? PC_HEAP_BYTES : ESP32_HEAP_BYTES);
   const floor = heap + PYSTACK_WORDS * 4 + 512 * KiB;
-  return { heapBytes: heap, pystackWords: PYSTACK_WORDS, memCapBytes: Math.max(floor, memoryCapBytes ?? heap + 2 * MiB) };
+  return {
+    personality,
+    heapBytes: heap,
+    pystackWords: PYSTACK_WORDS,
+    memCapBytes: Math.max(floor, memoryCapBytes ?? heap + 2 * MiB),
+    config: JSON.stringify(bootConfig(personality, heap)),
+  };
+}
+
+/**
+ * The part of a device's configuration that only depends on its personality and heap: a VM gets it
+ * with its boot and installs the device's modules before it is claimed (py/_boot.py prepare()), so
+ * a pooled VM is ready to run; the rest (the run's seed, the script's name, WiFi) comes with 'config'.
+ */
+function bootConfig(personality: 'esp32' | 'pc', heapBytes: number): SysValue {
+  return {
+    personality,
+    kbi: ERRNO_KEYBOARD_INTERRUPT,
+    irq: ERRNO_CALLBACKS,
+    irqResume: IRQ_RESUME_OP,
+    heapBytes,
+    // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality)
+    // for the socket layer and the VM's own errno module (rewritten at boot by py/_errno.py).
+    espErrno: Object.fromEntries(ESP32_PERSONALITY.errnoNames.map((n) => [n, ESP32_PERSONALITY.errno[n]])),
+    // The running personality's OSError texts and socket constants (stack/personality): _oserror.py, _socket.py.
+    errnoText: BOARD_PERSONALITY[personality].errnoText,
+    socket: scriptSocketConstants(BOARD_PERSONALITY[personality]),
+  };
 }
 
 export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
@@ -56,23 +83,13 @@ export class MicroPythonRuntime extends BridgeRuntime {
     this.text = new TextEncoder().encode(opts.source);
     const flash = opts.flash ?? (opts.personality === 'esp32' ? freshFlash() : undefined);
     this.fs = flash && new FlashCalls(flash);
+    // The run's part of the configuration (the rest came with the VM's boot: vmBoot()).
     this.cfg = {
-      flash: flash ? (opts.personality === 'pc' ? PC_HOME : '/') : null,
-      mainFromFlash: Boolean(flash && opts.mainFromFlash),
       filename: opts.filename,
-      personality: opts.personality,
       seed: opts.seed,
       bootWifi: opts.bootWifi ?? null,
-      kbi: ERRNO_KEYBOARD_INTERRUPT,
-      irq: ERRNO_CALLBACKS,
-      irqResume: IRQ_RESUME_OP,
-      heapBytes: boot.heapBytes,
-      // The errno names MicroPython's ESP32 port knows, with newlib numbers: one table (stack/personality)
-      // for the socket layer and the VM's own errno module (rewritten at boot by py/_errno.py).
-      espErrno: Object.fromEntries(ESP32_PERSONALITY.errnoNames.map((n) => [n, ESP32_PERSONALITY.errno[n]])),
-      // The running personality's OSError texts and socket constants (stack/personality): _oserror.py, _socket.py.
-      errnoText: BOARD_PERSONALITY[opts.personality].errnoText,
-      socket: scriptSocketConstants(BOARD_PERSONALITY[opts.personality]),
+      flash: flash ? (opts.personality === 'pc' ? PC_HOME : '/') : null,
+      mainFromFlash: Boolean(flash && opts.mainFromFlash),
     };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }

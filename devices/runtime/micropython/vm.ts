@@ -22,6 +22,7 @@ import { wasmModule } from './wasm';
 
 const WORKER = path.join(__dirname, 'worker.mjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
+const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const PY_DIR = path.join(__dirname, 'py');
 
 /* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
@@ -29,10 +30,13 @@ const wallNow = (): number => performance.now(); // wall-clock-ok: see above
 
 /** What a VM is booted with (fixed for its life; the pool holds VMs of the default boot only). */
 export interface VmBoot {
+  personality: 'esp32' | 'pc';
   heapBytes: number;
   pystackWords: number;
   /** Wasm memory never grows past this (a refused growth is a MemoryError inside the VM). */
   memCapBytes: number;
+  /** The personality's configuration (JSON): the VM installs the device's modules with it before it is claimed. */
+  config: string;
 }
 
 /** The VM's in-memory files (/.frozen, /tmp) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
@@ -40,17 +44,17 @@ const FS_QUOTA = { bytes: 4 * 1024 * 1024, nodes: 2048 };
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2, stackSizeMb: 2 };
 
 /** Process-wide caches of immutable inputs (the VM's JavaScript, the Python modules); no simulation state. */
-const inputs: { files?: Record<string, string>; workerData?: object } = {};
+const inputs: { files?: Record<string, Uint8Array>; workerData?: object } = {};
 
-/** The VM's /.frozen: every .py file under py/, keyed by its path relative to it ('umqtt/simple.py' for packages). */
-function pyFiles(): Record<string, string> {
+/** The VM's /.frozen: every .py file under py/ (bytes), keyed by its path relative to it ('umqtt/simple.py' for packages). */
+function pyFiles(): Record<string, Uint8Array> {
   if (!inputs.files) {
-    const files: Record<string, string> = {};
+    const files: Record<string, Uint8Array> = {};
     const walk = (rel: string) => {
       for (const e of fs.readdirSync(path.join(PY_DIR, rel), { withFileTypes: true })) {
         const name = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) walk(name);
-        else if (e.name.endsWith('.py')) files[name] = fs.readFileSync(path.join(PY_DIR, name), 'utf8');
+        else if (e.name.endsWith('.py')) files[name] = new Uint8Array(fs.readFileSync(path.join(PY_DIR, name)));
       }
     };
     walk('');
@@ -63,7 +67,7 @@ function workerData(): object {
   if (!inputs.workerData) {
     const source = glueSource();
     const glueCache = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
-    inputs.workerData = { glueSource: source, glueCache, kernelSource: fs.readFileSync(KERNEL, 'utf8') };
+    inputs.workerData = { glueSource: source, glueCache, kernelSource: fs.readFileSync(KERNEL, 'utf8'), kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8') };
   }
   return inputs.workerData;
 }
@@ -137,6 +141,7 @@ export class SealedVm implements BridgePeer {
         fsQuotaBytes: FS_QUOTA.bytes,
         fsQuotaNodes: FS_QUOTA.nodes,
         spinMax: L.SPIN_MAX,
+        bootConfig: new TextEncoder().encode(boot.config),
       },
     });
   }
@@ -228,7 +233,7 @@ function poolSize(): number {
   return Number.isInteger(n) && n >= 0 ? Math.min(n, 8) : 2;
 }
 
-const bootKey = (b: VmBoot) => `${b.heapBytes}/${b.pystackWords}/${b.memCapBytes}`;
+const bootKey = (b: VmBoot) => `${b.personality}/${b.heapBytes}/${b.pystackWords}/${b.memCapBytes}`;
 
 /**
  * The process-wide pool of booted, unclaimed VMs, per boot (an ESP32's heap, a PC's). It holds no

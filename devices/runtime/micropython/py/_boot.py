@@ -1,6 +1,7 @@
-# Boot. Imported when the VM boots in the pool (only the bridge opens then);
-# main() runs once the VM is claimed: it reads the device's configuration,
-# installs the device's modules, optionally joins WiFi, then runs the script.
+# Boot. Imported when the VM boots in the pool; prepare() then installs the
+# device's modules from the boot configuration (no host call: nothing is
+# claimed yet); main() runs once the VM is claimed: it reads the run's
+# configuration, seeds random, optionally joins WiFi, then runs the script.
 import sys, builtins, io
 import _kern
 import _flash  # compiled with the boot, not in the middle of the script's heap
@@ -28,7 +29,6 @@ def _install():
     # Scripts cannot reach the host through the JS bridge.
     for name in ('js', 'jsffi', 'pyscript'):
         m[name] = None
-    random.seed(CFG['seed'] & 0x3fffffff)
 
     def _input(prompt=''):
         if prompt:
@@ -43,6 +43,7 @@ def _install():
             setattr(builtins, n, getattr(_kern, n))
     import _sys
     _sys.install()  # the board's identity (sys, os.uname) and sys.stdin as a stream
+    return random
 
 
 def _format(e, src_lines, fn):
@@ -127,12 +128,22 @@ def _boot_py(g):
     return None if r is not None and r[0] == 1 and r[1] else r
 
 
+_random = None
+
+
+def prepare():
+    # In the pool, before the claim: the device's modules, from the boot configuration.
+    global _random
+    _kern.prepare()
+    _random = _install()
+
+
 def main():
     CFG = _kern.configure()
     PC = _kern.PC
-    # The board's modules first, through the VM's own files (no garbage between their code),
-    # then the flash takes the root.
-    _install()
+    _random.seed(CFG['seed'] & 0x3fffffff)
+    # The board's modules were installed in the pool (prepare()), through the VM's own files;
+    # now the flash takes the root.
     flash = CFG.get('flash')
     if flash:
         _flash.mount(flash)

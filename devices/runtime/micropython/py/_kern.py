@@ -35,11 +35,12 @@ K_STR = 5
 K_BYTES = 6
 K_JSON = 7
 _OP_REFETCH = 0x7F03
+_OP_BOOTCFG = 0x7F04
 _I32_MIN = -0x80000000
 _I32_MAX = 0x7FFFFFFF
 
 _codes = {}
-CFG = None  # the device's configuration, from configure() once the VM is claimed
+CFG = None  # the device's configuration: prepare() at boot, configure() once the VM is claimed
 PC = False
 KBI = 0
 # Safe points (py/_irq.py). Every answer carries, in header word 15, how many board callbacks
@@ -81,7 +82,9 @@ def _put(i, v, parts):
         b = v
         tag = _T_BYTES
     elif t is float or t is int:
-        b = struct.pack('<d', v)
+        # '<d' without importing struct (a function-level import of a built-in searches the
+        # filesystem first, every time): wasm is little-endian.
+        b = bytes(array.array('d', (v,)))
         tag = _T_FLOAT
     else:
         b = json.dumps(v).encode()
@@ -249,15 +252,32 @@ def write(text):
     call('write', text)
 
 
-def configure():
-    # The device's configuration, once the VM is claimed: personality, seed, names, ...
-    global CFG, PC, KBI, IRQ, IRQ_RESUME
+def prepare():
+    # Before the claim: the configuration the VM booted with (personality, errno tables, socket
+    # constants), read from the VM's JavaScript without a round trip, so the device's modules can
+    # be installed while the VM waits in the pool.
+    global CFG, PC, KBI, IRQ, IRQ_RESUME, _buf
     import json
-    CFG = call('config')
+    h = _h
+    h[0] = _OP_BOOTCFG
+    _rd(h)
+    if h[13] > h[10]:
+        _buf = bytearray(h[13])
+        h[9] = uctypes.addressof(_buf)
+        h[10] = h[13]
+        h[0] = _OP_BOOTCFG
+        _rd(h)
+    CFG = json.loads(bytes(memoryview(_buf)[:h[13]]))
     PC = CFG['personality'] == 'pc'
     KBI = CFG['kbi']
     IRQ = CFG.get('irq', 0)
     IRQ_RESUME = CFG.get('irqResume', IRQ_RESUME)
     import _oserror
     _oserror.install(globals(), PC)
+    return CFG
+
+
+def configure():
+    # Once claimed: the run's part of the configuration (seed, the script's name, WiFi) joins it.
+    CFG.update(call('config'))
     return CFG

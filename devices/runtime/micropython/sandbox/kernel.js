@@ -21,16 +21,21 @@
   G.WorkerGlobalScope = {};
   const noop = () => {};
   G.console = { log: noop, error: noop, warn: noop, info: noop, debug: noop };
+  // No stack traces in this realm: nobody reads them, and the glue's FS throws an ErrnoError
+  // for every path a failed lookup tries (a function-level import of a built-in module tries 9).
+  G.Error.stackTraceLimit = 0;
 
   G.__kernelStart = function (msg) {
     delete G.__kernelStart;
     const createGlue = G.__mpGlue;
     delete G.__mpGlue;
+    const makeFsTools = G.__mpFsTools; // sandbox/fs.js
+    delete G.__mpFsTools;
     const L = msg.layout;
     const TRAPPED = msg.trapped;
     const MOD = msg.module;
     const SAB = msg.sab;
-    const lib = msg.lib; // { name: text }
+    const lib = msg.lib; // { name: UTF-8 bytes }
     const opts = msg.opts; // { heapBytes, pystackWords, memCapBytes, fastFd }
     const h = new Int32Array(SAB, 0, L.HEADER_INTS);
     const sab8 = new Uint8Array(SAB);
@@ -158,6 +163,7 @@
       const w = p >> 2;
       const op = m32[w + L.P_OP];
       if (op === L.OP_REFETCH) return refetch(w);
+      if (op === L.OP_BOOTCFG) return bootConfig(w);
       if (op < 0 || op >= L.OP_INTERNAL) throw errno(EINVAL);
       const optr = m32[w + L.P_OUTPTR] >>> 0, olen = m32[w + L.P_OUTLEN] | 0;
       const iptr = m32[w + L.P_INPTR] >>> 0;
@@ -202,6 +208,17 @@
       m8.set(sab8.subarray(L.DATA_OFF, L.DATA_OFF + n), iptr);
       m32[w + L.P_KIND] = lastAnsKind;
       m32[w + L.P_INLEN] = lastAnsLen;
+      return L.P_WORDS * 4;
+    }
+    function bootConfig(w) {
+      // The host's boot configuration (bytes of JSON, in the boot message): no round trip.
+      const cfg = opts.bootConfig;
+      const iptr = m32[w + L.P_INPTR] >>> 0, icap = m32[w + L.P_INCAP] | 0;
+      if (icap < 0 || (icap && iptr + icap > memBuf.byteLength)) throw errno(EFAULT);
+      const n = Math.min(cfg.length, icap);
+      m8.set(n === cfg.length ? cfg : cfg.subarray(0, n), iptr);
+      m32[w + L.P_KIND] = L.K_BYTES;
+      m32[w + L.P_INLEN] = cfg.length;
       return L.P_WORDS * 4;
     }
     const kdev_ops = {
@@ -271,6 +288,12 @@
           if (target > cur && mem.grow((target - cur) >>> 16) < 0) return 0;
           return glue.emscripten_resize_heap(requested);
         },
+        // An import tries up to 9 paths that do not exist (a built-in module is looked for on the
+        // filesystem first, every time it is imported): answer those without the glue's path walk.
+        __syscall_stat64(path, buf) {
+          if (fsTools) { views(); if (fsTools.surelyMissing(m8, path >>> 0)) return -fsTools.ENOENT; }
+          return glue.__syscall_stat64(path, buf);
+        },
         mp_js_ticks_ms: () => h[L.VT_LO] >>> 0,
         mp_js_time_ms: () => EPOCH_MS + vtime(),
         mp_js_random_u32: () => nextU32(),
@@ -337,51 +360,10 @@
       return true;
     }
 
-    // ---- in-memory FS quota: MEMFS data lives in JS typed arrays, outside wasm memory and its cap ----
-    const FS_BYTES = opts.fsQuotaBytes, FS_NODES = opts.fsQuotaNodes, ENOSPC = 51;
-    let fsBytes = 0, fsNodes = 0; // grow-only estimates, corrected by a walk when a limit is reached
-    function fsUsage() {
-      let bytes = 0, nodes = 0;
-      const walk = (n) => {
-        nodes++;
-        if (FS.isDir(n.mode)) { if (n.contents && !n.mounted) for (const k of Object.keys(n.contents)) walk(n.contents[k]); }
-        else if (n.contents && typeof n.contents.length === 'number') bytes += n.contents.length;
-      };
-      walk(FS.root);
-      return { bytes, nodes };
-    }
-    function fsCharge(bytes, nodes) {
-      if (fsBytes + bytes > FS_BYTES || fsNodes + nodes > FS_NODES) {
-        const u = fsUsage(); fsBytes = u.bytes; fsNodes = u.nodes;
-        if (fsBytes + bytes > FS_BYTES || fsNodes + nodes > FS_NODES) throw new FS.ErrnoError(ENOSPC);
-      }
-      fsBytes += bytes; fsNodes += nodes;
-    }
-    function installFsQuota() {
-      const MEMFS = FS.filesystems.MEMFS;
-      const createNode = MEMFS.createNode;
-      MEMFS.createNode = function (parent, name, mode, dev) {
-        if (parent) fsCharge(0, 1);
-        return createNode.apply(this, arguments);
-      };
-      // Only write() grows file data: the wasm imports no truncate/fallocate/mmap syscall.
-      const ops = MEMFS.ops_table.file.stream; // shared by every MEMFS file node
-      const write = ops.write;
-      ops.write = function (stream, buffer, offset, length, position, canOwn) {
-        const node = stream.node;
-        const cap0 = node.contents ? node.contents.length : 0;
-        const need = position + length - cap0;
-        if (need > 0) fsCharge(need, 0);
-        const r = write.apply(this, arguments);
-        const cap1 = node.contents ? node.contents.length : 0;
-        fsBytes += Math.max(0, cap1 - cap0 - Math.max(0, need)); // over-allocation by the glue (<= 2x)
-        return r;
-      };
-    }
-
     function onReady(M) {
       FS = M.FS;
-      installFsQuota();
+      fsTools = makeFsTools(FS, opts);
+      fsTools.installQuota();
       const X = exportsObj;
       X.mp_js_init(opts.pystackWords, opts.heapBytes);
       X.proxy_c_init();
@@ -402,7 +384,8 @@
       }
       // Import the bridge and boot modules now (compiled before any claim).
       // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
-      if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot')) { crash(L.W_UNCAUGHT, 0); return; }
+      // _boot.prepare() installs the device's modules (boot configuration only: no host call).
+      if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
@@ -458,6 +441,7 @@
       }
     }
     let FS = null;
+    let fsTools = null;
     const onFatal = (e) => {
       const name = e && typeof e === 'object' && typeof e.name === 'string' ? e.name : '';
       crash(e instanceof SandboxViolation ? L.W_VIOLATION : L.W_ABORT, name === 'RuntimeError' ? 1 : 0);

@@ -15,6 +15,7 @@ import crypto from 'node:crypto';
 import binaryen from 'binaryen';
 import { withGlobalNames, stripCustom, memoryLimits, setMemoryLimits } from './binary.mjs';
 import { check, children, collect, compactSpillFrames, constVal, exposeI64ToSpill, walk } from './passes.mjs';
+import { inlineInvokes } from './invoke.mjs';
 
 export const EXPECTED_SHA256 = '06338c955b03c5700aa0069015d3e392d76836ef8e2ce25bedbe59b88ccd373c';
 
@@ -31,6 +32,7 @@ export const DEFAULTS = {
   cstackLimit: 49152, // bytes for mp_cstack_init_with_sp_here (port: 32768 of the 64 KiB stack); null = keep
   compactSpills: true,
   spillI64: true, // also spill i64 locals (as two i32 halves) live across calls // give spill slots only to locals that are spilled somewhere
+  wasmLongjmp: true, // setjmp/longjmp trampolines inside the wasm (wasm exceptions) instead of the glue's JavaScript (invoke.mjs)
 };
 
 
@@ -235,6 +237,8 @@ export function patchMicroPythonWasm(bytes, options = {}) {
   binaryen.Function.setBody(m.getFunction(gcCollect), m.call('gcp_collect', [], binaryen.none));
   // gc_get_max_new_split() -> opts.maxNewSplit
   binaryen.Function.setBody(m.getFunction(maxNewSplit), c(opts.maxNewSplit | 0));
+  // ---- 5. setjmp/longjmp without JavaScript (after spilling: the trampolines hold nothing C keeps) ----
+  if (opts.wasmLongjmp) found.invokes = inlineInvokes(m, { sp: SP, setThrew: fnOfExport('setThrew') });
   check(m.validate(), 'patched module does not validate');
 
   if (opts.optimizeLevel > 0) m.optimize();
