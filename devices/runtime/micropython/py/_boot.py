@@ -2,7 +2,7 @@
 # device's modules from the boot configuration (no host call: nothing is
 # claimed yet); main() runs once the VM is claimed: it reads the run's
 # configuration, seeds random, optionally joins WiFi, then runs the script.
-import sys, builtins, io
+import sys, builtins, io, gc
 import _kern
 import _flash  # compiled with the boot, not in the middle of the script's heap
 from _kern import call
@@ -170,6 +170,7 @@ def main():
     if r is None and flash and not PC:
         r = _boot_py(g)
     if r is None and code is not None:
+        gc.collect()  # what the boot left (the flash's mount, boot.py) is freed before the script
         r = _run(code, src, fn, g)
     r = r or (0, '')
     call('exit', r[0], r[1])
