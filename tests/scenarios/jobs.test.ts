@@ -83,12 +83,16 @@ test('Ctrl-C stops the runs in flight and hands out no more; the summary shows w
       return () => (interrupt = () => {});
     },
   };
-  const code = await main(['run', path.join(LABS_DIR, 'udp-echo'), '--seeds', '1-4', '--jobs', '2', '--quiet'], io);
+  const code = await main(['run', path.join(LABS_DIR, 'udp-echo'), '--seeds', '1-20', '--jobs', '2', '--quiet'], io);
   expect(code).toBe(130);
   const text = lines.join('\n');
   expect(text).toMatch(/Ctrl-C: stopping the run/);
   expect(text).toMatch(/interrupted with Ctrl-C: the runs so far/);
   expect(text).toMatch(/^seed 1 .*✔ PASS/m);
-  // Four seeds, two threads: seeds 2 and 3 were in flight, the fourth was never handed out.
-  expect(text).not.toMatch(/^seed 4 /m);
+  // Twenty seeds, two threads: what was in flight when seed 1's verdict came finishes, nothing more
+  // is handed out (how far the other thread got while seed 1 ran depends on the machine's load).
+  const ran = text.match(/^seed \d+ /gm) ?? [];
+  expect(ran.length).toBeLessThan(20);
+  expect(text).toContain(`Summary of ${ran.length} runs (interrupted with Ctrl-C: the runs so far)`);
+  expect(text).not.toMatch(/^seed 20 /m);
 }, 120_000);
