@@ -157,6 +157,11 @@ async function tapSession(tag: string, bad?: BadLink): Promise<void> {
   writeFileSync(file, data);
   const sha = createHash('sha256').update(data).digest('hex');
   const up = onLinux(['python3', '-c', UPLOAD, file], 800_000);
+  if (up.status !== 0 || up.out !== `${sha}\n`) {
+    // Tells a stall of our TCP from frames lost between socat and esp32sim (UDP RcvbufErrors).
+    const udp = sh(['ip', 'netns', 'exec', ns, 'cat', '/proc/net/snmp']).out.split('\n').filter((l) => l.startsWith('Udp:'));
+    throw new Error(`upload failed: ${JSON.stringify(up)}\nUDP counters of the namespace (socat <-> esp32sim):\n${udp.join('\n')}`);
+  }
   expect(up).toEqual({ status: 0, out: `${sha}\n` });
   await s.waitFor(`upload of 10485760 bytes, sha256 ${sha}`);
   if (bad === 'nftables') {
