@@ -15,6 +15,13 @@ export const PIN_COUNT = 40;
 /** The first input-only GPIO: 34-39 have no output driver and no pull resistors. */
 export const FIRST_INPUT_ONLY = 34;
 
+/**
+ * How many level changes a pin's history keeps, like a logic analyser's capture
+ * buffer: the most recent ones. A pin toggled for hours would otherwise hold
+ * every change in memory; the trace (when kept) still records each of them.
+ */
+export const HISTORY_MAX = 65_536;
+
 export type LevelListener = (pin: number, level: number) => void;
 
 interface PinState {
@@ -70,6 +77,7 @@ export class Gpio implements GpioApi {
     if (last && last[1] === value) return;
     if (last && last[0] === this.sim.now) p.history.pop();
     p.history.push([this.sim.now, value]);
+    if (p.history.length > 2 * HISTORY_MAX) p.history.splice(0, p.history.length - HISTORY_MAX);
     this.sim.trace.emit(this.device, 'gpio', 'level', { pin: n, value });
     for (const l of this.listeners) l(n, value);
   }
@@ -143,6 +151,7 @@ export class Gpio implements GpioApi {
     return this.effective(this.pin(n));
   }
 
+  /** The pin's recorded level changes, oldest first: the last HISTORY_MAX to 2·HISTORY_MAX of them. */
   history(n: number): [number, number][] {
     return this.pin(n).history.map(([t, v]) => [t, v]);
   }

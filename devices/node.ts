@@ -14,6 +14,7 @@ import { Rtc } from './clock';
 import { Console, Stdin } from './console';
 import type { BoardApi, WlanApi } from './contracts';
 import type { Gpio } from './gpio';
+import type { FlashFs } from './fs/flash';
 import type { Nic } from './nic';
 
 export abstract class NetNode {
@@ -61,6 +62,8 @@ export abstract class Board extends NetNode implements BoardApi {
   readonly rtc: Rtc;
   /** Powered on (between powerOn() and powerOff()). */
   powered = false;
+  /** The flash filesystem (an ESP32's always; a PC's when it has project files): it outlives resets. */
+  flash: FlashFs | undefined;
 
   protected constructor(sim: Simulator, id: string, net: NetStack, personality: Personality) {
     super(sim, id, net, personality);

@@ -8,6 +8,7 @@ import type { ScriptRuntime } from './contract';
 import * as fs from 'node:fs';
 import { TsRuntime, TsWorkerRuntime, type TsScriptMain } from './typescript';
 import type { WallClock } from './wallclock';
+import type { FlashFs } from '../fs/flash';
 
 export * from './contract';
 export { ScriptOs, PC_EPOCH_S } from './os';
@@ -37,6 +38,13 @@ export interface RuntimeOptions {
   main?: TsScriptMain;
   /** The board's virtual time (µs), for the VM's own clock. */
   now?: () => number;
+  /**
+   * The board's flash filesystem (MicroPython): an ESP32 mounts it at `/`, a PC at its working
+   * directory. An ESP32 without one gets an empty board's (boot.py only), a PC none.
+   */
+  flash?: FlashFs;
+  /** The script is the flash's /main.py, read by the VM at boot (a project without a script). */
+  mainFromFlash?: boolean;
 }
 
 export function createRuntime(spec: ScriptSpec, opts: RuntimeOptions): ScriptRuntime {

@@ -34,7 +34,14 @@ export const DEFAULT_WALL_TIMEOUT_MS = 600_000;
 export interface DeviceSpec {
   id: string;
   board: 'esp32' | 'pc';
+  /** Without one, a device with `files` runs /main.py from its flash (after boot.py on an ESP32). */
   script?: ScriptSpec;
+  /**
+   * Files on the board's flash at power-on, by path ('boot.py', 'lib/protocol.py'): a multi-file
+   * project. An ESP32 mounts its flash at `/` (without files it holds the default boot.py), a PC
+   * at its working directory /home/user.
+   */
+  files?: Record<string, string | Uint8Array>;
   /** ESP32/PC on DHCP: reservation. PC with `static: true`: static address. */
   ip?: string;
   static?: boolean;
@@ -164,6 +171,10 @@ export interface DeviceHandle {
   neopixel(part: string): number[][];
   /** Pin changes since a virtual time (µs): [time, level] pairs (wait-pin-change). */
   pinChangesSince(pin: number, us: number): [number, number][];
+  /** A file on the board's flash as it is now (undefined: no such file, or no flash). */
+  readFile?(path: string): Uint8Array | undefined;
+  /** Every file on the board's flash (absolute paths, sorted). */
+  listFiles?(): string[];
 }
 
 /** Something the user should know about a run that no script printed (e.g. a station refused by a full access point). */

@@ -51,6 +51,14 @@ export class DeviceHandleImpl implements DeviceHandle {
     return this.board.gpio;
   }
 
+  readFile(path: string): Uint8Array | undefined {
+    return this.board.flash?.readFile(path);
+  }
+
+  listFiles(): string[] {
+    return this.board.flash?.paths() ?? [];
+  }
+
   pin(n: number): number {
     return this.gpioOrThrow().level(n);
   }

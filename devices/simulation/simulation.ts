@@ -24,6 +24,7 @@ import { DEFAULT_WIFI_LINK, mergeLink } from '../medium/link';
 import { parseClock, WorldClock } from '../clock';
 import { PcBoard } from '../pc/board';
 import { buildRuntime, launchScript, type LaunchOptions } from './launch';
+import { FlashFs, freshFlash, loadProject } from '../fs/flash';
 import type { ScriptRuntime } from '../runtime/contract';
 import { WallClock, type WallHit } from '../runtime/wallclock';
 import { newServiceRecord, runOnPc, ServiceHandleImpl } from './services';
@@ -59,6 +60,8 @@ export class Simulation implements SimulationApi {
   private readonly bootWaits = new Map<string, { unsubscribe(): void }>();
   /** Runtimes built when their device was added, so VMs boot while the simulation runs up to their start. */
   private readonly prebuilt = new Map<string, ScriptRuntime>();
+  /** Devices whose script is the /main.py of their flash. */
+  private readonly fromFlash = new Set<string>();
   private frameObservers: ((us: number, frame: Uint8Array) => void)[] = [];
   private radioObservers: ((us: number, frame: Uint8Array, channel: number, rateKbps: number) => void)[] = [];
   private noticeObservers: ((n: Notice) => void)[] = [];
@@ -124,7 +127,18 @@ export class Simulation implements SimulationApi {
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(spec.id)) throw new Error(`bad device id "${spec.id}" (letters, digits, - and _)`);
     const ip = spec.ip !== undefined ? parseIp(spec.ip) : undefined;
     if (spec.ip !== undefined && ip === undefined) throw new Error(`device "${spec.id}": bad ip "${spec.ip}"`);
+    if (spec.files && !spec.script) {
+      // A project: the board runs /main.py from its flash, read again at every boot.
+      this.fromFlash.add(spec.id);
+      spec = { ...spec, script: { filename: 'main.py', source: '', language: 'micropython' } };
+    }
     const board = spec.board === 'esp32' ? this.buildEsp32(spec, ip) : this.buildPc(spec, ip);
+    if (spec.board === 'esp32' || spec.files) {
+      const flash = spec.board === 'esp32' ? freshFlash() : new FlashFs();
+      loadProject(flash, spec.files ?? {});
+      flash.clock = () => Math.floor(board.rtc.nowUs() / 1e6);
+      board.flash = flash;
+    }
     const handle = new DeviceHandleImpl(this.sim, spec, board, this.airspace, this.air);
     this.handles.set(spec.id, handle);
     if (spec.link) handle.applyLink(spec.link);
@@ -235,6 +249,8 @@ export class Simulation implements SimulationApi {
       bootWifi: auto ? { ssid, password } : undefined,
       jitterMs: this.opts.workerJitterMs,
       gcEveryCall: this.opts.gcEveryCall,
+      flash: (h.board as { flash?: FlashFs }).flash,
+      mainFromFlash: this.fromFlash.has(h.spec.id),
     };
   }
 

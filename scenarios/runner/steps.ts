@@ -40,6 +40,29 @@ function lastLine(s: string): string {
   return lines[lines.length - 1];
 }
 
+type FileStep = Extract<Step, { kind: 'expect-file' | 'wait-file' }>;
+
+function fileMatches(data: Uint8Array | undefined, s: FileStep): boolean {
+  if (s.absent) return data === undefined;
+  if (data === undefined) return false;
+  const text = new TextDecoder().decode(data);
+  return s.equals !== undefined ? text === s.equals : s.contains !== undefined ? text.includes(s.contains) : true;
+}
+
+/** Why a file step did not hold: what the flash has there (or which files it has). */
+function fileMiss(h: { id: string; readFile?(p: string): Uint8Array | undefined; listFiles?(): string[] }, s: FileStep): string {
+  const data = h.readFile?.(s.path);
+  if (s.absent) return `${h.id} still has ${s.path}`;
+  if (data === undefined) {
+    const all = h.listFiles?.() ?? [];
+    return `${h.id} has no file ${s.path} (its flash has ${all.length ? all.join(', ') : 'no files'})`;
+  }
+  const text = new TextDecoder().decode(data);
+  const shown = text.length > 200 ? JSON.stringify(text.slice(0, 200)) + `… (${data.length} bytes)` : JSON.stringify(text);
+  const want = s.equals !== undefined ? `is not ${JSON.stringify(s.equals)}` : `does not contain ${JSON.stringify(s.contains)}`;
+  return `${h.id}:${s.path} ${want}: it holds ${shown}`;
+}
+
 function waited(c: StepContext, r: WaitOutcome, s: Step, what: string, timeoutUs: number | undefined): StepVerdict {
   switch (r) {
     case 'met':
@@ -163,6 +186,15 @@ export async function runStep(c: StepContext, s: Step): Promise<StepVerdict> {
     case 'expect-neopixel':
     case 'wait-pin-change':
       return runPartStep(c, s, (r, what, t) => waited(c, r, s, what, t));
+    case 'expect-file':
+    case 'wait-file': {
+      const h = api.device(s.device);
+      const check = () => fileMatches(h.readFile?.(s.path), s);
+      if (s.kind === 'expect-file') return check() ? ok : { ok: false, message: fileMiss(h, s) };
+      const r = await c.runUntil(check, deadline(c, s.timeoutUs));
+      const v = waited(c, r, s, fileMiss(h, s), s.timeoutUs);
+      return v;
+    }
     case 'expect-exit': {
       const h = api.device(s.device);
       const r = await c.runUntil(() => !isRunningState(h.scriptState()), deadline(c, s.timeoutUs));

@@ -20,6 +20,7 @@ import { checkNetwork } from './network';
 import { typescriptSyntax } from './typescript';
 import { showValue } from './words';
 import { route, SERVICES, serviceKeys, serviceSpec, type DataFile } from './services';
+import { projectFiles } from './project';
 import { parseYaml } from './yaml';
 
 export { formatError } from './model';
@@ -74,6 +75,8 @@ const device = z.strictObject({
   service: z.enum(SERVICES).optional(),
   ...serviceKeys,
   script: z.string().min(1).optional(),
+  /** The flash's files at power-on: a folder, or a list (schema/project.ts). */
+  files: z.unknown().optional(),
   ip: ipv4.optional(),
   static: z.boolean().optional(),
   wifi: z.enum(['auto', 'none']).optional(),
@@ -283,6 +286,15 @@ function build(
         }
         spec.script = script;
         scripts.push({ device: id, ref: d.script, path: s.path, sha256: sha256(s.text), source: s.text, language });
+      }
+    }
+    if (d.files !== undefined) {
+      if (service !== undefined) errors.push(err(['devices', id, 'files'], 'a PC running a built-in service has no project files'));
+      else if (spec.script?.language === 'typescript') errors.push(err(['devices', id, 'files'], 'project files are for MicroPython: a TypeScript script reads no flash'));
+      else {
+        const r = projectFiles(['devices', id, 'files'], d.files, { dir, ...(opts.files ? { files: opts.files } : {}) }, data);
+        for (const is of r.issues) errors.push(err(is.path, is.message));
+        if (r.files) spec.files = r.files;
       }
     }
     devices.push(spec);

@@ -34,6 +34,8 @@ export type StepAction =
     | { kind: 'expect-neopixel'; device: string; part: string; pixel?: number; color?: number[]; pixels?: number[][]; timeoutUs?: number }
     /** Waits until `pin` changes level `count` times (default 1) from the step's start. */
     | { kind: 'wait-pin-change'; device: string; pin: number; count: number; timeoutUs?: number }
+    /** A file on the device's flash (absolute path): exists, contains a text, equals one, or is absent; wait-file waits until it does. */
+    | { kind: 'expect-file' | 'wait-file'; device: string; path: string; contains?: string; equals?: string; absent?: boolean; timeoutUs?: number }
     | ({ kind: 'expect-mqtt' | 'wait-mqtt'; broker: string; timeoutUs?: number } & MqttMatch)
     | ({ kind: 'expect-http-request' | 'wait-http-request'; host: string; timeoutUs?: number } & HttpMatch);
 
@@ -155,6 +157,9 @@ export function stepLabel(s: Step): string {
       return `expect-neopixel ${s.device} ${s.part} ${s.pixels ? s.pixels.map(colorText).join(' ') : `pixel ${s.pixel ?? 0} = ${colorText(s.color ?? [])}`}`;
     case 'wait-pin-change':
       return `wait-pin-change ${s.device} pin ${s.pin}${s.count !== 1 ? ` ×${s.count}` : ''}`;
+    case 'expect-file':
+    case 'wait-file':
+      return `${s.kind} ${s.device} ${s.path}${s.absent ? ' absent' : s.equals !== undefined ? ` = ${q(s.equals)}` : s.contains !== undefined ? ` containing ${q(s.contains)}` : ''}`;
     default:
       return `${s.kind} ${s.device}`;
   }

@@ -33,6 +33,15 @@ const linkObj = z.strictObject({
   up: z.boolean().optional(),
 });
 
+const fileObj = z.strictObject({
+  ...dev,
+  path: z.string().min(1),
+  contains: z.string().optional(),
+  equals: z.string().optional(),
+  absent: z.boolean().optional(),
+  timeout: duration.optional(),
+});
+
 const mqttObj = z.strictObject({
   broker: z.string().optional(),
   topic: z.string().min(1),
@@ -74,6 +83,8 @@ export const STEP_KINDS: readonly StepKind[] = [
   'set-sensor',
   'expect-neopixel',
   'wait-pin-change',
+  'expect-file',
+  'wait-file',
 ];
 
 /** The step keys a scenario may use: the kinds, and Wokwi's set-control (read as press, release, set-analog or set-sensor). */
@@ -228,6 +239,21 @@ function parseAction(kind: StepKind | PartStepKind, v: unknown, ctx: Ctx): Actio
       const { host: _h, timeout, ...m } = r.value;
       if (kind === 'expect-http-request' && timeout !== undefined) return { issues: [{ path: ['timeout'], message: 'expect-http-request takes no timeout (wait-http-request waits)' }] };
       return { step: { kind, host: h.id, ...m, ...(timeout !== undefined ? { timeoutUs: timeout } : {}) } };
+    }
+    case 'expect-file':
+    case 'wait-file': {
+      if (typeof v === 'string') v = { path: v };
+      const r = pick(fileObj, v);
+      if (!r.ok) return { issues: r.issues };
+      const d = deviceOf(r.value, ctx);
+      if ('issues' in d) return d;
+      const { path, contains, equals, absent, timeout } = r.value;
+      const given = (['contains', 'equals', 'absent'] as const).filter((k) => r.value[k] !== undefined);
+      if (given.length > 1) return { issues: [{ path: [given[1]], message: `a file step checks one of contains, equals or absent (it has ${given.join(' and ')})` }] };
+      if (absent === false) return { issues: [{ path: ['absent'], message: 'absent: true checks that there is no such file; to check that it exists, leave absent out' }] };
+      if (kind === 'expect-file' && timeout !== undefined) return { issues: [{ path: ['timeout'], message: 'expect-file takes no timeout (wait-file waits)' }] };
+      const p = path.startsWith('/') ? path : '/' + path;
+      return { step: { kind, device: d.device, path: p, ...(contains !== undefined ? { contains } : {}), ...(equals !== undefined ? { equals } : {}), ...(absent ? { absent } : {}), ...(timeout !== undefined ? { timeoutUs: timeout } : {}) } };
     }
     case 'expect-exit': {
       const r = pick(exitObj, v);

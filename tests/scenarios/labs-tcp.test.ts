@@ -6,7 +6,7 @@ import { explain, lab, run, runAndReplay } from './labrun';
 const d = describe;
 
 d('bundled TCP labs', () => {
-  test.each(['echo', 'echo-multi', 'led-tcp', 'starwars'])('lab %s run then replayed passes with an identical trace', async (id) => {
+  test.each(['echo', 'echo-multi', 'led-tcp', 'starwars', 'multi-file'])('lab %s run then replayed passes with an identical trace', async (id) => {
     const { first, diff } = await runAndReplay(id);
     expect({ exit: first.exitCode, why: explain(first) }).toEqual({ exit: 0, why: explain(first) });
     expect(diff).toEqual({ identical: true, count: first.trace.length });

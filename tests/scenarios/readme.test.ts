@@ -86,7 +86,7 @@ describe("the README's scenario", () => {
 
   test('passes as written', async () => {
     const t = io();
-    expect({ code: await main(['run', EXAMPLE], t.io), out: t.lines.join('\n') }).toEqual({ code: 0, out: expect.stringMatching(/✔ PASS TCP echo with an LED: all 18 steps passed/) });
+    expect({ code: await main(['run', EXAMPLE], t.io), out: t.lines.join('\n') }).toEqual({ code: 0, out: expect.stringMatching(/✔ PASS TCP echo with an LED: all 19 steps passed/) });
   });
 });
 

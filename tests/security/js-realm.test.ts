@@ -47,12 +47,14 @@ describe('JavaScript inside the sealed realm (a hole in the first layer)', () =>
     process.env.ESP32SIM_VM_POOL = '0'; // the first VM's thread is kept for reuse, not handed to the pool
     try {
       const source = probe('recycle_probe.js');
-      const first = await withProbe(source, 'open("/tmp/secret", "w").write("first device")\nprint("first done")\n');
+      // The VM's own files (the ESP32's flash hides them at /): mounted back by each script.
+      const own = 'import vfs\nvfs.umount("/")\nvfs.mount(vfs.VfsPosix(), "/")\n';
+      const first = await withProbe(source, own + 'open("/tmp/secret", "w").write("first device")\nprint("first done")\n');
       expect(first.out).toContain('earlier VM marks seen: []');
       expect(first.r.proc.state).toBe('exited');
       const thread = first.vm.freeThread();
       expect(thread).toBeDefined(); // ended cleanly: its thread may host the next VM
-      const second = await withProbe(source, 'import os\nprint("tmp:", os.listdir("/tmp"))\n', 'esp32', thread);
+      const second = await withProbe(source, own + 'import os\nprint("tmp:", os.listdir("/tmp"))\n', 'esp32', thread);
       expect(second.vm.thread).toBe(first.vm.thread);
       expect(second.out).toContain('earlier VM marks seen: []');
       expect(second.out).toContain("tmp: ['planted']"); // its own probe's file only: no /tmp/secret

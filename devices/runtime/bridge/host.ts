@@ -9,8 +9,9 @@
  *
  * A few calls are the runtime's own and never reach the OS: the op-name
  * interning, the script's configuration ('config'), its text ('source'), and
- * '_ready' (the end of boot: the watchdog applies from there). Subclasses say
- * what the configuration and the text are.
+ * '_ready' (the end of boot: the watchdog applies from there), and what a
+ * subclass answers itself (local(): the board's flash). Subclasses say what
+ * the configuration and the text are.
  */
 import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type SysValue, type Syscall } from '../contract';
 import { wallLimitMessage, watchdogMessage, type WallClock } from '../wallclock';
@@ -80,6 +81,10 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   protected abstract config(): SysValue;
   /** What 'source' answers (the script's text, read in pieces from an offset). */
   protected abstract source(): Uint8Array;
+  /** A call the runtime answers itself, at once (the board's flash: fs.*), or undefined. */
+  protected local(_op: string, _args: SysValue[]): SysResult | undefined {
+    return undefined;
+  }
 
   /** The worker was gone before the script started: the script ends with this reason. */
   protected gone(reason: string): void {
@@ -243,6 +248,15 @@ export abstract class BridgeRuntime implements ScriptRuntime {
           budgetMs = this.bridge.clock.budgetMs();
           deadline = wallNow() + budgetMs;
           booting = false;
+        }
+        continue;
+      }
+      const local = this.local(name, args);
+      if (local) {
+        if (local.ok) this.reply(local.value);
+        else {
+          this.error(local.errno);
+          this.peer.release(this.vtimeMs, this.pending);
         }
         continue;
       }

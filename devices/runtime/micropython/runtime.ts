@@ -9,6 +9,12 @@ import { BridgeRuntime } from '../bridge/host';
 import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type SysValue } from '../contract';
 import type { RuntimeOptions } from '../index';
 import { takeVm, type VmBoot } from './vm';
+import { FlashCalls } from '../../fs/calls';
+import { freshFlash } from '../../fs/flash';
+import type { SysResult } from '../contract';
+
+/** Where a PC's flash (its project's files) is mounted: its working directory. */
+export const PC_HOME = '/home/user';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -59,11 +65,13 @@ export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
   bootTimeoutMs?: number;
 }
 
+
 export class MicroPythonRuntime extends BridgeRuntime {
   /** The VM came booted from the pool (nothing else may differ). */
   readonly pooled: boolean;
   private readonly text: Uint8Array;
   private readonly cfg: SysValue;
+  private readonly fs: FlashCalls | undefined;
   /** Board callbacks run at the script's safe points (py/_irq.py): blocking calls may be set aside for them. */
   readonly softIrqs = true;
 
@@ -73,8 +81,16 @@ export class MicroPythonRuntime extends BridgeRuntime {
     super(vm, opts);
     this.pooled = pooled;
     this.text = new TextEncoder().encode(opts.source);
+    const flash = opts.flash ?? (opts.personality === 'esp32' ? freshFlash() : undefined);
+    this.fs = flash && new FlashCalls(flash);
     // The run's part of the configuration (the rest came with the VM's boot: vmBoot()).
-    this.cfg = { filename: opts.filename, seed: opts.seed, bootWifi: opts.bootWifi ?? null };
+    this.cfg = {
+      filename: opts.filename,
+      seed: opts.seed,
+      bootWifi: opts.bootWifi ?? null,
+      flash: flash ? (opts.personality === 'pc' ? PC_HOME : '/') : null,
+      mainFromFlash: Boolean(flash && opts.mainFromFlash),
+    };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }
 
@@ -84,5 +100,9 @@ export class MicroPythonRuntime extends BridgeRuntime {
 
   protected source(): Uint8Array {
     return this.text;
+  }
+
+  protected override local(op: string, args: SysValue[]): SysResult | undefined {
+    return this.fs?.call(op, args);
   }
 }

@@ -39,14 +39,14 @@ export interface VmBoot {
   config: string;
 }
 
-/** The VM's in-memory files (/lib) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
+/** The VM's in-memory files (/.frozen, /tmp) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
 const FS_QUOTA = { bytes: 4 * 1024 * 1024, nodes: 2048 };
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2, stackSizeMb: 2 };
 
 /** Process-wide caches of immutable inputs (the VM's JavaScript, the Python modules); no simulation state. */
 const inputs: { files?: Record<string, Uint8Array>; workerData?: object } = {};
 
-/** The VM's /lib: every .py file under py/ (bytes), keyed by its path relative to it ('umqtt/simple.py' for packages). */
+/** The VM's /.frozen: every .py file under py/ (bytes), keyed by its path relative to it ('umqtt/simple.py' for packages). */
 function pyFiles(): Record<string, Uint8Array> {
   if (!inputs.files) {
     const files: Record<string, Uint8Array> = {};

@@ -228,6 +228,20 @@ export const YAML_CASES: YamlCase[] = [
   // runs that truly fail
   { name: 'a step that is never met', yaml: step('wait-serial: { text: never, timeout: 1s }'), exit: 1, says: /did not print "never" within 1s/ },
   { name: 'a scenario timeout', yaml: edit('wait-serial: hi', 'wait-serial: never'), exit: 42, says: /timeout: 10s of virtual time ran out/ },
+  // Project files on the flash (schema/project.ts) and the file steps
+  { name: 'files neither folder nor list', yaml: dev('files: 42'), line: 4, says: /files: is a folder \(files: project\) or a list/ },
+  { name: 'files leaving the flash', yaml: dev('files: [../x.py]'), line: 4, says: /leaves the flash.*\{ <flash path>: \.\.\/x\.py \}/ },
+  { name: 'files missing', yaml: dev('files: [lib/nope.py]'), line: 4, says: /lib\/nope\.py not found/ },
+  { name: 'files folder missing', yaml: dev('files: nofolder'), line: 4, says: /nofolder: no such folder/ },
+  { name: 'files naming a file as the folder', yaml: dev('files: main.py'), line: 4, says: /main\.py is a file: files: names a folder, or a list/ },
+  { name: 'files binary', yaml: dev('files: [binary.py]'), line: 4, says: /binary\.py is a binary file, not text/ },
+  { name: 'files twice', yaml: dev('files: [main.py, { main.py: client.py }]'), line: 4, says: /main\.py is already on the flash \(given twice\)/ },
+  { name: 'files on a service PC', yaml: edit('  pc: { board: pc, script: client.py, start: 1s }', '  pc: { board: pc, service: echo, files: [main.py] }'), line: 5, says: /a PC running a built-in service has no project files/ },
+  { name: 'expect-file with contains and equals', yaml: step('expect-file: { path: log.txt, contains: a, equals: b }'), line: 8, says: /checks one of contains, equals or absent \(it has contains and equals\)/ },
+  { name: 'expect-file with a timeout', yaml: step('expect-file: { path: log.txt, timeout: 1s }'), line: 8, says: /expect-file takes no timeout \(wait-file waits\)/ },
+  { name: 'expect-file absent false', yaml: step('expect-file: { path: log.txt, absent: false }'), line: 8, says: /to check that it exists, leave absent out/ },
+  { name: 'wait-file on no device', yaml: step('wait-file: { device: nope, path: log.txt }'), line: 8, says: /no device "nope"/ },
+  { name: 'expect-file misspelt key', yaml: step('expect-file: { path: log.txt, contain: x }'), line: 8, says: /contain.*did you mean "contains"/ },
 ];
 
 export interface ArgsCase {

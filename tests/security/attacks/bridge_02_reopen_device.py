@@ -2,6 +2,9 @@
 # family: bridge
 # expect: exit 0
 # out: /no second bridge; \[\] \/dev has no k: True/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import os
 opened = []
 for p in ('/dev/k', '/dev/../dev/k', '//dev/k', '/proc/self/fd/3', '/proc/self/fd/4', '/proc/self/fd/5', '/proc/self/fd/6'):

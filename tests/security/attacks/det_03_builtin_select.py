@@ -3,10 +3,13 @@
 # expect: exit 0
 # twice
 # out: /poll: \[/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import sys
 sys.modules.pop('select', None)
 sys.modules.pop('uselect', None)
-sys.path[:] = [p for p in sys.path if p != '/lib']
+sys.path[:] = [p for p in sys.path if p != '/.frozen']
 import select
 f = open('/tmp/p', 'w')
 p = select.poll()

@@ -14,6 +14,7 @@ while True:
         if chunk[i + 4:i + 8] == P:
             hits.append(addr + i)
         i = chunk.find(P, i + 1)
+    chunk = None  # the next copy needs 16 KiB in one piece: free this one first (the heap is the board's 192 KiB)
     addr += step
     print('scanned %d KiB; canary found at: %s' % (addr >> 10, hits))
     if hits:

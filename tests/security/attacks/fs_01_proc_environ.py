@@ -3,6 +3,9 @@
 # expect: exit 0
 # out: /read: \[\]/
 # out: /os has: \[\]/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 found = []
 for p in ('/proc/self/environ', '/proc/self/cmdline', '/proc/self/maps', '/proc/self/status', '/proc/1/environ',
           '/etc/passwd', '/etc/hostname', '{{CANARY_FILE}}', '/proc/self/root{{CANARY_FILE}}'):

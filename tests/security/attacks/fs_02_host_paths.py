@@ -2,7 +2,10 @@
 # family: fs
 # expect: exit 0
 # out: /host paths seen: \[\]/
-# out: /root: \['tmp', 'home', 'dev', 'proc', 'lib'\]/
+# out: /root: \['tmp', 'home', 'dev', 'proc', '\.frozen'\]/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import os
 seen = []
 canary_dir = '{{CANARY_FILE}}'.rsplit('/', 1)[0]

@@ -2,6 +2,9 @@
 # family: fs
 # expect: exit 0
 # out: /FS quota hit after \d+ KiB, errno 51/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import time
 blk = bytes(16384)
 n = 0

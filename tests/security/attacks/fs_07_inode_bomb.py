@@ -2,6 +2,9 @@
 # family: fs
 # expect: exit 0
 # out: /node quota hit after \d+ files, errno 51/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import os, time
 n = 0
 try:

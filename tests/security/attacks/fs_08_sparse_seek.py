@@ -2,6 +2,9 @@
 # family: fs
 # expect: exit 0
 # out: /refused, errno 51/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 try:
     f = open('/tmp/sparse', 'wb')
     f.seek(1 << 30)

@@ -2,6 +2,9 @@
 # family: fs
 # expect: exit 0
 # out: /long name: (accepted|errno \d+); depth 30 reached; cwd: (errno \d+|\d+ chars)/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import os
 try:
     os.mkdir('/tmp/' + 'x' * 256)

@@ -2,6 +2,9 @@
 # family: fs
 # expect: exit 0
 # out: /stopped after \d+ open files, errno \d+/
+import vfs  # the VM's own files: the ESP32's flash hides them at /, an attacker mounts them back
+vfs.umount('/')
+vfs.mount(vfs.VfsPosix(), '/')
 import time
 open('/tmp/x', 'w').close()
 fs = []

@@ -1,10 +1,10 @@
-# attack: the build's own frozen asyncio schedules through JS (setTimeout, promises): drop /lib and run it
+# attack: the build's own frozen asyncio schedules through JS (setTimeout, promises): drop /.frozen (our modules) and run it
 # family: js
 # expect: violation
 import sys
 for n in ('asyncio', 'js', 'jsffi'):
     sys.modules.pop(n, None)
-sys.path[:] = [p for p in sys.path if p != '/lib']
+sys.path[:] = [p for p in sys.path if p != '/.frozen']
 import asyncio
 async def main():
     await asyncio.sleep_ms(1)

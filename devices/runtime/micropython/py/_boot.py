@@ -2,11 +2,12 @@
 # device's modules from the boot configuration (no host call: nothing is
 # claimed yet); main() runs once the VM is claimed: it reads the run's
 # configuration, seeds random, optionally joins WiFi, then runs the script.
-import sys, builtins, io
+import sys, builtins, io, gc
 import _kern
+import _flash  # compiled with the boot, not in the middle of the script's heap
 from _kern import call
 
-_INTERNAL = '  File "/lib/'
+_INTERNAL = '  File "/.frozen/'
 
 
 def _install():
@@ -45,11 +46,11 @@ def _install():
     return random
 
 
-def _format(e, src_lines):
+def _format(e, src_lines, fn):
     buf = io.StringIO()
     sys.print_exception(e, buf)
     lines = [l for l in buf.getvalue().split('\n') if l and not l.startswith(_INTERNAL)]
-    fname = '  File "%s", line ' % _kern.CFG['filename']
+    fname = '  File "%s", line ' % fn
     PC = _kern.PC
     if PC:
         out = []
@@ -90,6 +91,43 @@ def _source():
         parts.append(b)
 
 
+def _run(body, src, fn, g=None):
+    # Runs one part of the boot (the firmware's function, or boot.py's or the script's code in the
+    # globals g); returns the exit (code, reason) when it ended the run, or None when the next may run.
+    try:
+        if g is None:
+            body()
+        else:
+            exec(body, g)
+    except SystemExit as e:
+        c = e.args[0] if e.args else 0
+        return (c, '') if isinstance(c, int) else (1, str(c))
+    except KeyboardInterrupt as e:
+        tb = _format(e, src.split('\n'), fn)
+        sys.stdout.write(tb)
+        return 130, tb
+    except BaseException as e:
+        tb = _format(e, src.split('\n'), fn)
+        sys.stdout.write(tb)
+        return 1, tb
+    return None
+
+
+def _boot_py(g):
+    # The firmware runs boot.py from the flash first; an error there is printed and main.py still
+    # runs. Its own function: nothing of it stays referenced while the script runs.
+    boot = _flash.text('/boot.py')
+    if boot is None:
+        return None
+    try:
+        code = compile(boot, 'boot.py', 'exec')
+    except SyntaxError as e:
+        sys.stdout.write(_format(e, boot.split('\n'), 'boot.py'))
+        return None
+    r = _run(code, boot, 'boot.py', g)
+    return None if r is not None and r[0] == 1 and r[1] else r
+
+
 _random = None
 
 
@@ -104,34 +142,35 @@ def main():
     CFG = _kern.configure()
     PC = _kern.PC
     _random.seed(CFG['seed'] & 0x3fffffff)
-    src = _source()
+    # The board's modules were installed in the pool (prepare()), through the VM's own files;
+    # now the flash takes the root.
+    flash = CFG.get('flash')
+    if flash:
+        _flash.mount(flash)
     fn = CFG['filename']
-    lines = src.split('\n')
-    try:
-        code = compile(src, fn, 'exec')
-    except SyntaxError as e:
-        tb = _format(e, lines)
-        sys.stdout.write(tb)
-        call('exit', 1, tb)
-        return
-    try:
+    src = _flash.text('/main.py') if CFG.get('mainFromFlash') else _source()
+    code = None
+    if src is not None:
+        try:
+            code = compile(src, fn, 'exec')
+        except SyntaxError as e:
+            tb = _format(e, src.split('\n'), fn)
+            sys.stdout.write(tb)
+            call('exit', 1, tb)
+            return
+    # boot.py and main.py share their globals, as on the board.
+    g = {'__name__': '__main__', '__file__': fn}
+
+    def firmware():
         if CFG.get('bootWifi') and not PC:
             _boot_wifi(CFG['bootWifi'])
-        g = {'__name__': '__main__', '__file__': fn}
         call('_ready')
-        exec(code, g)
-    except SystemExit as e:
-        c = e.args[0] if e.args else 0
-        call('exit', c if isinstance(c, int) else 1, '' if isinstance(c, int) else str(c))
-        return
-    except KeyboardInterrupt as e:
-        tb = _format(e, lines)
-        sys.stdout.write(tb)
-        call('exit', 130, tb)
-        return
-    except BaseException as e:
-        tb = _format(e, lines)
-        sys.stdout.write(tb)
-        call('exit', 1, tb)
-        return
-    call('exit', 0, '')
+
+    r = _run(firmware, src or '', fn)
+    if r is None and flash and not PC:
+        r = _boot_py(g)
+    if r is None and code is not None:
+        gc.collect()  # what the boot left (the flash's mount, boot.py) is freed before the script
+        r = _run(code, src, fn, g)
+    r = r or (0, '')
+    call('exit', r[0], r[1])

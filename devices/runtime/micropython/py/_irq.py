@@ -10,7 +10,7 @@ import io
 import _kern
 
 DEPTH = 8  # MICROPY_SCHEDULER_DEPTH of the ESP32 port
-_INTERNAL = '  File "/lib/'
+_INTERNAL = '  File "/.frozen/'
 
 _handlers = {}  # (kind, id) -> (func, arg), filled by machine.Timer, Pin.irq, espnow
 _sched = {}     # id -> (func, arg): micropython.schedule() entries on the board's line

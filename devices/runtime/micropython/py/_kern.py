@@ -8,6 +8,9 @@
 # Int arguments and int answers cross in header words; strings, bytes, floats
 # and small lists go through the payload. Op names are interned once per VM.
 import array, uctypes, builtins
+# Imported here, at boot: an import while an answer is being decoded would look on the flash
+# (a kernel call of its own, which would overwrite that answer).
+import json, struct
 
 _dev = open('/dev/k', 'rb')
 _rd = _dev.readinto
@@ -84,7 +87,6 @@ def _put(i, v, parts):
         b = bytes(array.array('d', (v,)))
         tag = _T_FLOAT
     else:
-        import json
         b = json.dumps(v).encode()
         tag = _T_JSON
     h[1 + i] = len(b)
@@ -183,9 +185,7 @@ def _value(k):
     if k == K_BYTES:
         return bytes(memoryview(_buf)[:n])
     if k == K_FLOAT:
-        import struct
         return struct.unpack_from('<d', _buf)[0]
-    import json
     return json.loads(bytes(memoryview(_buf)[:h[12]]))
 
 
@@ -241,7 +241,6 @@ def _answer_r(k):
         m = h[13]
         return (bytes(memoryview(_buf)[:m]) if m else b''), None
     if k == K_JSON:
-        import json
         j = h[12]
         extra = json.loads(bytes(memoryview(_buf)[:j]))
         return bytes(memoryview(_buf)[j:h[13]]), extra

@@ -375,16 +375,17 @@
       if (FS.devices[dev]) throw new Error('the bridge device number is taken');
       FS.registerDevice(dev, kdev_ops);
       FS.mkdev('/dev/k', 0o600, dev);
-      FS.mkdirTree('/lib');
+      // Our modules live in /.frozen: they are the board's frozen modules (the user's /lib is the flash's).
+      FS.mkdirTree('/.frozen');
       for (const name of Object.keys(lib)) {
         const slash = name.lastIndexOf('/');
-        if (slash > 0) FS.mkdirTree('/lib/' + name.slice(0, slash)); // packages: asyncio/core.py
-        FS.writeFile('/lib/' + name, lib[name]);
+        if (slash > 0) FS.mkdirTree('/.frozen/' + name.slice(0, slash)); // packages: asyncio/core.py
+        FS.writeFile('/.frozen/' + name, lib[name]);
       }
       // Import the bridge and boot modules now (compiled before any claim).
-      // /lib first: our modules (asyncio, ...) win over the build's frozen ones.
+      // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
       // _boot.prepare() installs the device's modules (boot configuration only: no host call).
-      if (!exec('import sys\nsys.path.insert(0, "/lib")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
+      if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.

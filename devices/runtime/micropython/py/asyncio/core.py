@@ -395,7 +395,7 @@ class Loop:
         buf = io.StringIO()
         sys.print_exception(context['exception'], buf)
         for line in buf.getvalue().split('\n'):
-            if line and not line.startswith('  File "/lib/'):
+            if line and not line.startswith('  File "/.frozen/'):
                 print(line, file=sys.stderr)
 
     def call_exception_handler(context):
