@@ -5,7 +5,7 @@
  */
 import { LWIP_PERSIST_BACKOFF, lwipMode } from './config';
 import type { Conn } from './conn';
-import { retransmitSyn, sendKeepalive, sendPersistProbe, tcpOutput } from './output';
+import { retransmitSyn, sendKeepalive, sendPersistProbe, sendWindowFill, tcpOutput } from './output';
 import { HANDSHAKE, KEEPALIVE, RETRANSMITS, SYNCHRONIZED } from './states';
 import { TF_ACK_DELAY, TF_ACK_NOW, TF_INFR } from './tcb';
 import { armKeepalive, armPersist, backoff, keepaliveDue, nextTick, restartRtx, stopPersist } from './timers';
@@ -51,16 +51,18 @@ export function onRtxTimer(c: Conn): void {
 
 function onPersistTimer(c: Conn): void {
   const t = c.tcb;
-  if (t.snd_wnd > 0) {
-    stopPersist(c);
-    tcpOutput(c);
-    return;
-  }
   if (t.persist_probe >= c.cfg.maxRtx) {
     c.giveUp('rtx-timeout');
     return;
   }
-  sendPersistProbe(c);
+  // A window too small for the next segment: fill it (without this, a lost window update left
+  // both ends waiting for ever). A window the next segment fits in: just send.
+  if (t.snd_wnd > 0 && !sendWindowFill(c)) {
+    stopPersist(c);
+    tcpOutput(c);
+    return;
+  }
+  if (t.snd_wnd === 0) sendPersistProbe(c);
   t.persist_probe++;
   if (t.persist_backoff < LWIP_PERSIST_BACKOFF.length) t.persist_backoff++;
   armPersist(c);

@@ -165,6 +165,26 @@ export function sendPersistProbe(c: Conn): void {
   c.count('txProbe');
 }
 
+/**
+ * The persist timer with the peer's window open but smaller than the next segment (the update
+ * that would have opened it further may have been lost): send what fits from SND.UNA, as lwIP's
+ * persist timer does (tcp_split_unsent_seg, then tcp_output) and Linux's tcp_write_wakeup.
+ * False when no data waits or the next segment fits (the caller then just runs tcpOutput).
+ */
+export function sendWindowFill(c: Conn): boolean {
+  const t = c.tcb;
+  const off = (t.snd_una - t.sndQueueStart) | 0;
+  const unsent = t.snd_queue.length - off;
+  if (off < 0 || unsent <= 0 || Math.min(unsent, t.mss) <= t.snd_wnd) return false;
+  const len = t.snd_wnd;
+  sendData(c, t.snd_una, len, false);
+  t.snd_nxt = (t.snd_una + len) >>> 0;
+  t.snd_max = seqMax(t.snd_max, t.snd_nxt);
+  t.rttest = -1; // Karn: it may be a retransmission
+  c.count('txProbe');
+  return true;
+}
+
 /** Keepalive probe: SEQ = SND.NXT - 1, no data (lwIP tcp_keepalive). */
 export function sendKeepalive(c: Conn): void {
   sendSegment(c, TCP_ACK, (c.tcb.snd_nxt - 1) >>> 0, EMPTY);
