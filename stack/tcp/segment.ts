@@ -33,7 +33,12 @@ export function acceptable(rcvNxt: number, rcvWnd: number, seq: number, len: num
   if (rcvWnd === 0) return false;
   const end = (seq + len - 1) >>> 0;
   const right = (rcvNxt + rcvWnd) >>> 0;
-  return (seqLe(rcvNxt, seq) && seqLt(seq, right)) || (seqLe(rcvNxt, end) && seqLt(end, right));
+  // lwIP tcp_receive also takes a segment that starts before RCV.NXT and ends
+  // past the right edge (a collapsed retransmission wider than a small window):
+  // its new part is in the window and is trimmed to it.
+  return (
+    (seqLe(rcvNxt, seq) && seqLt(seq, right)) || (seqLe(rcvNxt, end) && seqLt(end, right)) || (seqLt(seq, rcvNxt) && seqLe(rcvNxt, end))
+  );
 }
 
 /**
