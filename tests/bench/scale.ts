@@ -18,11 +18,13 @@
  * The LAN is a 10.0.0.0/22 (pool 10.0.0.100 to 10.0.3.254; shorter beyond 923 boards), the access point
  * admits every board (max-clients) and filters broadcasts (broadcast-filter).
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { Simulation } from '../../devices/simulation/simulation';
 import type { DeviceHandle, ScriptSpec } from '../../devices/simulation/api';
 import type { PcBoard } from '../../devices/pc/board';
 import type { TsEnv } from '../../devices/runtime';
+import { canShareVmThreads, vmsPerThread } from '../../devices/runtime/micropython/vm';
 
 export type ScaleKind = 'micropython' | 'typescript' | 'none';
 
@@ -45,6 +47,8 @@ export interface ScalePoint {
   expected: number;
   rssMB: number;
   rssPerDeviceMB: number;
+  /** MicroPython VMs per worker thread (1: a thread each). */
+  vmsPerThread: number;
 }
 
 /** Issue #16: an idle board (a datagram a second) costs at most this wall time per virtual second. */
@@ -153,6 +157,7 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     expected: kind === 'none' ? 0 : joined * steadyS,
     rssMB: rss / 1e6,
     rssPerDeviceMB: 0,
+    vmsPerThread: kind === 'micropython' ? vmsPerThread() : 0,
   };
   await s.close();
   return point;
@@ -180,15 +185,38 @@ async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
 }
 
-/** Runs the curves, one point at a time; RSS per device is the growth over this process's RSS before the point. */
+/** MicroPython boards from which the benchmark puts several VMs in a worker thread (ESP32SIM_VMS_PER_THREAD overrides). */
+export const SHARE_FROM = 100;
+export const SHARED_VMS_PER_THREAD = 16;
+
+/** One point, RSS per device being the growth over the process's RSS before it. */
+async function measuredPoint(kind: ScaleKind, n: number): Promise<ScalePoint> {
+  await settle();
+  const base = process.memoryUsage().rss;
+  const p = await benchScalePoint(kind, n);
+  p.rssPerDeviceMB = (p.rssMB - base / 1e6) / n;
+  return p;
+}
+
+/**
+ * A MicroPython point runs in a process of its own: Node started with JSPI's flag (shared VM threads
+ * need it from the start, see vm.ts canShareVmThreads), and its RSS is the point's alone.
+ */
+function pointInChild(kind: ScaleKind, n: number): ScalePoint {
+  const share = process.env.ESP32SIM_VMS_PER_THREAD ?? String(n >= SHARE_FROM ? SHARED_VMS_PER_THREAD : 1);
+  const args = ['--experimental-wasm-stack-switching', '-r', require.resolve('ts-node/register/transpile-only'), __filename, '--point', `${kind}:${n}`];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ESP32SIM_VMS_PER_THREAD: share }, maxBuffer: 64 * 1024 * 1024 });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('SCALEPOINT '));
+  if (!line) throw new Error(`scale: ${kind} ×${n} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+  return JSON.parse(line.slice('SCALEPOINT '.length)) as ScalePoint;
+}
+
+/** Runs the curves, one point at a time (MicroPython points each in a process of their own). */
 export async function benchScale(curves = process.env.ESP32SIM_SCALE ?? DEFAULT_CURVES, log: (p: ScalePoint) => void = () => {}): Promise<ScalePoint[]> {
   const out: ScalePoint[] = [];
   for (const { kind, ns } of parseCurves(curves)) {
     for (const n of ns) {
-      await settle();
-      const base = process.memoryUsage().rss;
-      const p = await benchScalePoint(kind, n);
-      p.rssPerDeviceMB = (p.rssMB - base / 1e6) / n;
+      const p = kind === 'micropython' && !canShareVmThreads() ? pointInChild(kind, n) : await measuredPoint(kind, n);
       out.push(p);
       log(p);
     }
@@ -200,15 +228,23 @@ export function formatScalePoint(p: ScalePoint): string {
   const goal = p.kind === 'none' ? '' : ` (goal ≤ ${DEVICE_MS_GOAL}: ${p.wallMsPerDeviceS <= DEVICE_MS_GOAL ? 'met' : 'NOT met'})`;
   const rssGoal = p.kind === 'micropython' && p.n >= 500 ? ` (goal ≤ 4 GiB: ${p.rssMB <= RSS_GOAL_MB ? 'met' : 'NOT met'})` : '';
   const counted = p.kind === 'none' ? '' : `; PC counted ${p.counted} of ${p.expected} datagrams`;
+  const threads = p.kind !== 'micropython' ? '' : p.vmsPerThread > 1 ? ` (${p.vmsPerThread} VMs per worker thread)` : ' (a worker thread per VM)';
   return (
     `scale: ${p.kind} ×${p.n}: ${p.joined} joined in ${p.joinVirtualS.toFixed(1)} s virtual, ${p.joinWallS.toFixed(1)} s wall; ` +
     `${p.steadyVirtualS} s virtual in ${p.steadyWallS.toFixed(2)} s wall = ${p.speed.toFixed(0)}× real time; ` +
     `${p.wallMsPerDeviceS.toFixed(4)} ms wall${goal}, ${p.cpuMsPerDeviceS.toFixed(4)} ms CPU per device per virtual second${counted}; ` +
-    `RSS ${p.rssMB.toFixed(0)} MB${rssGoal}, ${p.rssPerDeviceMB.toFixed(2)} MB per device`
+    `RSS ${p.rssMB.toFixed(0)} MB${rssGoal}, ${p.rssPerDeviceMB.toFixed(2)} MB per device${threads}`
   );
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--point') {
+  // One point for pointInChild: its figures as one JSON line.
+  const [{ kind, ns }] = parseCurves(process.argv[3] ?? '');
+  void measuredPoint(kind, ns[0]).then((p) => {
+    console.log(`SCALEPOINT ${JSON.stringify(p)}`);
+    process.exit(0);
+  });
+} else if (require.main === module) {
   const curves = process.argv.slice(2).join(' ') || undefined;
   void benchScale(curves, (p) => console.log(formatScalePoint(p))).then(() => process.exit(0));
 }

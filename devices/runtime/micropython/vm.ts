@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
@@ -23,6 +24,7 @@ import { wasmModule } from './wasm';
 const WORKER = path.join(__dirname, 'worker.mjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
+const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
 const PY_DIR = path.join(__dirname, 'py');
 
 /* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
@@ -42,6 +44,39 @@ export interface VmBoot {
 /** The VM's in-memory files (/.frozen, /tmp) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
 const FS_QUOTA = { bytes: 4 * 1024 * 1024, nodes: 2048 };
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2, stackSizeMb: 2 };
+/** A shared thread's JavaScript heap: each VM's realm, glue and files (bounded by FS_QUOTA) live in it. */
+const sharedLimits = (vms: number) => ({ ...RESOURCE_LIMITS, maxOldGenerationSizeMb: Math.min(1024, 16 + 8 * vms) });
+
+/**
+ * Whether this process can suspend wasm (JSPI, V8 11.3's form): Node must be started with
+ * `--experimental-wasm-stack-switching` (NODE_OPTIONS refuses it). Setting the flag later with
+ * v8.setFlagsFromString is not enough: the main isolate, made without it, then crashes in its next
+ * garbage collection (Isolate::Iterate walks wasm stacks it never set up).
+ */
+export function canShareVmThreads(): boolean {
+  return typeof (globalThis as unknown as { WebAssembly: { Suspender?: unknown } }).WebAssembly.Suspender === 'function';
+}
+
+/**
+ * VMs per worker thread: ESP32SIM_VMS_PER_THREAD (default 1: a thread of its own), when the process
+ * can suspend wasm (canShareVmThreads; else 1). Above 1, VMs share threads (a worker costs ~7.5 MB,
+ * a VM ~1.5 MB): their kernel calls suspend, and the host still runs one VM at a time, so runs are
+ * unchanged. A runaway VM then takes its thread's other VMs with it (the watchdog can only end a
+ * thread): share threads only where the scenario needs the scale.
+ */
+/**
+ * A suspended VM's wasm frames live on a stack of JSPI's own (984 KiB by default), not the thread's
+ * (RESOURCE_LIMITS.stackSizeMb). MicroPython's recursion limit (its C stack, wasm/patch.mjs
+ * cstackLimit) must come before that stack's end, as it does on a thread's: V8 11.3 does not stop a
+ * wasm recursion there cleanly, the process dies (SIGSEGV; a deep recursion in tests/security did it).
+ */
+const SUSPENDED_STACK_KB = 4096;
+
+export function vmsPerThread(): number {
+  const n = Number(process.env.ESP32SIM_VMS_PER_THREAD ?? 1);
+  if (!(Number.isInteger(n) && n > 1) || !canShareVmThreads()) return 1;
+  return Math.min(n, 256);
+}
 
 /** Process-wide caches of immutable inputs (the VM's JavaScript, the Python modules); no simulation state. */
 const inputs: { files?: Record<string, Uint8Array>; workerData?: object } = {};
@@ -67,25 +102,41 @@ function workerData(): object {
   if (!inputs.workerData) {
     const source = glueSource();
     const glueCache = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
-    inputs.workerData = { glueSource: source, glueCache, kernelSource: fs.readFileSync(KERNEL, 'utf8'), kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8') };
+    inputs.workerData = {
+      glueSource: source,
+      glueCache,
+      kernelSource: fs.readFileSync(KERNEL, 'utf8'),
+      kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8'),
+      kernelHandoverSource: fs.readFileSync(KERNEL_HANDOVER, 'utf8'),
+    };
   }
   return inputs.workerData;
 }
 
-/** A worker thread that hosts one sealed VM at a time. */
+/** A worker thread that hosts one sealed VM at a time, or (capacity > 1) several whose kernel calls suspend. */
 export class VmThread {
   readonly worker: Worker;
   exitCode: number | undefined;
   error: string | undefined;
+  /** Why it was ended, for the VMs it hosted (a shared thread ended with a runaway VM). */
+  stopReason: string | undefined;
+  /** VMs it hosts now (shared threads); false once it takes no new ones (one of its VMs crashed). */
+  hosted = 0;
+  open = true;
   private terminated = false;
 
-  constructor(extra: { probeSource?: string; outerProbe?: boolean } = {}) {
+  constructor(
+    extra: { probeSource?: string; outerProbe?: boolean } = {},
+    readonly capacity = 1,
+  ) {
+    if (capacity > 1 && !canShareVmThreads()) throw new Error('VMs can share a worker thread only in a process started with --experimental-wasm-stack-switching');
+    if (capacity > 1) v8.setFlagsFromString(`--wasm-stack-switching-stack-size=${SUSPENDED_STACK_KB}`); // read when a stack is made: safe to set now
     this.worker = new Worker(WORKER, {
       workerData: { ...workerData(), ...extra },
       execArgv: [],
       stdout: true, // the worker writes nothing; never let it reach our stdout
       stderr: true,
-      resourceLimits: RESOURCE_LIMITS,
+      resourceLimits: capacity > 1 ? sharedLimits(capacity) : RESOURCE_LIMITS,
       trackUnmanagedFds: false,
       env: {}, // even an escape into the worker's own realm would find no environment
     });
@@ -106,9 +157,20 @@ export class VmThread {
     this.worker.postMessage({ boot: message });
   }
 
-  terminate(): void {
+  get shared(): boolean {
+    return this.capacity > 1;
+  }
+
+  terminate(reason?: string): void {
+    this.stopReason ??= reason;
     this.terminated = true;
     void this.worker.terminate();
+  }
+
+  /** A shared thread's VM ended: the thread ends with its last one once it takes no new ones or nobody needs it. */
+  left(): void {
+    this.hosted--;
+    if (this.hosted <= 0) this.terminate();
   }
 }
 
@@ -121,12 +183,15 @@ export class SealedVm implements BridgePeer {
   private readonly handover = new Handover(this.h, () => this.thread.alive);
   /** Set once the VM ended after its exit call and its thread may host the next VM. */
   private reusable = false;
+  /** A shared thread's VM was ended (it left its thread). */
+  private ended = false;
 
   constructor(
     readonly boot: VmBoot,
     thread?: VmThread,
   ) {
-    this.thread = thread?.alive ? thread : new VmThread();
+    this.thread = thread?.alive ? thread : vmsPerThread() > 1 ? pool.sharedThread(vmsPerThread()) : new VmThread();
+    this.thread.hosted++;
     this.thread.boot({
       module: wasmModule(),
       sab: this.sab,
@@ -138,6 +203,7 @@ export class SealedVm implements BridgePeer {
         pystackWords: boot.pystackWords,
         memCapBytes: boot.memCapBytes,
         fastFd: true,
+        suspend: this.thread.shared,
         fsQuotaBytes: FS_QUOTA.bytes,
         fsQuotaNodes: FS_QUOTA.nodes,
         spinMax: L.SPIN_MAX,
@@ -199,6 +265,7 @@ export class SealedVm implements BridgePeer {
     if (why === L.W_ABORT) return this.h[L.WHYARG] === 1 ? 'VM error: the VM trapped (out of C stack or a corrupted VM)' : 'VM error: the VM aborted';
     if (why === L.W_PROTOCOL) return 'VM error: a malformed request';
     if (why === L.W_UNCAUGHT) return 'VM error: the boot code failed';
+    if (this.thread.stopReason) return `VM error: ${this.thread.stopReason}`;
     return this.thread.error ? `VM error: ${this.thread.error}` : 'VM error: the VM stopped';
   }
 
@@ -211,6 +278,7 @@ export class SealedVm implements BridgePeer {
    * unwinds cleanly and its thread can host the next VM; otherwise (computing, crashed) the thread ends.
    */
   finish(clean: boolean): void {
+    if (this.thread.shared) return this.finishShared(clean);
     if (clean && this.thread.alive && Atomics.load(this.h, L.FLAG) === L.FLAG_REQ && this.state === L.S_RUNNING) {
       this.h[L.AKIND] = L.K_DIE;
       this.reusable = true;
@@ -219,6 +287,29 @@ export class SealedVm implements BridgePeer {
       return;
     }
     this.thread.terminate();
+  }
+
+  /**
+   * A VM of a shared thread ends alone when it waits in a request: a kernel call or its exit (clean),
+   * its last word (the top level returned) or its crash report; K_DIE unwinds it. A VM that crashed
+   * or broke the sandbox's rules leaves its thread closed to new VMs. One still computing (the
+   * watchdog, an output flush handed to the OS) can only be stopped with its thread and the other VMs in it.
+   */
+  private finishShared(clean: boolean): void {
+    const t = this.thread;
+    if (!t.alive || this.ended) return;
+    this.ended = true;
+    const h = this.h;
+    const asking = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
+    const last = h[L.OP] === L.OP_FINAL || this.state === L.S_CRASHED;
+    if (asking && ((clean && this.state === L.S_RUNNING) || last)) {
+      if (!clean) t.open = false;
+      h[L.AKIND] = L.K_DIE;
+      this.release(0, 0);
+      t.left();
+      return;
+    }
+    t.terminate('another VM of its worker thread ran away, and the thread was stopped with it');
   }
 
   /** The thread, once this VM ended cleanly (for the pool). */
@@ -242,6 +333,21 @@ const bootKey = (b: VmBoot) => `${b.personality}/${b.heapBytes}/${b.pystackWords
 class VmPool {
   private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
   private threads: VmThread[] = [];
+  /** The shared thread that takes new VMs until it is full. */
+  private filling: VmThread | undefined;
+
+  /** A recycled thread of its own for the next VM (never when VMs share threads). */
+  private spare(): VmThread | undefined {
+    return vmsPerThread() > 1 ? undefined : this.threads.pop();
+  }
+
+  /** A shared thread with room for one more VM (a new one when the last is full, closed or gone). */
+  sharedThread(capacity: number): VmThread {
+    const t = this.filling;
+    if (t && t.alive && t.open && t.capacity === capacity && t.hosted < capacity) return t;
+    this.filling = new VmThread({}, capacity);
+    return this.filling;
+  }
 
   private list(boot: VmBoot): { boot: VmBoot; vms: SealedVm[] } {
     const key = bootKey(boot);
@@ -258,14 +364,14 @@ class VmPool {
     if (vm) l.vms.splice(l.vms.indexOf(vm), 1);
     // No top-up here: a one-shot run never pays for idle VMs. Threads of VMs that end come back
     // through recycle() and boot the next pooled VMs, so a process that runs many simulations keeps warm.
-    return vm ? { vm, pooled: true } : { vm: new SealedVm(boot, this.threads.pop()), pooled: false };
+    return vm ? { vm, pooled: true } : { vm: new SealedVm(boot, this.spare()), pooled: false };
   }
 
   /** Boots idle VMs of this boot up to the pool size, or `upTo` (in recycled threads first). */
   fill(boot: VmBoot, upTo = poolSize()): void {
     const l = this.list(boot);
     const size = Math.min(upTo, poolSize());
-    while (l.vms.length < size) l.vms.push(new SealedVm(boot, this.threads.pop()));
+    while (l.vms.length < size) l.vms.push(new SealedVm(boot, this.spare()));
   }
 
   /** A VM ended cleanly: its thread boots the next VM of the same boot if that pool is short, or waits. */

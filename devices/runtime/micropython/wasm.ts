@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** Bump when wasm/patch.mjs or its options change what it produces. */
-export const PATCH_VERSION = 2;
+export const PATCH_VERSION = 3;
 export const PATCHED_NAME = 'micropython-gc.wasm';
 
 const PKG = '@micropython/micropython-webassembly-pyscript';

@@ -10,16 +10,21 @@
 // EXIT with K_DIE), the host may post the boot message of the next VM: a NEW context, SAB
 // and wasm instance in the same thread (Node's worker bootstrap, ~30-40 ms, is paid
 // once per thread). After a violation, abort or watchdog the host terminates the thread.
+// A shared thread (vm.ts: ESP32SIM_VMS_PER_THREAD) hosts several VMs at once, each in its
+// own context: their kernel calls suspend (opts.suspend: JSPI, sandbox/handover.js), so
+// its event loop takes the next boot message or answer while they wait.
 import { workerData, moveMessagePortToContext, receiveMessageOnPort, parentPort, MessageChannel } from 'node:worker_threads';
 import vm from 'node:vm';
 
 // Values thrown inside the sandbox must never reach Node's error printer or
 // serializer: util.inspect would call an object's inspect hook with outer-realm
 // arguments. End the thread without looking at them; the host sees the state word.
-let sabView = null;
+// Outer views of the headers of the VMs this thread hosts (one, or several when shared).
+const sabViews = [];
 function die() {
   try {
-    if (sabView && Atomics.load(sabView, 15) < 3) {
+    for (const sabView of sabViews) {
+      if (Atomics.load(sabView, 15) >= 3) continue;
       Atomics.store(sabView, 16, 2); // WHY = W_ABORT
       Atomics.store(sabView, 2, 2); // A0 = W_ABORT: the runtime reports the abort, not a missing exit call
       Atomics.store(sabView, 15, 4); // STATE = S_CRASHED
@@ -50,11 +55,12 @@ function tameOuterRealm() {
   Object.defineProperty(globalThis, 'Function', { value: thrower, writable: false, configurable: false });
 }
 
-const { glueSource, glueCache, kernelSource, kernelFsSource, probeSource, outerProbe } = workerData;
+const { glueSource, glueCache, kernelSource, kernelFsSource, kernelHandoverSource, probeSource, outerProbe } = workerData;
 // Compiled once per thread (code cache from the host); run once per context.
 const glueScript = new vm.Script(glueSource, { filename: 'micropython-glue.js', cachedData: glueCache });
 const kernelScript = new vm.Script(kernelSource, { filename: 'kernel.js' });
 const kernelFsScript = new vm.Script(kernelFsSource, { filename: 'fs.js' });
+const kernelHandoverScript = new vm.Script(kernelHandoverSource, { filename: 'handover.js' });
 // Test only (attack runner): compiled here, by the trusted side, never from the VM.
 const probeScript = typeof probeSource === 'string' ? new vm.Script(probeSource, { filename: 'probe.js' }) : null;
 
@@ -76,9 +82,12 @@ function bootVm(hostMsg) {
   sport.close();
   if (!got) throw new Error('no boot message');
   const msg = got.message; // an object of the sandbox realm
-  sabView = new Int32Array(msg.sab, 0, 32); // outer view, never handed in
+  // Outer view, never handed in; a shared thread forgets those of VMs that ended.
+  for (let i = sabViews.length - 1; i >= 0; i--) if (Atomics.load(sabViews[i], 15) >= 3) sabViews.splice(i, 1);
+  sabViews.push(new Int32Array(msg.sab, 0, 32));
   glueScript.runInContext(ctx);
   kernelFsScript.runInContext(ctx);
+  kernelHandoverScript.runInContext(ctx);
   kernelScript.runInContext(ctx);
   if (probeScript) probeScript.runInContext(ctx);
   const start = vm.runInContext('__kernelStart', ctx);

@@ -31,6 +31,8 @@
     delete G.__mpGlue;
     const makeFsTools = G.__mpFsTools; // sandbox/fs.js
     delete G.__mpFsTools;
+    const makeHandover = G.__mpHandover; // sandbox/handover.js
+    delete G.__mpHandover;
     const L = msg.layout;
     const TRAPPED = msg.trapped;
     const MOD = msg.module;
@@ -109,45 +111,49 @@
       h[L.ICAP] = 0;
       roundTrip();
     }
-
-    // ---- the one blocking round trip ----
-    const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.SPIN_MAX;
-    let spinFails = 0, spinProbe = 0;
-    // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
-    // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
-    let jitter = 0, jrng = 0x2545f491, gcEach = false;
-    const jitterCell = new Int32Array(new SharedArrayBuffer(4));
-    function roundTrip() {
-      if (dead) throw new SandboxViolation('VM is dead');
-      if (jitter) {
-        jrng ^= jrng << 13; jrng ^= jrng >>> 17; jrng ^= jrng << 5;
-        Atomics.wait(jitterCell, 0, 0, ((jrng >>> 0) / 4294967296) * jitter);
+    /** outBytes from the wasm memory for a VM that shares its thread: null when done, or a promise (it had to flush). */
+    function outBytesAsync(ptr, n) {
+      while (n > 0) {
+        if (outLen === L.OUT_SIZE) {
+          h[L.OP] = L.OP_FLUSH;
+          h[L.DLEN] = 0;
+          h[L.ICAP] = 0;
+          const wait = roundTripAsync();
+          if (wait) return wait.then(() => outBytesAsync(ptr, n));
+        }
+        const k = Math.min(n, L.OUT_SIZE - outLen);
+        outBytes(m8, ptr, k);
+        ptr += k; n -= k;
       }
+      return null;
+    }
+    const after = (v, f) => (v !== null && typeof v === 'object' && typeof v.then === 'function' ? v.then(f) : f(v));
+
+    // ---- the one blocking round trip (sandbox/handover.js): the thread blocks, or (ASYNC) the VM's stack is set aside ----
+    const ASYNC = opts.suspend === true;
+    const hand = makeHandover(h, L, opts);
+    let gcEach = false;
+    function postRequest(async) {
+      if (dead) throw new SandboxViolation('VM is dead');
+      hand.jitterWait();
       h[L.OUTLEN] = outLen;
       h[L.MEMKB] = memBuf ? memBuf.byteLength >>> 10 : 0;
       h[L.CALLS]++;
-      Atomics.store(h, L.FLAG, L.FLAG_REQ);
-      const hostAsleep = Atomics.load(h, L.MAIN_SLEEP) !== 0;
-      if (hostAsleep) Atomics.notify(h, L.FLAG);
-      // Spin only while the host is awake (a sleeping host takes longer to wake than a spin
-      // lasts, and spinning would take the core it needs); probe now and then to get back.
-      const budget = spinFails < L.SPIN_GIVEUP || (++spinProbe % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
-      let n = budget;
-      const ready = Atomics.load(h, L.FLAG) === L.FLAG_ANS; // already answered: no spin, no verdict
-      while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {
-        if (--n > 0) continue;
-        h[L.VM_SLEEPS]++;
-        Atomics.store(h, L.VM_SLEEP, 1);
-        while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.FLAG, L.FLAG_REQ);
-        Atomics.store(h, L.VM_SLEEP, 0);
-        n = -1;
-        break;
-      }
-      // A spin pays only if the answer came early in it; a late success (the host was
-      // descheduled) or a sleep counts as a failure.
-      if (budget && !ready) { if (n > budget >> 1) spinFails = 0; else spinFails++; }
+      return hand.post(async);
+    }
+    function answered() {
       outLen = 0; // the host took the output with the request
       h[L.OUTLEN] = 0;
+    }
+    function roundTrip() {
+      postRequest(false);
+      answered();
+    }
+    /** null once answered, or a promise of the answer (ASYNC only). */
+    function roundTripAsync() {
+      const p = postRequest(true);
+      if (!p) { answered(); return null; }
+      return p.then(answered);
     }
 
     // ---- /dev/k: one kernel call per read() of the 64-byte header ----
@@ -182,7 +188,15 @@
         else sab8.set(m8.subarray(optr, optr + olen), L.DATA_OFF);
       }
       if (gcEach) exportsObj.gcp_collect(); // test hook: a collection with every frame that led here live
-      roundTrip();
+      if (!ASYNC) {
+        roundTrip();
+        return kanswer(w, iptr, icap, length);
+      }
+      const wait = roundTripAsync();
+      return wait ? wait.then(() => kanswer(w, iptr, icap, length)) : kanswer(w, iptr, icap, length);
+    }
+    /** The host's answer into Python's header and buffer (after the round trip of kcall). */
+    function kanswer(w, iptr, icap, length) {
       views(); // memory cannot grow during the call, but keep it obviously right
       const kind = h[L.AKIND];
       if (kind === L.K_DIE) { dead = true; throw new VmEnd(); }
@@ -256,27 +270,38 @@
         fd_write(fd, iov, iovcnt, pnum) {
           if (fd !== 1 && fd !== 2) return glue.fd_write(fd, iov, iovcnt, pnum);
           views();
-          let total = 0;
-          for (let i = 0; i < iovcnt; i++) {
-            const ptr = m32[(iov >> 2) + 2 * i] >>> 0, len = m32[(iov >> 2) + 2 * i + 1] >>> 0;
-            if (ptr + len > memBuf.byteLength) return EFAULT;
-            outBytes(m8, ptr, len);
-            total += len;
-          }
-          m32[pnum >> 2] = total;
-          return 0;
+          let total = 0, i = 0;
+          const rest = () => {
+            for (; i < iovcnt; i++) {
+              const ptr = m32[(iov >> 2) + 2 * i] >>> 0, len = m32[(iov >> 2) + 2 * i + 1] >>> 0;
+              if (ptr + len > memBuf.byteLength) return EFAULT;
+              total += len;
+              if (!ASYNC) outBytes(m8, ptr, len);
+              else {
+                const wait = outBytesAsync(ptr, len);
+                if (wait) { i++; return wait.then(rest); }
+              }
+            }
+            m32[pnum >> 2] = total;
+            return 0;
+          };
+          return rest();
         },
         // Fast path for the bridge's fd: skip the FS layers (same checks as the device op).
         fd_read(fd, iov, iovcnt, pnum) {
           if (fd !== kfd || !opts.fastFd) return glue.fd_read(fd, iov, iovcnt, pnum);
           views();
           if (iovcnt !== 1) return EINVAL;
-          try {
-            m32[pnum >> 2] = kcall(m32[iov >> 2] >>> 0, m32[(iov >> 2) + 1] | 0);
-            return 0;
-          } catch (e) {
+          const failed = (e) => {
             if (e instanceof FS.ErrnoError) return e.errno;
             throw e;
+          };
+          try {
+            const r = kcall(m32[iov >> 2] >>> 0, m32[(iov >> 2) + 1] | 0);
+            if (typeof r === 'number') { m32[pnum >> 2] = r; return 0; }
+            return r.then((n) => { m32[pnum >> 2] = n; return 0; }, failed); // ASYNC: the VM's stack waits aside
+          } catch (e) {
+            return failed(e);
           }
         },
         emscripten_resize_heap(requested) {
@@ -299,6 +324,13 @@
         mp_js_random_u32: () => nextU32(),
         proxy_js_free_obj: () => {}, // a JsProxy was garbage-collected: nothing to free, nothing held
       };
+      // The build's suspendable forms of the two (wasm/jspi.mjs): the suspender comes first. A VM that
+      // shares its thread hands them to JSPI, which sets the wasm stack aside while a promise is pending.
+      // (JSPI's wrapper takes the suspender: the function itself gets the four words.)
+      const type = { parameters: ['externref', 'i32', 'i32', 'i32', 'i32'], results: ['i32'] };
+      const sfn = (f) => (ASYNC ? new WebAssembly.Function(type, f, { suspending: 'first' }) : (s, a, b, c, d) => f(a, b, c, d));
+      overrides.gcp_fd_read_s = sfn(overrides.fd_read);
+      overrides.gcp_fd_write_s = sfn(overrides.fd_write);
       for (const imp of WebAssembly.Module.imports(MOD)) {
         const name = imp.name;
         let f;
@@ -340,6 +372,8 @@
 
     // ---- running Python: only through mp_js_do_exec with our own boot text ----
     let outStruct = 0;
+    let execAsync = null; // ASYNC: mp_js_do_exec_s behind JSPI's promising wrapper
+    /** Runs Python text: true if it ended normally; ASYNC: a promise of that. */
     function exec(text) {
       const X = exportsObj;
       views();
@@ -347,17 +381,23 @@
       const buf = X.malloc(n + 1);
       for (let i = 0; i < n; i++) m8[buf + i] = text.charCodeAt(i) & 0x7f;
       m8[buf + n] = 0;
-      X.mp_js_do_exec(buf, n, outStruct);
-      X.free(buf);
-      views();
-      const kind = m32[outStruct >> 2];
-      if (kind === -1) {
+      const ended = () => {
+        X.free(buf);
+        views();
+        const kind = m32[outStruct >> 2];
+        if (kind !== -1) return true;
         // Uncaught Python exception (text: "Type\x04Traceback..."): hand it to the host as output.
         const len = m32[(outStruct >> 2) + 1], ptr = m32[(outStruct >> 2) + 2] >>> 0;
-        if (len > 0 && ptr + len <= memBuf.byteLength) outBytes(m8, ptr, len);
-        return false;
+        if (!(len > 0 && ptr + len <= memBuf.byteLength)) return false;
+        if (!ASYNC) { outBytes(m8, ptr, len); return false; }
+        return after(outBytesAsync(ptr, len), () => false);
+      };
+      if (!ASYNC) {
+        X.mp_js_do_exec(buf, n, outStruct);
+        return ended();
       }
-      return true;
+      execAsync ??= new WebAssembly.Function({ parameters: ['i32', 'i32', 'i32'], results: ['externref'] }, X.mp_js_do_exec_s, { promising: 'first' });
+      return Promise.resolve(execAsync(buf, n, outStruct)).then(ended); // (a run that never suspended returns no promise)
     }
 
     function onReady(M) {
@@ -385,7 +425,9 @@
       // Import the bridge and boot modules now (compiled before any claim).
       // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
       // _boot.prepare() installs the device's modules (boot configuration only: no host call).
-      if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
+      return after(exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()'), (ok) => (ok ? prepared(M) : crash(L.W_UNCAUGHT, 0)));
+    }
+    function prepared(M) {
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
@@ -400,45 +442,71 @@
       }
       return idleThenRun();
     }
+    /** An unclaimed VM that waited IDLE_MS retires (false); true once claimed. */
+    function retired(r) {
+      if (r !== 'timed-out' || Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_RETIRED) !== L.C_IDLE) return false;
+      Atomics.store(h, L.STATE, L.S_RETIRED);
+      Atomics.notify(h, L.STATE);
+      return true;
+    }
+    function claimedAsync() {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (Atomics.load(h, L.CLAIM) === L.C_SENT) return resolve(true);
+          const r = Atomics.waitAsync(h, L.CLAIM, L.C_IDLE, L.IDLE_MS);
+          if (!r.async) return retired(r.value) ? resolve(false) : check();
+          r.value.then((v) => (retired(v) ? resolve(false) : check()));
+        };
+        check();
+      });
+    }
     function idleThenRun() {
       // ---- pooled: wait to be claimed ----
       Atomics.store(h, L.STATE, L.S_IDLE);
       Atomics.notify(h, L.STATE);
+      if (ASYNC) return claimedAsync().then((claimed) => claimed && run());
       for (;;) {
         if (Atomics.load(h, L.CLAIM) === L.C_SENT) break;
-        const r = Atomics.wait(h, L.CLAIM, L.C_IDLE, L.IDLE_MS);
-        if (r === 'timed-out' && Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_RETIRED) === L.C_IDLE) {
-          Atomics.store(h, L.STATE, L.S_RETIRED);
-          Atomics.notify(h, L.STATE);
-          return;
-        }
+        if (retired(Atomics.wait(h, L.CLAIM, L.C_IDLE, L.IDLE_MS))) return;
       }
+      return run();
+    }
+    function run() {
       seedRng(h[L.SEED]);
-      jitter = h[L.JITTER_MS] | 0;
+      hand.setJitter(h[L.JITTER_MS] | 0);
       gcEach = h[L.GC_EACH] === 1;
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim
       Atomics.store(h, L.STATE, L.S_RUNNING);
-      let ok;
-      try {
-        ok = exec('_boot.main()');
-      } catch (e) {
+      const killed = (e) => {
         if (!(e instanceof VmEnd)) throw e;
         // Ended by the host after EXIT: nothing of this VM runs again; the worker may boot the next one.
         Atomics.store(h, L.STATE, L.S_DONE);
         Atomics.notify(h, L.STATE);
-        return;
-      }
+      };
       // Normal end: _boot already made its EXIT call (the host stops us there). Getting here means
       // the script's top level returned without it, or _boot itself failed.
-      if (!dead) {
+      const returned = (ok) => {
+        if (dead) return;
         h[L.OP] = L.OP_FINAL;
         h[L.A0] = ok ? L.W_NONE : L.W_UNCAUGHT;
         h[L.DLEN] = 0;
         h[L.ICAP] = 0;
-        try { roundTrip(); } catch (e) { /* host gone */ }
-        Atomics.store(h, L.STATE, ok ? L.S_DONE : L.S_CRASHED);
-        Atomics.notify(h, L.STATE);
+        const last = () => {
+          Atomics.store(h, L.STATE, ok ? L.S_DONE : L.S_CRASHED);
+          Atomics.notify(h, L.STATE);
+        };
+        let wait = null;
+        try { if (ASYNC) wait = roundTripAsync(); else roundTrip(); } catch (e) { /* host gone */ }
+        return wait ? wait.then(last) : last();
+      };
+      if (ASYNC) return exec('_boot.main()').then(returned, killed);
+      let ok;
+      try {
+        ok = exec('_boot.main()');
+      } catch (e) {
+        return killed(e);
       }
+      return returned(ok);
     }
     let FS = null;
     let fsTools = null;

@@ -16,6 +16,7 @@ import binaryen from 'binaryen';
 import { withGlobalNames, stripCustom, memoryLimits, setMemoryLimits } from './binary.mjs';
 import { check, children, collect, compactSpillFrames, constVal, exposeI64ToSpill, walk } from './passes.mjs';
 import { inlineInvokes } from './invoke.mjs';
+import { suspendableCalls } from './jspi.mjs';
 
 export const EXPECTED_SHA256 = '06338c955b03c5700aa0069015d3e392d76836ef8e2ce25bedbe59b88ccd373c';
 
@@ -33,6 +34,7 @@ export const DEFAULTS = {
   compactSpills: true,
   spillI64: true, // also spill i64 locals (as two i32 halves) live across calls // give spill slots only to locals that are spilled somewhere
   wasmLongjmp: true, // setjmp/longjmp trampolines inside the wasm (wasm exceptions) instead of the glue's JavaScript (invoke.mjs)
+  suspendable: true, // kernel calls that can set the VM's stack aside (jspi.mjs): several VMs per worker thread
 };
 
 
@@ -239,6 +241,11 @@ export function patchMicroPythonWasm(bytes, options = {}) {
   binaryen.Function.setBody(m.getFunction(maxNewSplit), c(opts.maxNewSplit | 0));
   // ---- 5. setjmp/longjmp without JavaScript (after spilling: the trampolines hold nothing C keeps) ----
   if (opts.wasmLongjmp) found.invokes = inlineInvokes(m, { sp: SP, setThrew: fnOfExport('setThrew') });
+  // ---- 6. the kernel-call imports (the bridge's reads, output writes) and the exec export, suspendable ----
+  if (opts.suspendable) {
+    check(opts.wasmLongjmp, 'suspendable needs wasmLongjmp (no JavaScript frame may sit between the exec and a kernel call)');
+    found.suspendable = suspendableCalls(m, { imports: ['wasi_snapshot_preview1.fd_read', 'wasi_snapshot_preview1.fd_write'], exports: ['mp_js_do_exec'] });
+  }
   check(m.validate(), 'patched module does not validate');
 
   if (opts.optimizeLevel > 0) m.optimize();

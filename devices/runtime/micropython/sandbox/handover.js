@@ -1,0 +1,73 @@
+// The VM's half of the hand-over on its SharedArrayBuffer (the host's half: bridge/handover.ts),
+// evaluated like kernel.js inside the sealed node:vm context, before it; kernel.js takes
+// __mpHandover and deletes it. After a request is posted: a bounded, adaptive spin, then
+//  * wait(false): Atomics.wait, the thread blocks (a VM that has its thread to itself);
+//  * wait(true):  Atomics.waitAsync, a promise (a VM that shares its thread: its wasm stack is
+//    set aside, JSPI, and the thread runs the other VMs' answers meanwhile).
+// Both spin the same way and post the same words: which one a VM uses changes no answer.
+(function () {
+  'use strict';
+  const G = globalThis;
+  G.__mpHandover = function (h, L, opts) {
+    const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.SPIN_MAX;
+    let spinFails = 0, spinProbe = 0;
+    // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
+    // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
+    let jitter = 0, jrng = 0x2545f491;
+    const jitterCell = new Int32Array(new SharedArrayBuffer(4));
+    function jitterWait() {
+      if (!jitter) return;
+      jrng ^= jrng << 13; jrng ^= jrng >>> 17; jrng ^= jrng << 5;
+      Atomics.wait(jitterCell, 0, 0, ((jrng >>> 0) / 4294967296) * jitter);
+    }
+    function sleepSync() {
+      h[L.VM_SLEEPS]++;
+      Atomics.store(h, L.VM_SLEEP, 1);
+      while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.FLAG, L.FLAG_REQ);
+      Atomics.store(h, L.VM_SLEEP, 0);
+    }
+    function sleepAsync() {
+      h[L.VM_SLEEPS]++;
+      Atomics.store(h, L.VM_SLEEP, 1);
+      return new Promise((resolve) => {
+        const check = () => {
+          if (Atomics.load(h, L.FLAG) === L.FLAG_ANS) {
+            Atomics.store(h, L.VM_SLEEP, 0);
+            resolve();
+            return;
+          }
+          const r = Atomics.waitAsync(h, L.FLAG, L.FLAG_REQ);
+          if (r.async) r.value.then(check);
+          else check();
+        };
+        check();
+      });
+    }
+    /** Posts the request already written; null once the answer is there, or (async) a promise of it. */
+    function post(async) {
+      Atomics.store(h, L.FLAG, L.FLAG_REQ);
+      const hostAsleep = Atomics.load(h, L.MAIN_SLEEP) !== 0;
+      if (hostAsleep) Atomics.notify(h, L.FLAG);
+      // Spin only while the host is awake (a sleeping host takes longer to wake than a spin
+      // lasts, and spinning would take the core it needs); probe now and then to get back.
+      const budget = spinFails < L.SPIN_GIVEUP || (++spinProbe % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
+      let n = budget;
+      const ready = Atomics.load(h, L.FLAG) === L.FLAG_ANS; // already answered: no spin, no verdict
+      let slept = false;
+      while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {
+        if (--n > 0) continue;
+        slept = true;
+        n = -1;
+        break;
+      }
+      // A spin pays only if the answer came early in it; a late success (the host was
+      // descheduled) or a sleep counts as a failure.
+      if (budget && !ready) { if (n > budget >> 1) spinFails = 0; else spinFails++; }
+      if (!slept) return null;
+      if (async) return sleepAsync();
+      sleepSync();
+      return null;
+    }
+    return { post, jitterWait, setJitter(ms) { jitter = ms | 0; } };
+  };
+})();
