@@ -14,8 +14,8 @@ import type { Kind } from './harness';
 const probe = (name: string) => fs.readFileSync(path.join(__dirname, 'probes', name), 'utf8');
 
 /** Runs `source` through the real runtime in a VM booted with this JS probe in its realm. */
-async function withProbe(probeSource: string, source: string, kind: Kind = 'esp32', thread?: vms.VmThread) {
-  const vm = new vms.SealedVm(vmBoot(kind), thread ?? new vms.VmThread({ probeSource }));
+async function withProbe(probeSource: string, source: string, kind: Kind = 'esp32', thread?: vms.VmThread, capacity = 1) {
+  const vm = new vms.SealedVm(vmBoot(kind), thread ?? new vms.VmThread({ probeSource }, capacity));
   const spy = jest.spyOn(vms, 'takeVm').mockReturnValueOnce({ vm, pooled: false });
   try {
     const r = await runPy(source, { kind, watchdogMs: 10_000 });
@@ -29,7 +29,8 @@ const lines = (out: string) => out.split('\n').filter((l) => /^(BLOCKED|ESCAPED)
 
 describe('JavaScript inside the sealed realm (a hole in the first layer)', () => {
   test.each(['esp32', 'pc'] as const)('%s: no code generation, no Node API, no outer object, memory within the module maximum', async (kind) => {
-    const { r, out } = await withProbe(probe('realm_probe.js'), 'print("python ran after the probe")\n', kind);
+    // In a process that can share VM threads (the suite run with ESP32SIM_VMS_PER_THREAD under JSPI's flag), in a shared one.
+    const { r, out } = await withProbe(probe('realm_probe.js'), 'print("python ran after the probe")\n', kind, undefined, vms.vmsPerThread());
     const got = lines(out);
     expect(got.filter((l) => l.startsWith('ESCAPED'))).toEqual([]);
     // Every route was tried: 12 code generation, 5 wasm, 5 import(), 26 globals, realm walk (2), stack frames, FS mounts, memory (3).

@@ -191,7 +191,7 @@ export class SealedVm implements BridgePeer {
     thread?: VmThread,
   ) {
     this.thread = thread?.alive ? thread : vmsPerThread() > 1 ? pool.sharedThread(vmsPerThread()) : new VmThread();
-    this.thread.hosted++;
+    if (this.thread.shared) this.thread.hosted++;
     this.thread.boot({
       module: wasmModule(),
       sab: this.sab,

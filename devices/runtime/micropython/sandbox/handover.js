@@ -5,6 +5,7 @@
 //  * wait(true):  Atomics.waitAsync, a promise (a VM that shares its thread: its wasm stack is
 //    set aside, JSPI, and the thread runs the other VMs' answers meanwhile).
 // Both spin the same way and post the same words: which one a VM uses changes no answer.
+// The same two ways for a pooled VM's wait for its claim.
 (function () {
   'use strict';
   const G = globalThis;
@@ -68,6 +69,31 @@
       sleepSync();
       return null;
     }
-    return { post, jitterWait, setJitter(ms) { jitter = ms | 0; } };
+    /** An unclaimed VM that waited IDLE_MS retires. */
+    function retired(r) {
+      if (r !== 'timed-out' || Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_RETIRED) !== L.C_IDLE) return false;
+      Atomics.store(h, L.STATE, L.S_RETIRED);
+      Atomics.notify(h, L.STATE);
+      return true;
+    }
+    /** A pooled VM waits for its claim: true once claimed, false when it retired; (async) a promise of that. */
+    function claimed(async) {
+      if (!async) {
+        for (;;) {
+          if (Atomics.load(h, L.CLAIM) === L.C_SENT) return true;
+          if (retired(Atomics.wait(h, L.CLAIM, L.C_IDLE, L.IDLE_MS))) return false;
+        }
+      }
+      return new Promise((resolve) => {
+        const check = () => {
+          if (Atomics.load(h, L.CLAIM) === L.C_SENT) return resolve(true);
+          const r = Atomics.waitAsync(h, L.CLAIM, L.C_IDLE, L.IDLE_MS);
+          if (!r.async) return retired(r.value) ? resolve(false) : check();
+          r.value.then((v) => (retired(v) ? resolve(false) : check()));
+        };
+        check();
+      });
+    }
+    return { post, claimed, jitterWait, setJitter(ms) { jitter = ms | 0; } };
   };
 })();

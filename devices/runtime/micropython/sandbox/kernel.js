@@ -442,34 +442,11 @@
       }
       return idleThenRun();
     }
-    /** An unclaimed VM that waited IDLE_MS retires (false); true once claimed. */
-    function retired(r) {
-      if (r !== 'timed-out' || Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_RETIRED) !== L.C_IDLE) return false;
-      Atomics.store(h, L.STATE, L.S_RETIRED);
-      Atomics.notify(h, L.STATE);
-      return true;
-    }
-    function claimedAsync() {
-      return new Promise((resolve) => {
-        const check = () => {
-          if (Atomics.load(h, L.CLAIM) === L.C_SENT) return resolve(true);
-          const r = Atomics.waitAsync(h, L.CLAIM, L.C_IDLE, L.IDLE_MS);
-          if (!r.async) return retired(r.value) ? resolve(false) : check();
-          r.value.then((v) => (retired(v) ? resolve(false) : check()));
-        };
-        check();
-      });
-    }
     function idleThenRun() {
-      // ---- pooled: wait to be claimed ----
+      // ---- pooled: wait to be claimed (or retire) ----
       Atomics.store(h, L.STATE, L.S_IDLE);
       Atomics.notify(h, L.STATE);
-      if (ASYNC) return claimedAsync().then((claimed) => claimed && run());
-      for (;;) {
-        if (Atomics.load(h, L.CLAIM) === L.C_SENT) break;
-        if (retired(Atomics.wait(h, L.CLAIM, L.C_IDLE, L.IDLE_MS))) return;
-      }
-      return run();
+      return after(hand.claimed(ASYNC), (claimed) => claimed && run());
     }
     function run() {
       seedRng(h[L.SEED]);
