@@ -3,7 +3,7 @@
  * with the library API. Each ESP32 joins the lab WiFi by DHCP, then blinks
  * GPIO 2 and sends a datagram a second to a PC that counts them. Three kinds of
  * board:
- *   micropython  main.py in a MicroPython VM (a worker thread each)
+ *   micropython  main.py in a MicroPython VM (a worker thread each; from SHARE_FROM boards, 16 VMs per thread)
  *   typescript   the same loop as a TypeScript function in this process
  *   none         no script: the board joins the WiFi and idles
  * For each N: the wall time of the join, then a steady window of virtual time:
@@ -19,6 +19,7 @@
  * admits every board (max-clients) and filters broadcasts (broadcast-filter).
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Simulation } from '../../devices/simulation/simulation';
 import type { DeviceHandle, ScriptSpec } from '../../devices/simulation/api';
@@ -47,6 +48,9 @@ export interface ScalePoint {
   expected: number;
   rssMB: number;
   rssPerDeviceMB: number;
+  /** CPU per device per virtual second of the main thread (the simulation) and of the other threads (the VMs), where /proc tells. */
+  mainCpuMsPerDeviceS?: number;
+  otherCpuMsPerDeviceS?: number;
   /** MicroPython VMs per worker thread (1: a thread each). */
   vmsPerThread: number;
 }
@@ -114,6 +118,24 @@ export function classroom(kind: ScaleKind, n: number, opts: { seed?: number; bro
   return { s, boards, counted: () => count };
 }
 
+/** CPU ms of this process's main thread and of its other threads (Linux: /proc/self/task), or undefined. */
+function threadCpuMs(): { main: number; others: number } | undefined {
+  try {
+    const tick = 1000 / 100; // USER_HZ
+    let main = 0;
+    let others = 0;
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const f = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const ms = (Number(f[11]) + Number(f[12])) * tick; // utime + stime
+      if (Number(tid) === process.pid) main += ms;
+      else others += ms;
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}
+
 function ready(kind: ScaleKind, b: DeviceHandle): boolean {
   return b.ip() !== '0.0.0.0' && (kind === 'none' || b.scriptState() === 'running');
 }
@@ -132,6 +154,7 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
   if (failed) throw new Error(`${kind} ×${n}: ${failed.id}: ${failed.failure()}`);
   const c0 = counted();
   const cpu0 = process.cpuUsage();
+  const tc0 = threadCpuMs();
   const t1 = performance.now();
   let rss = process.memoryUsage().rss;
   for (let i = 0; i < steadyS; i++) {
@@ -139,6 +162,7 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     rss = Math.max(rss, process.memoryUsage().rss);
   }
   const steadyWallS = (performance.now() - t1) / 1000;
+  const tc1 = threadCpuMs();
   const cpu = process.cpuUsage(cpu0);
   const steadyCpuS = (cpu.user + cpu.system) / 1e6;
   const point: ScalePoint = {
@@ -159,6 +183,11 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     rssPerDeviceMB: 0,
     vmsPerThread: kind === 'micropython' ? vmsPerThread() : 0,
   };
+  // (A thread that ended within the window takes its CPU with it: none does in the steady window.)
+  if (tc0 && tc1) {
+    point.mainCpuMsPerDeviceS = (tc1.main - tc0.main) / (n * steadyS);
+    point.otherCpuMsPerDeviceS = (tc1.others - tc0.others) / (n * steadyS);
+  }
   await s.close();
   return point;
 }
@@ -229,10 +258,11 @@ export function formatScalePoint(p: ScalePoint): string {
   const rssGoal = p.kind === 'micropython' && p.n >= 500 ? ` (goal ≤ 4 GiB: ${p.rssMB <= RSS_GOAL_MB ? 'met' : 'NOT met'})` : '';
   const counted = p.kind === 'none' ? '' : `; PC counted ${p.counted} of ${p.expected} datagrams`;
   const threads = p.kind !== 'micropython' ? '' : p.vmsPerThread > 1 ? ` (${p.vmsPerThread} VMs per worker thread)` : ' (a worker thread per VM)';
+  const split = p.mainCpuMsPerDeviceS === undefined ? '' : ` (main thread ${p.mainCpuMsPerDeviceS.toFixed(4)}, other threads ${(p.otherCpuMsPerDeviceS ?? 0).toFixed(4)})`;
   return (
     `scale: ${p.kind} ×${p.n}: ${p.joined} joined in ${p.joinVirtualS.toFixed(1)} s virtual, ${p.joinWallS.toFixed(1)} s wall; ` +
     `${p.steadyVirtualS} s virtual in ${p.steadyWallS.toFixed(2)} s wall = ${p.speed.toFixed(0)}× real time; ` +
-    `${p.wallMsPerDeviceS.toFixed(4)} ms wall${goal}, ${p.cpuMsPerDeviceS.toFixed(4)} ms CPU per device per virtual second${counted}; ` +
+    `${p.wallMsPerDeviceS.toFixed(4)} ms wall${goal}, ${p.cpuMsPerDeviceS.toFixed(4)} ms CPU${split} per device per virtual second${counted}; ` +
     `RSS ${p.rssMB.toFixed(0)} MB${rssGoal}, ${p.rssPerDeviceMB.toFixed(2)} MB per device${threads}`
   );
 }

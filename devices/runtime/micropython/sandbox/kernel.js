@@ -10,7 +10,9 @@
 //    imports trap too (fail closed);
 //  * carry kernel calls over bytes: a character device /dev/k whose read()
 //    takes a 16-int request header from Python's buffer, does one SAB round
-//    trip with the host, and writes the answer back into the same buffer;
+//    trip with the host, and writes the answer back into the same buffer; a VM
+//    that shares its thread (opts.suspend) returns a promise there instead, and
+//    JSPI sets its wasm stack aside until the answer comes (sandbox/handover.js);
 //  * stdout/stderr: fd 1/2 writes are copied in bulk into the SAB OUT area;
 //  * clock and randomness come from the host (virtual time, seeded PRNG);
 //  * memory growth is capped here (the host's cap, enforced, not reported).
@@ -105,19 +107,17 @@
       h[L.OUTLEN] = outLen;
       outTotal++;
     }
-    function flush() {
+    function flushRequest() {
       h[L.OP] = L.OP_FLUSH;
       h[L.DLEN] = 0;
       h[L.ICAP] = 0;
-      roundTrip();
     }
+    function flush() { flushRequest(); roundTrip(); }
     /** outBytes from the wasm memory for a VM that shares its thread: null when done, or a promise (it had to flush). */
     function outBytesAsync(ptr, n) {
       while (n > 0) {
         if (outLen === L.OUT_SIZE) {
-          h[L.OP] = L.OP_FLUSH;
-          h[L.DLEN] = 0;
-          h[L.ICAP] = 0;
+          flushRequest();
           const wait = roundTripAsync();
           if (wait) return wait.then(() => outBytesAsync(ptr, n));
         }
@@ -145,10 +145,7 @@
       outLen = 0; // the host took the output with the request
       h[L.OUTLEN] = 0;
     }
-    function roundTrip() {
-      postRequest(false);
-      answered();
-    }
+    function roundTrip() { postRequest(false); answered(); }
     /** null once answered, or a promise of the answer (ASYNC only). */
     function roundTripAsync() {
       const p = postRequest(true);
@@ -420,7 +417,7 @@
       for (const name of Object.keys(lib)) {
         const slash = name.lastIndexOf('/');
         if (slash > 0) FS.mkdirTree('/.frozen/' + name.slice(0, slash)); // packages: asyncio/core.py
-        FS.writeFile('/.frozen/' + name, lib[name]);
+        FS.writeFile('/.frozen/' + name, lib[name], { canOwn: true }); // the boot message's copy is this VM's own: no second one
       }
       // Import the bridge and boot modules now (compiled before any claim).
       // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
@@ -466,8 +463,7 @@
         if (dead) return;
         h[L.OP] = L.OP_FINAL;
         h[L.A0] = ok ? L.W_NONE : L.W_UNCAUGHT;
-        h[L.DLEN] = 0;
-        h[L.ICAP] = 0;
+        h[L.DLEN] = 0; h[L.ICAP] = 0;
         const last = () => {
           Atomics.store(h, L.STATE, ok ? L.S_DONE : L.S_CRASHED);
           Atomics.notify(h, L.STATE);
