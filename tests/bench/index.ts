@@ -122,6 +122,9 @@ const benches: Bench[] = [
         fig.add(`${what}: steady`, p.speed, '× real time');
         fig.add(`${what}: wall per device per virtual second`, p.wallMsPerDeviceS, 'ms', p.kind === 'none' ? undefined : atMost(DEVICE_MS_GOAL));
         fig.add(`${what}: CPU per device per virtual second`, p.cpuMsPerDeviceS, 'ms');
+        if (p.mainCpuMsPerDeviceS !== undefined) fig.add(`${what}: main thread CPU per device per virtual second`, p.mainCpuMsPerDeviceS, 'ms');
+        if (p.otherCpuMsPerDeviceS !== undefined) fig.add(`${what}: other threads' CPU per device per virtual second`, p.otherCpuMsPerDeviceS, 'ms');
+        if (p.kind === 'micropython') fig.add(`${what}: VMs per worker thread`, p.vmsPerThread, 'VMs');
         if (p.kind !== 'none') fig.add(`${what}: datagrams counted / expected`, p.expected ? p.counted / p.expected : 0, 'ratio');
         fig.add(`${what}: RSS`, p.rssMB, 'MB', p.kind === 'micropython' && p.n >= 500 ? atMost(RSS_GOAL_MB) : undefined);
         fig.add(`${what}: RSS per device`, p.rssPerDeviceMB, 'MB');
