@@ -292,8 +292,11 @@ export class SealedVm implements BridgePeer {
   /**
    * A VM of a shared thread ends alone when it waits in a request: a kernel call or its exit (clean),
    * its last word (the top level returned) or its crash report; K_DIE unwinds it. A VM that crashed
-   * or broke the sandbox's rules leaves its thread closed to new VMs. One still computing (the
-   * watchdog, an output flush handed to the OS) can only be stopped with its thread and the other VMs in it.
+   * or broke the sandbox's rules leaves its thread closed to new VMs. One that has not reached its
+   * script yet (booting, idle) or has ended (done, retired) runs nothing of a script's again: it is
+   * left to stop at its first request, which nobody answers, and ends with its thread. One still
+   * computing (the watchdog, an output flush handed to the OS) can only be stopped with its thread
+   * and the other VMs in it.
    */
   private finishShared(clean: boolean): void {
     const t = this.thread;
@@ -306,6 +309,11 @@ export class SealedVm implements BridgePeer {
       if (!clean) t.open = false;
       h[L.AKIND] = L.K_DIE;
       this.release(0, 0);
+      t.left();
+      return;
+    }
+    const st = this.state;
+    if (st === L.S_BOOTING || st === L.S_IDLE || st === L.S_DONE || st === L.S_RETIRED) {
       t.left();
       return;
     }
@@ -353,7 +361,9 @@ class VmPool {
     const key = bootKey(boot);
     let l = this.idle.get(key);
     if (!l) this.idle.set(key, (l = { boot, vms: [] }));
-    l.vms = l.vms.filter((v) => v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED);
+    const keep = (v: SealedVm) => v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED;
+    for (const v of l.vms) if (!keep(v) && v.thread.shared) v.finish(false); // it leaves its shared thread
+    l.vms = l.vms.filter(keep);
     return l;
   }
 
