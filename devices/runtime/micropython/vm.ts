@@ -58,26 +58,28 @@ export function canShareVmThreads(): boolean {
 }
 
 /**
- * VMs per worker thread: ESP32SIM_VMS_PER_THREAD (default 1: a thread of its own), when the process
- * can suspend wasm (canShareVmThreads; else 1). Above 1, VMs share threads (a worker costs ~7.5 MB,
- * a VM ~1.5 MB): their kernel calls suspend, and the host still runs one VM at a time, so runs are
- * unchanged. A runaway VM then takes its thread's other VMs with it (the watchdog can only end a
- * thread): share threads only where the scenario needs the scale.
- */
-/**
  * A suspended VM's wasm frames live on a stack of JSPI's own (984 KiB by default), not the thread's
  * (RESOURCE_LIMITS.stackSizeMb). MicroPython's recursion limit (its C stack, wasm/patch.mjs
  * cstackLimit) must come before that stack's end, as it does on a thread's: V8 11.3 does not stop a
  * wasm recursion there cleanly, the process dies (SIGSEGV; a deep recursion in tests/security did it).
  */
 const SUSPENDED_STACK_KB = 4096;
-// A second V8 11.3 hazard, not worked around: a process whose VMs share threads crashes now and
-// then (SIGSEGV) in a major GC's conservative scan of a worker's stack (cppgc IteratePointersInStack,
-// seen in gdb), likely a GC while JavaScript runs on a suspendable stack (the VM's imports: kernel
-// calls, the glue's file system). The scale benchmark's classrooms ran clean; the security suite run
-// with 4 VMs per thread crashed in about half of its runs (its scripts exercise the file system).
-// Hence sharing stays opt-in, for scale runs, until a newer V8 (or asyncify) takes JSPI's place.
+// A second V8 11.3 hazard: a worker whose VMs share it crashed the process now and then (SIGSEGV) in
+// a major GC's conservative stack scan (cppgc IteratePointersInStack, seen in gdb), mostly when it
+// booted a VM after another had ended: most likely a scan that still reaches into a suspendable
+// stack V8 had freed. So no such stack is freed while its thread lives: a VM ended by the host stays
+// set aside for good (kernel.js ended()), and a thread that had a VM end takes no new one and ends
+// with its last (finishShared). Security suite with 4 VMs per thread: about half of the runs crashed
+// before, none of 7 after. A VM that crashes still unwinds (and frees) its stack: sharing stays
+// opt-in, for scale runs, until a newer V8 (or asyncify) takes JSPI's place.
 
+/**
+ * VMs per worker thread: ESP32SIM_VMS_PER_THREAD (default 1: a thread of its own), when the process
+ * can suspend wasm (canShareVmThreads; else 1). Above 1, VMs share threads (a worker costs ~7.5 MB,
+ * a VM ~1.5 MB): their kernel calls suspend, and the host still runs one VM at a time, so runs are
+ * unchanged. A runaway VM then takes its thread's other VMs with it (the watchdog can only end a
+ * thread): share threads only where the scenario needs the scale.
+ */
 export function vmsPerThread(): number {
   const n = Number(process.env.ESP32SIM_VMS_PER_THREAD ?? 1);
   if (!(Number.isInteger(n) && n > 1) || !canShareVmThreads()) return 1;
@@ -312,7 +314,7 @@ export class SealedVm implements BridgePeer {
     const asking = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
     const last = h[L.OP] === L.OP_FINAL || this.state === L.S_CRASHED;
     if (asking && ((clean && this.state === L.S_RUNNING) || last)) {
-      if (!clean) t.open = false;
+      t.open = false; // no new VM after one ended here (see SUSPENDED_STACK_KB)
       h[L.AKIND] = L.K_DIE;
       this.release(0, 0);
       t.left();
@@ -320,6 +322,7 @@ export class SealedVm implements BridgePeer {
     }
     const st = this.state;
     if (st === L.S_BOOTING || st === L.S_IDLE || st === L.S_DONE || st === L.S_RETIRED) {
+      t.open = false;
       t.left();
       return;
     }

@@ -141,10 +141,7 @@
       h[L.CALLS]++;
       return hand.post(async);
     }
-    function answered() {
-      outLen = 0; // the host took the output with the request
-      h[L.OUTLEN] = 0;
-    }
+    function answered() { outLen = 0; h[L.OUTLEN] = 0; } // the host took the output with the request
     function roundTrip() { postRequest(false); answered(); }
     /** null once answered, or a promise of the answer (ASYNC only). */
     function roundTripAsync() {
@@ -192,11 +189,13 @@
       const wait = roundTripAsync();
       return wait ? wait.then(() => kanswer(w, iptr, icap, length)) : kanswer(w, iptr, icap, length);
     }
+    /** ASYNC: ended by the host; the stack stays set aside (never resumed) until the thread ends (vm.ts SUSPENDED_STACK_KB). */
+    function ended() { Atomics.store(h, L.STATE, L.S_DONE); Atomics.notify(h, L.STATE); return new Promise(() => {}); }
     /** The host's answer into Python's header and buffer (after the round trip of kcall). */
     function kanswer(w, iptr, icap, length) {
       views(); // memory cannot grow during the call, but keep it obviously right
       const kind = h[L.AKIND];
-      if (kind === L.K_DIE) { dead = true; throw new VmEnd(); }
+      if (kind === L.K_DIE) { dead = true; if (ASYNC) return ended(); throw new VmEnd(); }
       let alen = kind === L.K_INT || kind === L.K_ERR ? 0 : h[L.ALEN] | 0;
       if (alen < 0 || alen > L.DATA_SIZE) { crash(L.W_PROTOCOL, 1); throw new SandboxViolation('bad answer'); }
       lastAnsLen = alen; lastAnsKind = kind;
