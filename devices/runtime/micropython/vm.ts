@@ -59,9 +59,9 @@ export function canShareVmThreads(): boolean {
 
 /**
  * A suspended VM's wasm frames live on a stack of JSPI's own (984 KiB by default), not the thread's
- * (RESOURCE_LIMITS.stackSizeMb). MicroPython's recursion limit (its C stack, wasm/patch.mjs
- * cstackLimit) must come before that stack's end, as it does on a thread's: V8 11.3 does not stop a
- * wasm recursion there cleanly, the process dies (SIGSEGV; a deep recursion in tests/security did it).
+ * (RESOURCE_LIMITS.stackSizeMb, 2 MiB). With the default and with 1.5 MiB the PC's security suite
+ * crashed the process (SIGSEGV, SIGTRAP) where its C recursion attacks run; with 4 MiB it passes and
+ * a recursion without a depth check (== of lists nested 60,000 deep) traps cleanly, as on a thread.
  */
 const SUSPENDED_STACK_KB = 4096;
 // A second V8 11.3 hazard: a worker whose VMs share it crashed the process now and then (SIGSEGV) in
