@@ -65,6 +65,8 @@ export const LAYOUT = {
   JITTER_MS: 29,
   /** Test hook: 1 = the VM collects garbage at every kernel call (proves collection mid-run is safe). */
   GC_EACH: 30,
+  /** 1 when the VM was restored from a snapshot of a booted VM instead of booting (VM JavaScript; tests). */
+  RESTORED: 31,
   HEADER_INTS: 32,
 
   FLAG_RUN: 0,

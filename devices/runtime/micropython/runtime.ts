@@ -69,6 +69,7 @@ export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
 export class MicroPythonRuntime extends BridgeRuntime {
   /** The VM came booted from the pool (nothing else may differ). */
   readonly pooled: boolean;
+  private readonly vm: { restored: boolean };
   private readonly text: Uint8Array;
   private readonly cfg: SysValue;
   private readonly fs: FlashCalls | undefined;
@@ -80,6 +81,7 @@ export class MicroPythonRuntime extends BridgeRuntime {
     const { vm, pooled } = takeVm(boot);
     super(vm, opts);
     this.pooled = pooled;
+    this.vm = vm;
     this.text = new TextEncoder().encode(opts.source);
     const flash = opts.flash ?? (opts.personality === 'esp32' ? freshFlash() : undefined);
     this.fs = flash && new FlashCalls(flash);
@@ -92,6 +94,11 @@ export class MicroPythonRuntime extends BridgeRuntime {
       mainFromFlash: Boolean(flash && opts.mainFromFlash),
     };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
+  }
+
+  /** The VM was restored from a snapshot of a booted VM (nothing else may differ either). */
+  get restored(): boolean {
+    return this.vm.restored;
   }
 
   protected config(): SysValue {

@@ -19,10 +19,12 @@ import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
 import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmModule } from './wasm';
+import { Snapshots, type VmImage } from './snapshot';
 
 const WORKER = path.join(__dirname, 'worker.mjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
+const KERNEL_SNAP = path.join(__dirname, 'sandbox', 'snapshot.js');
 const PY_DIR = path.join(__dirname, 'py');
 
 /* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
@@ -67,7 +69,13 @@ function workerData(): object {
   if (!inputs.workerData) {
     const source = glueSource();
     const glueCache = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
-    inputs.workerData = { glueSource: source, glueCache, kernelSource: fs.readFileSync(KERNEL, 'utf8'), kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8') };
+    inputs.workerData = {
+      glueSource: source,
+      glueCache,
+      kernelSource: fs.readFileSync(KERNEL, 'utf8'),
+      kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8'),
+      kernelSnapSource: fs.readFileSync(KERNEL_SNAP, 'utf8'),
+    };
   }
   return inputs.workerData;
 }
@@ -119,15 +127,21 @@ export class SealedVm implements BridgePeer {
   readonly u8 = new Uint8Array(this.sab);
   readonly thread: VmThread;
   private readonly handover = new Handover(this.h, () => this.thread.alive);
+  /** Called once, at the VM's first request (the pool takes a snapshot it wrote then). */
+  onFirstRequest: (() => void) | undefined;
   /** Set once the VM ended after its exit call and its thread may host the next VM. */
   private reusable = false;
 
   constructor(
     readonly boot: VmBoot,
     thread?: VmThread,
+    /** Restored from a snapshot of a booted VM of this boot, or asked to write one (snapshot.ts). */
+    readonly image: VmImage = {},
   ) {
     this.thread = thread?.alive ? thread : new VmThread();
     this.thread.boot({
+      restore: image.restore,
+      snapshotSab: image.capture,
       module: wasmModule(),
       sab: this.sab,
       layout: L,
@@ -185,7 +199,13 @@ export class SealedVm implements BridgePeer {
 
   /** The VM's next request (its op), or -1 when the budget ran out (it is computing, or its thread died). */
   next(budgetMs: number): number {
-    return this.handover.next(budgetMs);
+    const op = this.handover.next(budgetMs);
+    if (this.onFirstRequest && op >= 0) {
+      const f = this.onFirstRequest;
+      this.onFirstRequest = undefined;
+      f();
+    }
+    return op;
   }
 
   release(vtimeMs: number, pending: number): void {
@@ -204,6 +224,11 @@ export class SealedVm implements BridgePeer {
 
   memoryBytes(): number {
     return this.h[L.MEMKB] * 1024;
+  }
+
+  /** The VM was restored from a snapshot of a booted VM (snapshot.ts), once it has booted. */
+  get restored(): boolean {
+    return this.h[L.RESTORED] === 1;
   }
 
   /**
@@ -242,12 +267,28 @@ const bootKey = (b: VmBoot) => `${b.personality}/${b.heapBytes}/${b.pystackWords
 class VmPool {
   private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
   private threads: VmThread[] = [];
+  private readonly snapshots = new Snapshots();
+
+  /** A new VM of this boot in this thread (or a new one): restored from the boot's snapshot when there is one. */
+  private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
+    const key = bootKey(boot);
+    const vm = new SealedVm(boot, thread, this.snapshots.image(key, boot.memCapBytes, capture));
+    if (vm.image.capture) {
+      this.snapshots.made(key, vm);
+      vm.onFirstRequest = () => this.snapshots.started(key, vm);
+    }
+    return vm;
+  }
 
   private list(boot: VmBoot): { boot: VmBoot; vms: SealedVm[] } {
     const key = bootKey(boot);
     let l = this.idle.get(key);
     if (!l) this.idle.set(key, (l = { boot, vms: [] }));
-    l.vms = l.vms.filter((v) => v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED);
+    l.vms = l.vms.filter((v) => {
+      if (v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED) return true;
+      if (v.image.restore && v.state === L.S_CRASHED) this.snapshots.failed(key); // never restore that boot again
+      return false;
+    });
     return l;
   }
 
@@ -255,17 +296,19 @@ class VmPool {
   take(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
     const l = this.list(boot);
     const vm = l.vms.find((v) => v.state === L.S_IDLE) ?? l.vms[0];
-    if (vm) l.vms.splice(l.vms.indexOf(vm), 1);
+    if (vm) {
+      l.vms.splice(l.vms.indexOf(vm), 1);
+    }
     // No top-up here: a one-shot run never pays for idle VMs. Threads of VMs that end come back
     // through recycle() and boot the next pooled VMs, so a process that runs many simulations keeps warm.
-    return vm ? { vm, pooled: true } : { vm: new SealedVm(boot, this.threads.pop()), pooled: false };
+    return vm ? { vm, pooled: true } : { vm: this.make(boot, this.threads.pop(), false), pooled: false };
   }
 
   /** Boots idle VMs of this boot up to the pool size, or `upTo` (in recycled threads first). */
   fill(boot: VmBoot, upTo = poolSize()): void {
     const l = this.list(boot);
     const size = Math.min(upTo, poolSize());
-    while (l.vms.length < size) l.vms.push(new SealedVm(boot, this.threads.pop()));
+    while (l.vms.length < size) l.vms.push(this.make(boot, this.threads.pop(), false));
   }
 
   /** A VM ended cleanly: its thread boots the next VM of the same boot if that pool is short, or waits. */
@@ -273,7 +316,8 @@ class VmPool {
     const t = vm.freeThread();
     if (!t) return;
     const l = this.list(vm.boot);
-    if (l.vms.length < poolSize()) l.vms.push(new SealedVm(vm.boot, t));
+    // A process that runs simulations one after another: the first VM booted here writes the boot's snapshot.
+    if (l.vms.length < poolSize()) l.vms.push(this.make(vm.boot, t, true));
     else if (this.threads.length < 8) this.threads.push(t);
     else t.terminate();
   }

@@ -31,6 +31,8 @@
     delete G.__mpGlue;
     const makeFsTools = G.__mpFsTools; // sandbox/fs.js
     delete G.__mpFsTools;
+    const snapTools = G.__mpSnapshot(); // sandbox/snapshot.js
+    delete G.__mpSnapshot;
     const L = msg.layout;
     const TRAPPED = msg.trapped;
     const MOD = msg.module;
@@ -249,6 +251,7 @@
       };
     }
     let memCap = opts.memCapBytes;
+    let resizeHeap = null;
     function buildImports(glue) {
       const env = {}, wasi = {};
       const overrides = {
@@ -299,6 +302,7 @@
         mp_js_random_u32: () => nextU32(),
         proxy_js_free_obj: () => {}, // a JsProxy was garbage-collected: nothing to free, nothing held
       };
+      resizeHeap = overrides.emscripten_resize_heap;
       for (const imp of WebAssembly.Module.imports(MOD)) {
         const name = imp.name;
         let f;
@@ -365,9 +369,14 @@
       fsTools = makeFsTools(FS, opts);
       fsTools.installQuota();
       const X = exportsObj;
-      X.mp_js_init(opts.pystackWords, opts.heapBytes);
-      X.proxy_c_init();
-      outStruct = X.malloc(16);
+      // Restored from the snapshot of a booted VM of this boot (sandbox/snapshot.js), or booted.
+      const snap = msg.restore ? snapTools.describe(msg.restore) : null;
+      const restoring = snap !== null && snap.state.sp === X.emscripten_stack_get_current() && snap.memBytes <= memCap;
+      if (!restoring) {
+        X.mp_js_init(opts.pystackWords, opts.heapBytes);
+        X.proxy_c_init();
+        outStruct = X.malloc(16);
+      }
       // A device number of its own: emscripten numbers its devices from major 64 up (64 is /dev/random),
       // and registering over one would make that path a second way to the bridge.
       FS.createDevice.major ??= 64;
@@ -385,8 +394,22 @@
       // Import the bridge and boot modules now (compiled before any claim).
       // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
       // _boot.prepare() installs the device's modules (boot configuration only: no host call).
-      if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
+      if (restoring) {
+        // The booted VM's memory (its heap, modules, the prepared device) and the stream Python holds.
+        if (!snapTools.restoreMemory(msg.restore, snap, mem, (bytes) => resizeHeap(bytes)) || !snapTools.reopen(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+        views();
+        outStruct = snap.state.outStruct;
+        rng = snap.state.rng;
+        h[L.CALLS] = snap.state.calls;
+        h[L.RESTORED] = 1;
+      } else if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
+      if (restoring && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+      // Asked by the host: what this VM is now (only our own code ran) for the next VMs of its boot.
+      if (!restoring && msg.snapshotSab && outLen === 0 && outTotal === 0) {
+        views();
+        snapTools.capture(new Uint8Array(msg.snapshotSab), m8, { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] }, FS);
+      }
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
       const probe = G.__probe;
