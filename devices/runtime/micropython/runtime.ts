@@ -6,6 +6,7 @@
  */
 import { BOARD_PERSONALITY, ESP32_PERSONALITY, scriptSocketConstants } from '../../../stack/personality';
 import { BridgeRuntime } from '../bridge/host';
+import { KNOWN_OPS } from '../bridge/protocol';
 import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type SysValue } from '../contract';
 import type { RuntimeOptions } from '../index';
 import { takeVm, type VmBoot } from './vm';
@@ -55,6 +56,8 @@ function bootConfig(personality: 'esp32' | 'pc', heapBytes: number): SysValue {
     // The running personality's OSError texts and socket constants (stack/personality): _oserror.py, _socket.py.
     errnoText: BOARD_PERSONALITY[personality].errnoText,
     socket: scriptSocketConstants(BOARD_PERSONALITY[personality]),
+    // The op names the host interned before the VM started (codes 1..n): _kern knows them at boot.
+    ops: [...KNOWN_OPS],
   };
 }
 
