@@ -268,6 +268,8 @@ class VmPool {
   private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
   private threads: VmThread[] = [];
   private readonly snapshots = new Snapshots();
+  /** VMs that ended cleanly, whose threads are not reused yet. */
+  private ended: SealedVm[] = [];
 
   /** A new VM of this boot in this thread (or a new one): restored from the boot's snapshot when there is one. */
   private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
@@ -294,6 +296,7 @@ class VmPool {
 
   /** A VM with this boot: a pooled one if any is alive and booted (or booting), else a fresh one. */
   take(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
+    this.reuseEnded();
     const l = this.list(boot);
     const vm = l.vms.find((v) => v.state === L.S_IDLE) ?? l.vms[0];
     if (vm) {
@@ -306,6 +309,7 @@ class VmPool {
 
   /** Boots idle VMs of this boot up to the pool size, or `upTo` (in recycled threads first). */
   fill(boot: VmBoot, upTo = poolSize()): void {
+    this.reuseEnded();
     const l = this.list(boot);
     const size = Math.min(upTo, poolSize());
     while (l.vms.length < size) l.vms.push(this.make(boot, this.threads.pop(), false));
@@ -313,6 +317,18 @@ class VmPool {
 
   /** A VM ended cleanly: its thread boots the next VM of the same boot if that pool is short, or waits. */
   recycle(vm: SealedVm): void {
+    // Not now: the run that ended this VM goes on. Its thread boots the next VM once the host is back
+    // in its event loop, or when the pool is asked for a VM, whichever comes first.
+    if (this.ended.push(vm) === 1) setImmediate(() => this.reuseEnded());
+  }
+
+  private reuseEnded(): void {
+    const ended = this.ended;
+    this.ended = [];
+    for (const vm of ended) this.reuse(vm);
+  }
+
+  private reuse(vm: SealedVm): void {
     const t = vm.freeThread();
     if (!t) return;
     const l = this.list(vm.boot);
@@ -323,6 +339,7 @@ class VmPool {
   }
 
   counts(): { idle: number; booted: number } {
+    this.reuseEnded();
     let idle = 0;
     let booted = 0;
     for (const l of this.idle.values()) {
