@@ -319,7 +319,7 @@ class VmPool {
   recycle(vm: SealedVm): void {
     // Not now: the run that ended this VM goes on. Its thread boots the next VM once the host is back
     // in its event loop, or when the pool is asked for a VM, whichever comes first.
-    if (this.ended.push(vm) === 1) setImmediate(() => this.reuseEnded());
+    if (this.ended.push(vm) === 1) setImmediate(() => this.reuseEnded()); // wall-clock-ok: schedules a boot, nothing simulated
   }
 
   private reuseEnded(): void {

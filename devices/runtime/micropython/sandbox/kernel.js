@@ -370,9 +370,8 @@
       fsTools.installQuota();
       const X = exportsObj;
       // Restored from the snapshot of a booted VM of this boot (sandbox/snapshot.js), or booted.
-      const snap = msg.restore ? snapTools.describe(msg.restore) : null;
-      const restoring = snap !== null && snap.state.sp === X.emscripten_stack_get_current() && snap.memBytes <= memCap;
-      if (!restoring) {
+      const snap = snapTools.usable(msg.restore, X.emscripten_stack_get_current(), memCap);
+      if (!snap) {
         X.mp_js_init(opts.pystackWords, opts.heapBytes);
         X.proxy_c_init();
         outStruct = X.malloc(16);
@@ -394,22 +393,18 @@
       // Import the bridge and boot modules now (compiled before any claim).
       // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
       // _boot.prepare() installs the device's modules (boot configuration only: no host call).
-      if (restoring) {
+      if (snap) {
         // The booted VM's memory (its heap, modules, the prepared device) and the stream Python holds.
-        if (!snapTools.restoreMemory(msg.restore, snap, mem, (bytes) => resizeHeap(bytes)) || !snapTools.reopen(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
-        views();
-        outStruct = snap.state.outStruct;
-        rng = snap.state.rng;
+        if (!snapTools.restore(msg.restore, snap, mem, resizeHeap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+        ({ outStruct, rng } = snap.state);
         h[L.CALLS] = snap.state.calls;
         h[L.RESTORED] = 1;
       } else if (!exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()')) { crash(L.W_UNCAUGHT, 0); return; }
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
-      if (restoring && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+      if (snap && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
       // Asked by the host: what this VM is now (only our own code ran) for the next VMs of its boot.
-      if (!restoring && msg.snapshotSab && outLen === 0 && outTotal === 0) {
-        views();
-        snapTools.capture(new Uint8Array(msg.snapshotSab), m8, { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] }, FS);
-      }
+      const state = { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] };
+      if (!snap && msg.snapshotSab && outTotal === 0) snapTools.capture(msg.snapshotSab, mem, state, FS);
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
       const probe = G.__probe;

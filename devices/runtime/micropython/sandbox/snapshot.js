@@ -47,8 +47,10 @@
       return runs;
     }
 
-    /** Writes the snapshot into `out` (Uint8Array over the host's buffer); false if it does not fit. */
-    function capture(out, m8, state, FS) {
+    /** Writes the snapshot into the host's buffer `sab`; false if it does not fit. */
+    function capture(sab, mem, state, FS) {
+      const out = new Uint8Array(sab);
+      const m8 = new Uint8Array(mem.buffer);
       const streams = [];
       for (let fd = 3; fd < FS.streams.length; fd++) {
         const s = FS.streams[fd];
@@ -73,6 +75,7 @@
     // ---- restore (a fresh VM of the same boot) ----
     /** The description of a snapshot (bytes the host copied out), or null if it is not one. */
     function describe(snap) {
+      if (snap === undefined) return null;
       if (!(snap instanceof Uint8Array) || snap.length < HEAD || (snap.byteOffset & 3) !== 0) return null;
       const w = new Int32Array(snap.buffer, snap.byteOffset, 4);
       if (w[0] !== MAGIC || w[1] <= 0 || HEAD + w[1] > snap.length) return null;
@@ -84,7 +87,17 @@
       return d;
     }
 
-    /** Puts the memory back (grown to its size first by `growTo`, which refreshes the glue's views). */
+    /** The description, if the snapshot is one this VM can take: its stack where ours is, its memory within our cap. */
+    function usable(snap, sp, memCap) {
+      const d = describe(snap);
+      return d !== null && d.state.sp === sp && d.memBytes <= memCap ? d : null;
+    }
+
+    /** The memory back (grown to its size by `growTo`, which refreshes the glue's views) and the streams reopened. */
+    function restore(snap, d, mem, growTo, FS) {
+      return restoreMemory(snap, d, mem, growTo) && reopen(d, FS);
+    }
+
     function restoreMemory(snap, d, mem, growTo) {
       if (mem.buffer.byteLength < d.memBytes && !growTo(d.memBytes)) return false;
       if (mem.buffer.byteLength !== d.memBytes) return false;
@@ -113,6 +126,6 @@
       return true;
     }
 
-    return { capture, describe, restoreMemory, reopen, settle };
+    return { capture, usable, restore, settle };
   };
 })();
