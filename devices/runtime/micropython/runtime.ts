@@ -24,6 +24,8 @@ const MiB = 1024 * KiB;
 export const ESP32_HEAP_BYTES = 192 * KiB;
 export const PC_HEAP_BYTES = 4 * MiB;
 export const PYSTACK_WORDS = 2048;
+/** A script up to this size travels inside the 'config' answer (JSON may escape a byte into 6: 96 KiB < DATA_SIZE). */
+const INLINE_SOURCE_BYTES = 16 * KiB;
 
 /** What a VM of this kind and heap boots with: its wasm memory is capped at the heap plus 2 MiB. */
 export function vmBoot(personality: 'esp32' | 'pc', heapBytes?: number, memoryCapBytes?: number): VmBoot {
@@ -95,6 +97,8 @@ export class MicroPythonRuntime extends BridgeRuntime {
       bootWifi: opts.bootWifi ?? null,
       flash: flash ? (opts.personality === 'pc' ? PC_HOME : '/') : null,
       mainFromFlash: Boolean(flash && opts.mainFromFlash),
+      // A small script comes with the configuration (no 'source' round trips): escaped, it still fits the answer area.
+      source: !opts.mainFromFlash && this.text.length <= INLINE_SOURCE_BYTES ? opts.source : null,
     };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }
