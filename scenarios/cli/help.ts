@@ -78,7 +78,8 @@ ${examples(cmd, [
 Live runs (--live, or any of --speed, --attach, --forward, --expose, --tap)
 pace virtual time to the wall clock and check no steps; the run ends when
 every script has ended, at --timeout, or when you end it (Ctrl-C twice,
-Ctrl-D, SIGTERM). Ports open on 127.0.0.1 only.
+Ctrl-D, SIGTERM). Ports open on 127.0.0.1 only. --junit and --json files are
+written at the end (not --json -: the terminal is the console).
 
 ${exitCodes()}`;
 }

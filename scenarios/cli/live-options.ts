@@ -15,8 +15,9 @@ import type { Scenario } from '../schema/model';
 import type { Parsed } from './options';
 
 export function parseSpeed(text: string): Parsed<Speed> {
-  const t = text.trim().toLowerCase().replace(/x$/, '');
-  if (t === 'max') return { ok: true, value: 'max' };
+  const word = text.trim().toLowerCase();
+  if (word === 'max') return { ok: true, value: 'max' };
+  const t = word.replace(/x$/, ''); // 2x, 0.5x
   const n = Number(t);
   if (!/^\d+(\.\d+)?$/.test(t) || !(n > 0) || n > 1000) return { ok: false, error: `--speed ${text}: expected a factor of real time above 0 and up to 1000 (1, 0.5, 10) or max` };
   return { ok: true, value: n };

@@ -6,7 +6,7 @@
  * at the end every port, connection and helper is closed.
  */
 import type { ExposeSpec, ForwardSpec, GatewaySpec } from '../../devices/simulation/api';
-import { EXIT_BAD_INPUT } from '../runner/result';
+import { EXIT_BAD_INPUT, type RunResult } from '../runner/result';
 import { LiveInputs, type Speed } from '../runner/live';
 import { MAX_DURATION_US } from '../schema/values';
 import type { Scenario } from '../schema/model';
@@ -78,11 +78,19 @@ export async function checkLive(s: Scenario, o: LiveOpts): Promise<{ ok: true; v
   return { ok: true, value: { speed, attach, gateway, tap: o.tap } };
 }
 
-export async function runLive(s: Scenario, o: LiveOpts, io: Io, base: RunOneOpts): Promise<number> {
+/** What a live session ended with: its exit code, and the result when it ran (for --junit/--json). */
+export interface LiveOutcome {
+  exitCode: number;
+  result?: RunResult;
+  /** Its pcap, trace and serial logs were written. */
+  filesOk: boolean;
+}
+
+export async function runLive(s: Scenario, o: LiveOpts, io: Io, base: RunOneOpts): Promise<LiveOutcome> {
   const c = await checkLive(s, o);
   if (!c.ok) {
     io.err(`esp32sim: ${c.error}`);
-    return EXIT_BAD_INPUT;
+    return { exitCode: EXIT_BAD_INPUT, filesOk: true };
   }
   const { speed, attach, gateway, tap } = c.value;
   const live = new LiveInputs({ speed });
@@ -93,7 +101,7 @@ export async function runLive(s: Scenario, o: LiveOpts, io: Io, base: RunOneOpts
   } catch (e) {
     await links.close();
     io.err(`esp32sim: ${(e as Error).message}`);
-    return EXIT_BAD_INPUT;
+    return { exitCode: EXIT_BAD_INPUT, filesOk: true };
   }
   const say = (line: string) => io.err(line);
   for (const f of gateway?.forwards ?? []) say(`forwarding ${f.proto === 'udp' ? 'udp ' : ''}127.0.0.1:${f.hostPort} → ${f.target}:${f.port}`);
@@ -102,14 +110,14 @@ export async function runLive(s: Scenario, o: LiveOpts, io: Io, base: RunOneOpts
   say(`live at ${speed === 'max' ? 'full speed' : `${speed}× real time`}${attach ? `: typing goes to ${attach}; Ctrl-C sends KeyboardInterrupt, Ctrl-C again or Ctrl-D ends the session` : '; Ctrl-C ends the session'}`);
   const term = attachTerminal(live, attach, (l) => term.write(l));
   try {
-    const { result } = await runOne(s, io, {
+    const { result, filesOk } = await runOne(s, io, {
       ...base,
       timeoutUs: base.timeoutUs ?? MAX_DURATION_US,
       wallTimeoutMs: base.wallTimeoutMs ?? LIVE_WALL_LIMIT_MS,
       write: (l) => term.write(l),
       live: { inputs: live, ...(attach !== undefined ? { attach } : {}), ...(gateway ? { gateway } : {}), ...(tap !== undefined ? { tap: true } : {}), onSimulation: (api) => links.hook(api) },
     });
-    return result.exitCode;
+    return { exitCode: result.exitCode, result, filesOk };
   } finally {
     term.close();
     await links.close();

@@ -25,6 +25,23 @@ import { printSummary } from './summary';
 import { Timeline } from './timeline';
 import { runLive, wantsLive, type LiveOpts } from './live-run';
 
+/** --junit and --json for the whole command; false when one could not be written. */
+function writeReports(io: Io, o: RunOpts, code: number, results: RunResult[], inputErrors: JunitInputError[], started: Date): boolean {
+  let ok = true;
+  if (o.junit) {
+    const xml = junitXml(results, inputErrors, { timestamp: isoLocal(started), hostname: os.hostname(), display: displayPath });
+    if (writeOut(io, 'JUnit report', o.junit, xml)) io.err(`JUnit report written to ${o.junit}`);
+    else ok = false;
+  }
+  if (o.json !== undefined) {
+    const text = jsonReport(code, results, inputErrors, displayPath);
+    if (o.json === '-') io.out(text.trimEnd());
+    else if (writeOut(io, 'JSON result', o.json, text)) io.err(`JSON result written to ${o.json}`);
+    else ok = false;
+  }
+  return ok;
+}
+
 export interface RunOpts extends LiveOpts {
   pc?: string[];
   input?: string[];
@@ -156,8 +173,13 @@ export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<num
       for (const e of p.errors) io.err(formatError(e));
       return EXIT_BAD_INPUT;
     }
+    if (o.json === '-') return bad(io, '--json -: in a live session the terminal is the console; write the JSON to a file (--json result.json)');
     const base = path.basename(p.scenario.dir) + (jobs[0].bare ? '-' + path.basename(p.scenario.file, '.py') : '');
-    return runLive(p.scenario, o, io, { ...durations, seed: seeds[0], failText: o.failText, packets: o.packets, quiet: o.quiet, color, many: false, tag: base, pcap: o.pcap, trace: o.trace, serialLog: o.serialLog });
+    const started = new Date();
+    const live = await runLive(p.scenario, o, io, { ...durations, seed: seeds[0], failText: o.failText, packets: o.packets, quiet: o.quiet, color, many: false, tag: base, pcap: o.pcap, trace: o.trace, serialLog: o.serialLog });
+    if (!live.result) return live.exitCode;
+    const filesOk = writeReports(io, o, live.exitCode, [live.result], [], started) && live.filesOk;
+    return !filesOk && live.exitCode === 0 ? EXIT_BAD_INPUT : live.exitCode;
   }
   const silent = o.json === '-';
   const quiet = Boolean(o.quiet) || seeds.length > 1;
@@ -223,17 +245,7 @@ export async function cmdRun(targets: string[], o: RunOpts, io: Io): Promise<num
   const interrupted = abort.signal.aborted;
   const code = interrupted ? EXIT_INTERRUPTED : worst(codes);
   // 6. Reports for the whole command.
-  if (o.junit) {
-    const xml = junitXml(results, inputErrors, { timestamp: isoLocal(started), hostname: os.hostname(), display: displayPath });
-    if (writeOut(io, 'JUnit report', o.junit, xml)) io.err(`JUnit report written to ${o.junit}`);
-    else filesOk = false;
-  }
-  if (o.json !== undefined) {
-    const text = jsonReport(code, results, inputErrors, displayPath);
-    if (o.json === '-') io.out(text.trimEnd());
-    else if (writeOut(io, 'JSON result', o.json, text)) io.err(`JSON result written to ${o.json}`);
-    else filesOk = false;
-  }
+  filesOk = writeReports(io, o, code, results, inputErrors, started) && filesOk;
   if ((many || interrupted) && !silent) printSummary(io, new Timeline({ color, write: io.out }).c, quiet && !interrupted && seeds.length === 1, results, inputErrors, interrupted);
   if (!filesOk) return code === 0 ? EXIT_BAD_INPUT : code;
   return code;

@@ -61,6 +61,12 @@ export type Speed = number | 'max';
 /** Longest slice of virtual time between two looks at the inputs, in wall ms (paced) or virtual µs (max). */
 const SLICE_WALL_MS = 10;
 const MAX_SLICE_US = 50_000;
+/**
+ * Shortest paced slice, in wall ms: a run less than this behind the wall clock sleeps (an input
+ * still wakes it at once) instead of running slices of a few µs back to back, which kept a core
+ * busy for an idle session. Timers fire up to this late in wall time; virtual time is unaffected.
+ */
+const MIN_SLICE_WALL_MS = 1;
 
 /** Inputs pushed by the live world (terminal, sockets, TAP), and pacing to the wall clock. */
 export class LiveInputs implements InputSource {
@@ -107,12 +113,13 @@ export class LiveInputs implements InputSource {
       const wall = this.clock.now();
       if (!this.anchor) this.anchor = { wall, us: nowUs };
       const target = this.anchor.us + Math.floor((wall - this.anchor.wall) * 1000 * speed);
-      if (target > nowUs) {
+      const due = Math.min(endUs, nowUs + Math.ceil(MIN_SLICE_WALL_MS * 1000 * speed));
+      if (target >= due) {
         await new Promise<void>((r) => setImmediate(r));
         return Math.min(endUs, target, nowUs + Math.ceil(SLICE_WALL_MS * 1000 * speed));
       }
-      // Ahead of the wall clock: wait until the next slice is due, or an input arrives.
-      const dueMs = (nowUs + 1 - this.anchor.us) / (1000 * speed) + this.anchor.wall - wall;
+      // Ahead of the wall clock, or behind by less than a slice: wait until one is due, or an input arrives.
+      const dueMs = (due - this.anchor.us) / (1000 * speed) + this.anchor.wall - wall;
       if (!this.waiting) this.wake = this.newWake();
       await this.clock.sleep(Math.max(1, Math.min(SLICE_WALL_MS, dueMs)), this.wake);
     }

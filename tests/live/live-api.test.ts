@@ -66,6 +66,26 @@ describe('live inputs', () => {
     expect(clock.t).toBeGreaterThan(slept);
   });
 
+  test('LiveInputs does not spin: a run less than a millisecond behind the wall clock sleeps until a slice is due', async () => {
+    const clock = fakeClock();
+    let sleeps = 0;
+    const sleep = clock.sleep;
+    clock.sleep = async (ms, wake) => {
+      sleeps++;
+      await sleep(ms, wake);
+    };
+    const live = new LiveInputs({ speed: 1, clock });
+    expect(await live.nextStop(0, 1_000_000)).toBe(1000);
+    clock.t = 10.004; // 10.004 ms of wall time: the run at 10 ms is 4 µs behind
+    sleeps = 0;
+    const stop = await live.nextStop(10_000, 1_000_000);
+    expect(sleeps).toBeGreaterThan(0); // it slept (each slice used to be the few µs the wall clock had moved)
+    expect(stop).toBeGreaterThanOrEqual(11_000);
+    // The end of the run is due as soon as the wall clock reaches it.
+    clock.t = 20;
+    expect(await live.nextStop(19_999, 20_000)).toBe(20_000);
+  });
+
   test('max speed runs free in slices', async () => {
     const live = new LiveInputs({ speed: 'max' });
     expect(await live.nextStop(0, 1_000_000)).toBe(50_000);
