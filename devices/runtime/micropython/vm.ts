@@ -268,6 +268,8 @@ class VmPool {
   private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
   private threads: VmThread[] = [];
   private readonly snapshots = new Snapshots();
+  /** VMs made from a snapshot so far (tests, benchmarks). */
+  restores = 0;
   /** VMs that ended cleanly, whose threads are not reused yet. */
   private ended: SealedVm[] = [];
 
@@ -275,6 +277,7 @@ class VmPool {
   private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
     const key = bootKey(boot);
     const vm = new SealedVm(boot, thread, this.snapshots.image(key, boot.memCapBytes, capture));
+    if (vm.image.restore) this.restores++;
     if (vm.image.capture) {
       this.snapshots.made(key, vm);
       vm.onFirstRequest = () => this.snapshots.started(key, vm);
@@ -338,6 +341,10 @@ class VmPool {
     else t.terminate();
   }
 
+  snapshotCounts(): { bytes: number; restores: number } {
+    return { bytes: this.snapshots.bytes(), restores: this.restores };
+  }
+
   counts(): { idle: number; booted: number } {
     this.reuseEnded();
     let idle = 0;
@@ -369,4 +376,9 @@ export function takeVm(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
 /** Live pooled VMs not yet claimed, and how many of them have booted (tests and benchmarks). */
 export function idleVms(): { idle: number; booted: number } {
   return pool.counts();
+}
+
+/** Bytes the pool's snapshots hold, and how many VMs were made from one (tests and benchmarks). */
+export function vmSnapshots(): { bytes: number; restores: number } {
+  return pool.snapshotCounts();
 }
