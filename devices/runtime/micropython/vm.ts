@@ -7,8 +7,8 @@
  * the next one (a new realm, buffer and wasm instance: Node's worker start,
  * 30-50 ms, is paid once per thread). A thread whose VM crashed, broke the
  * sandbox's rules or ran away is terminated, never reused. Pooled and fresh
- * VMs run the same boot in the same order, so nothing about a run depends on
- * which one it got. ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs).
+ * VMs run the same boot in the same order (or are restored from a snapshot of
+ * that boot: snapshot.ts), so nothing about a run depends on which one it got. ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -302,9 +302,7 @@ class VmPool {
     this.reuseEnded();
     const l = this.list(boot);
     const vm = l.vms.find((v) => v.state === L.S_IDLE) ?? l.vms[0];
-    if (vm) {
-      l.vms.splice(l.vms.indexOf(vm), 1);
-    }
+    if (vm) l.vms.splice(l.vms.indexOf(vm), 1);
     // No top-up here: a one-shot run never pays for idle VMs. Threads of VMs that end come back
     // through recycle() and boot the next pooled VMs, so a process that runs many simulations keeps warm.
     return vm ? { vm, pooled: true } : { vm: this.make(boot, this.threads.pop(), false), pooled: false };
