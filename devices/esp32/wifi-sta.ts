@@ -46,6 +46,8 @@ export interface StaHost {
 }
 
 interface StaContext {
+  /** The board (the actor's input): the machine is built once, every station is an actor of it. */
+  host: StaHost;
   ssid: string;
   password: string;
   bssid: MacAddr | undefined;
@@ -63,148 +65,148 @@ export type StaEvent =
   | { type: 'ip.lost' }
   | { type: 'ap.gone' };
 
-export function createStaMachine(host: StaHost) {
-  const find = (ctx: StaContext): AccessPointRadio | undefined =>
-    host.airspace.visible(host.device).find((a) => a.ssid === ctx.ssid && (ctx.bssid === undefined || a.bssid === ctx.bssid));
-  const trace = (kind: string, fields?: Record<string, unknown>) => host.sim.trace.emit(host.device, 'wifi', kind, fields);
+const find = (ctx: StaContext): AccessPointRadio | undefined =>
+  ctx.host.airspace.visible(ctx.host.device).find((a) => a.ssid === ctx.ssid && (ctx.bssid === undefined || a.bssid === ctx.bssid));
+const trace = (host: StaHost, kind: string, fields?: Record<string, unknown>) => host.sim.trace.emit(host.device, 'wifi', kind, fields);
 
-  return setup({
-    types: { context: {} as StaContext, events: {} as StaEvent },
-    delays: {
-      SCAN_PASS: SCAN_PASS_MS,
-      AUTH: AUTH_MS,
-      ASSOC: ASSOC_MS,
-      HANDSHAKE: HANDSHAKE_MS,
-      HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT_MS,
-      BEACON_TIMEOUT: BEACON_TIMEOUT_MS,
+/** The station machine (immutable, built once: xstate keeps its transition tables with it). */
+export const staMachine = setup({
+  types: { context: {} as StaContext, events: {} as StaEvent, input: {} as StaHost },
+  delays: {
+    SCAN_PASS: SCAN_PASS_MS,
+    AUTH: AUTH_MS,
+    ASSOC: ASSOC_MS,
+    HANDSHAKE: HANDSHAKE_MS,
+    HANDSHAKE_TIMEOUT: HANDSHAKE_TIMEOUT_MS,
+    BEACON_TIMEOUT: BEACON_TIMEOUT_MS,
+  },
+  guards: {
+    apVisible: ({ context }) => find(context) !== undefined,
+    morePasses: ({ context }) => context.pass + 1 < SCAN_PASSES,
+    apHearsUs: ({ context }) => context.ap !== undefined && context.ap.beaconing && !context.ap.bss.params(context.host.device).down,
+    passwordRight: ({ context }) => context.ap !== undefined && context.ap.passwordMatches(context.password),
+    assocAccepted: ({ context }) => context.ap !== undefined && context.ap.associate(context.host.port()) === 'ok',
+  },
+  actions: {
+    storeTarget: assign(({ event }) =>
+      event.type === 'app.connect' ? { ssid: event.ssid, password: event.password, bssid: event.bssid, pass: 0, reason: 0 } : {},
+    ),
+    nextPass: assign(({ context }) => ({ pass: context.pass + 1 })),
+    pickAp: assign(({ context }) => ({ ap: find(context) })),
+    traceScan: ({ context }) => trace(context.host, 'scan', { ssid: context.ssid, pass: context.pass }),
+    traceState: ({ context }, params: { state: string }) => trace(context.host, 'state', { state: params.state }),
+    failNoAp: assign({ reason: STAT_NO_AP_FOUND }),
+    failPassword: assign({ reason: STAT_WRONG_PASSWORD }),
+    failAssoc: assign({ reason: STAT_ASSOC_FAIL }),
+    failHandshake: assign({ reason: STAT_HANDSHAKE_TIMEOUT }),
+    failBeacon: assign({ reason: STAT_BEACON_TIMEOUT }),
+    traceFail: ({ context }) => trace(context.host, 'fail', { reason: context.reason }),
+    releaseAp: ({ context }) => {
+      context.ap?.disassociate(context.host.port());
     },
-    guards: {
-      apVisible: ({ context }) => find(context) !== undefined,
-      morePasses: ({ context }) => context.pass + 1 < SCAN_PASSES,
-      apHearsUs: ({ context }) => context.ap !== undefined && context.ap.beaconing && !context.ap.bss.params(host.device).down,
-      passwordRight: ({ context }) => context.ap !== undefined && context.ap.passwordMatches(context.password),
-      assocAccepted: ({ context }) => context.ap !== undefined && context.ap.associate(host.port()) === 'ok',
-    },
-    actions: {
-      storeTarget: assign(({ event }) =>
-        event.type === 'app.connect' ? { ssid: event.ssid, password: event.password, bssid: event.bssid, pass: 0, reason: 0 } : {},
-      ),
-      nextPass: assign(({ context }) => ({ pass: context.pass + 1 })),
-      pickAp: assign(({ context }) => ({ ap: find(context) })),
-      traceScan: ({ context }) => trace('scan', { ssid: context.ssid, pass: context.pass }),
-      traceState: (_, params: { state: string }) => trace('state', { state: params.state }),
-      failNoAp: assign({ reason: STAT_NO_AP_FOUND }),
-      failPassword: assign({ reason: STAT_WRONG_PASSWORD }),
-      failAssoc: assign({ reason: STAT_ASSOC_FAIL }),
-      failHandshake: assign({ reason: STAT_HANDSHAKE_TIMEOUT }),
-      failBeacon: assign({ reason: STAT_BEACON_TIMEOUT }),
-      traceFail: ({ context }) => trace('fail', { reason: context.reason }),
-      releaseAp: ({ context }) => {
-        context.ap?.disassociate(host.port());
-      },
-      linkUp: assign(({ context, self }) => {
-        const ap = context.ap!;
-        trace('associated', { ssid: ap.ssid, bssid: macToString(ap.bssid), channel: ap.channel });
-        host.linkUp(ap);
-        return { unsubscribeGone: ap.onGone(() => self.send({ type: 'ap.gone' })) };
-      }),
-      linkDown: assign(({ context }) => {
-        context.unsubscribeGone?.();
-        host.linkDown(context.ap);
-        context.ap?.disassociate(host.port());
-        return { unsubscribeGone: undefined };
-      }),
-      forgetAp: assign({ ap: undefined }),
-      clearReason: assign({ reason: 0 }),
-    },
-  }).createMachine({
-    id: 'wifi-sta',
-    initial: 'idle',
-    context: { ssid: '', password: '', bssid: undefined, ap: undefined, pass: 0, reason: 0, unsubscribeGone: undefined },
-    on: {
-      'app.connect': { target: '.scanning', actions: ['storeTarget'] },
-    },
-    states: {
-      idle: { entry: [{ type: 'traceState', params: { state: 'idle' } }, 'forgetAp', 'clearReason'] },
-      scanning: {
-        entry: ['traceScan'],
-        on: { 'app.disconnect': 'idle' },
-        after: {
-          SCAN_PASS: [
-            { guard: 'apVisible', target: 'authenticating', actions: ['pickAp'] },
-            { guard: 'morePasses', target: 'scanning', reenter: true, actions: ['nextPass'] },
-            { target: 'failed', actions: ['failNoAp'] },
-          ],
-        },
-      },
-      authenticating: {
-        entry: [{ type: 'traceState', params: { state: 'authenticating' } }],
-        on: { 'app.disconnect': 'idle' },
-        after: { AUTH: [{ guard: 'apHearsUs', target: 'associating' }, { target: 'failed', actions: ['failNoAp'] }] },
-      },
-      associating: {
-        entry: [{ type: 'traceState', params: { state: 'associating' } }],
-        on: { 'app.disconnect': 'idle' },
-        after: {
-          ASSOC: [
-            { guard: 'apHearsUs', target: 'handshake' },
-            { target: 'failed', actions: ['failNoAp'] },
-          ],
-        },
-      },
-      handshake: {
-        entry: [{ type: 'traceState', params: { state: 'handshake' } }],
-        on: { 'app.disconnect': 'idle' },
-        after: {
-          HANDSHAKE: { guard: 'passwordRight', target: 'admitting' },
-          HANDSHAKE_TIMEOUT: [
-            { guard: 'apHearsUs', target: 'failed', actions: ['failPassword'] },
-            { target: 'failed', actions: ['failHandshake'] },
-          ],
-        },
-      },
-      // The AP admits the station only once it holds the keys (association table entry).
-      admitting: {
-        always: [{ guard: 'assocAccepted', target: 'linked' }, { target: 'failed', actions: ['failAssoc'] }],
-      },
-      linked: {
-        entry: ['linkUp'],
-        exit: ['linkDown'],
-        initial: 'dhcp',
-        on: {
-          'app.disconnect': 'idle',
-          'ap.gone': '.lost',
-        },
-        states: {
-          dhcp: {
-            entry: [{ type: 'traceState', params: { state: 'dhcp' } }],
-            on: { 'ip.bound': 'gotIp' },
-          },
-          gotIp: {
-            entry: [{ type: 'traceState', params: { state: 'got-ip' } }],
-            on: { 'ip.lost': 'dhcp' },
-          },
-          lost: {
-            after: { BEACON_TIMEOUT: { target: '#wifi-sta.failed', actions: ['failBeacon'] } },
-          },
-        },
-      },
-      failed: {
-        entry: ['traceFail'],
-        on: { 'app.disconnect': 'idle' },
+    linkUp: assign(({ context, self }) => {
+      const ap = context.ap!;
+      const host = context.host;
+      trace(host, 'associated', { ssid: ap.ssid, bssid: macToString(ap.bssid), channel: ap.channel });
+      host.linkUp(ap);
+      return { unsubscribeGone: ap.onGone(() => self.send({ type: 'ap.gone' })) };
+    }),
+    linkDown: assign(({ context }) => {
+      context.unsubscribeGone?.();
+      context.host.linkDown(context.ap);
+      context.ap?.disassociate(context.host.port());
+      return { unsubscribeGone: undefined };
+    }),
+    forgetAp: assign({ ap: undefined }),
+    clearReason: assign({ reason: 0 }),
+  },
+}).createMachine({
+  id: 'wifi-sta',
+  initial: 'idle',
+  context: ({ input }) => ({ host: input, ssid: '', password: '', bssid: undefined, ap: undefined, pass: 0, reason: 0, unsubscribeGone: undefined }),
+  on: {
+    'app.connect': { target: '.scanning', actions: ['storeTarget'] },
+  },
+  states: {
+    idle: { entry: [{ type: 'traceState', params: { state: 'idle' } }, 'forgetAp', 'clearReason'] },
+    scanning: {
+      entry: ['traceScan'],
+      on: { 'app.disconnect': 'idle' },
+      after: {
+        SCAN_PASS: [
+          { guard: 'apVisible', target: 'authenticating', actions: ['pickAp'] },
+          { guard: 'morePasses', target: 'scanning', reenter: true, actions: ['nextPass'] },
+          { target: 'failed', actions: ['failNoAp'] },
+        ],
       },
     },
-  });
-}
+    authenticating: {
+      entry: [{ type: 'traceState', params: { state: 'authenticating' } }],
+      on: { 'app.disconnect': 'idle' },
+      after: { AUTH: [{ guard: 'apHearsUs', target: 'associating' }, { target: 'failed', actions: ['failNoAp'] }] },
+    },
+    associating: {
+      entry: [{ type: 'traceState', params: { state: 'associating' } }],
+      on: { 'app.disconnect': 'idle' },
+      after: {
+        ASSOC: [
+          { guard: 'apHearsUs', target: 'handshake' },
+          { target: 'failed', actions: ['failNoAp'] },
+        ],
+      },
+    },
+    handshake: {
+      entry: [{ type: 'traceState', params: { state: 'handshake' } }],
+      on: { 'app.disconnect': 'idle' },
+      after: {
+        HANDSHAKE: { guard: 'passwordRight', target: 'admitting' },
+        HANDSHAKE_TIMEOUT: [
+          { guard: 'apHearsUs', target: 'failed', actions: ['failPassword'] },
+          { target: 'failed', actions: ['failHandshake'] },
+        ],
+      },
+    },
+    // The AP admits the station only once it holds the keys (association table entry).
+    admitting: {
+      always: [{ guard: 'assocAccepted', target: 'linked' }, { target: 'failed', actions: ['failAssoc'] }],
+    },
+    linked: {
+      entry: ['linkUp'],
+      exit: ['linkDown'],
+      initial: 'dhcp',
+      on: {
+        'app.disconnect': 'idle',
+        'ap.gone': '.lost',
+      },
+      states: {
+        dhcp: {
+          entry: [{ type: 'traceState', params: { state: 'dhcp' } }],
+          on: { 'ip.bound': 'gotIp' },
+        },
+        gotIp: {
+          entry: [{ type: 'traceState', params: { state: 'got-ip' } }],
+          on: { 'ip.lost': 'dhcp' },
+        },
+        lost: {
+          after: { BEACON_TIMEOUT: { target: '#wifi-sta.failed', actions: ['failBeacon'] } },
+        },
+      },
+    },
+    failed: {
+      entry: ['traceFail'],
+      on: { 'app.disconnect': 'idle' },
+    },
+  },
+});
 
-export type StaMachine = ReturnType<typeof createStaMachine>;
+export type StaMachine = typeof staMachine;
 
 /** The running station: an actor on the kernel clock plus MicroPython's status(). */
 export class WifiStation {
   readonly actor: Actor<StaMachine>;
 
   constructor(private readonly host: StaHost) {
-    this.actor = createActor(createStaMachine(host), { clock: host.sim.clock });
+    this.actor = createActor(staMachine, { input: host, clock: host.sim.clock });
     this.actor.start();
   }
 

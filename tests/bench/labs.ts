@@ -14,6 +14,7 @@ import { listLabs } from '../../scenarios/runner/targets';
 import { runScenario } from '../../scenarios/runner/runner';
 import { loadScenario } from '../../scenarios/schema/index';
 import { createSimulation as createDefaultSimulation } from '../../devices/simulation/simulation';
+import { vmSnapshots } from '../../devices/runtime/micropython/vm';
 
 export interface LabBench {
   lab: string;
@@ -109,8 +110,11 @@ export async function benchLabs(log: (line: string) => void = console.log): Prom
     const virtualS = r.endUs / 1e6;
     const b = { lab: l.id, exitCode: r.exitCode, virtualS, wallS, ratio: virtualS / wallS };
     labs.push(b);
-    log(`lab ${l.id.padEnd(11)} exit ${String(r.exitCode).padStart(2)}  ${virtualS.toFixed(3)} s virtual in ${wallS.toFixed(3)} s wall = ${b.ratio.toFixed(0)}× real time`);
+    const goal = l.id === 'echo' || l.id.startsWith('led') ? ` (goal ≥ ${LAB_SPEED_GOAL}×: ${b.ratio >= LAB_SPEED_GOAL ? 'meets' : 'misses'})` : '';
+    log(`lab ${l.id.padEnd(11)} exit ${String(r.exitCode).padStart(2)}  ${virtualS.toFixed(3)} s virtual in ${wallS.toFixed(3)} s wall = ${b.ratio.toFixed(0)}× real time${goal}`);
   }
+  const snaps = vmSnapshots();
+  log(`labs: ${snaps.restores} VMs restored from snapshots of booted VMs (${(snaps.bytes / 1024).toFixed(0)} KiB held); the others booted`);
   return { labs, coldStart: cold, coldStartNoCache: coldNoCache };
 }
 

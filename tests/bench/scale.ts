@@ -25,7 +25,7 @@ import { Simulation } from '../../devices/simulation/simulation';
 import type { DeviceHandle, ScriptSpec } from '../../devices/simulation/api';
 import type { PcBoard } from '../../devices/pc/board';
 import type { TsEnv } from '../../devices/runtime';
-import { canShareVmThreads, vmsPerThread } from '../../devices/runtime/micropython/vm';
+import { canShareVmThreads, vmsPerThread } from '../../devices/runtime/micropython/sharing';
 
 export type ScaleKind = 'micropython' | 'typescript' | 'none';
 

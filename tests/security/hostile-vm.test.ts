@@ -8,7 +8,7 @@
  */
 import { WallClock } from '../../devices/runtime';
 import type { SysValue, Syscall } from '../../devices/runtime/contract';
-import { LAYOUT as L, MAX_OPS, TAG } from '../../devices/runtime/bridge/protocol';
+import { KNOWN_OPS, LAYOUT as L, MAX_OPS, TAG } from '../../devices/runtime/bridge/protocol';
 import { MicroPythonRuntime, vmBoot } from '../../devices/runtime/micropython/runtime';
 import * as vms from '../../devices/runtime/micropython/vm';
 import { runPy } from '../devices/runtime/micropython/helpers';
@@ -128,10 +128,12 @@ function drive(plan: Iterable<Req>, watchdogMs = 5_000): { calls: Syscall[]; vm:
 }
 
 const EINVAL = { kind: L.K_ERR, val: 22, text: '' };
+/** The code of a name the host interned before the VM started (KNOWN_OPS: codes 1..n). */
+const code = (name: string): number => KNOWN_OPS.indexOf(name) + 1;
 
 describe('a hostile VM behind the real runtime', () => {
   test('malformed requests each get EINVAL and never reach the OS; only interned names with typed arguments do', () => {
-    const W = 1; // the first interned name gets code 1
+    const W = code('write'); // known before the VM started: interning it answers its code
     const { calls, vm } = drive([
       intern('write'),
       { op: 9999 }, // never interned
@@ -154,9 +156,9 @@ describe('a hostile VM behind the real runtime', () => {
       call(W, ['good\n']),
       { op: W, tags: TAG.STR, words: [3], data: new Uint8Array([0x61, 0xff, 0x62]) }, // bad UTF-8: decoded, never thrown
       intern('exit'),
-      call(2, [0, '']),
+      call(code('exit'), [0, '']),
     ]);
-    expect(vm.answers[0]).toEqual({ kind: L.K_INT, val: 1, text: '' });
+    expect(vm.answers[0]).toEqual({ kind: L.K_INT, val: W, text: '' });
     expect(vm.answers.slice(1, 18)).toEqual(Array(17).fill(EINVAL));
     expect(calls.map((c) => c.op)).toEqual(['write', 'write', 'exit']);
     expect(calls[0].args).toEqual(['good\n']);
@@ -166,11 +168,13 @@ describe('a hostile VM behind the real runtime', () => {
   test('the op table holds MAX_OPS names; past that, interning gets EINVAL and known names still work', () => {
     const plan: Req[] = [intern('write')];
     for (let i = 0; i < MAX_OPS + 50; i++) plan.push(intern(`op${i}`));
-    plan.push(call(1, ['still\n']));
+    plan.push(call(code('write'), ['still\n']));
     const { calls, vm } = drive(plan);
     const interned = vm.answers.slice(0, MAX_OPS + 51);
-    expect(interned.filter((a) => a.kind === L.K_INT).map((a) => a.val)).toEqual(Array.from({ length: MAX_OPS - 1 }, (_, i) => i + 1)); // 0 is the interning call
-    expect(interned.slice(MAX_OPS - 1)).toEqual(Array(52).fill(EINVAL));
+    // 0 is the interning call, 1..n the names known before the VM started; new names get the rest.
+    const fresh = MAX_OPS - 1 - KNOWN_OPS.length;
+    expect(interned.filter((a) => a.kind === L.K_INT).map((a) => a.val)).toEqual([code('write'), ...Array.from({ length: fresh }, (_, i) => KNOWN_OPS.length + 1 + i)]);
+    expect(interned.slice(1 + fresh)).toEqual(Array(MAX_OPS + 50 - fresh).fill(EINVAL));
     expect(calls[0]).toEqual({ op: 'write', args: ['still\n'] });
   });
 
@@ -179,7 +183,7 @@ describe('a hostile VM behind the real runtime', () => {
       { op: L.OP_FLUSH, out: 'x'.repeat(100), outlen: 0x7fffffff },
       { op: L.OP_FLUSH, out: 'y', outlen: -5 },
       intern('exit'),
-      call(1, [0, '']),
+      call(code('exit'), [0, '']),
     ]);
     expect(calls[0].op).toBe('write');
     expect((calls[0].args[0] as string).length).toBe(L.OUT_SIZE); // what the area holds, nothing beyond it
@@ -187,12 +191,12 @@ describe('a hostile VM behind the real runtime', () => {
   });
 
   test('a memory figure over the cap ends the run (the host decides); so does a FINAL without an exit call', () => {
-    const over = drive([intern('write'), call(1, ['a\n']), { ...call(1, ['b\n']), memkb: 0x7fffffff }]);
+    const over = drive([intern('write'), call(code('write'), ['a\n']), { ...call(code('write'), ['b\n']), memkb: 0x7fffffff }]);
     expect(over.calls.slice(-2)).toEqual([{ op: 'write', args: ['VM error: memory above its cap\n'] }, { op: 'exit', args: [1, 'VM error: memory above its cap'] }]);
     expect(over.vm.finished).toBe('terminated');
     const final = drive([{ op: L.OP_FINAL, a0: L.W_NONE }]);
     expect(final.calls.at(-1)).toEqual({ op: 'exit', args: [1, 'VM error: the script ended without its exit call'] });
-    const silent = drive([intern('_ready'), call(1, [])]); // booted, then goes quiet: the watchdog's words, the thread is ended
+    const silent = drive([intern('_ready'), call(code('_ready'), [])]); // booted, then goes quiet: the watchdog's words, the thread is ended
     expect(silent.calls.at(-1)?.args[1]).toMatch(/^Watchdog: /);
     expect(silent.vm.finished).toBe('terminated');
   });
@@ -205,12 +209,12 @@ describe('a hostile VM behind the real runtime', () => {
       yield intern('exit');
       const end = performance.now() + 5_000; // wall-clock-ok: a regression must fail this test, not hang it
       while (performance.now() < end) { // wall-clock-ok: see above
-        yield call(1, []);
-        yield call(2, [0]);
-        yield call(3, []);
+        yield call(code('config'), []);
+        yield call(code('source'), [0]);
+        yield call(code('_ready'), []);
         yield intern('config');
       }
-      yield call(4, [0, 'the host answered its own requests for 5 s']);
+      yield call(code('exit'), [0, 'the host answered its own requests for 5 s']);
     }
     const { calls, vm } = drive(plan(), 200);
     expect(calls).toEqual([
@@ -224,7 +228,7 @@ describe('a hostile VM behind the real runtime', () => {
     function* plan(): Generator<Req> {
       for (let i = 0; i < 400; i++) yield { op: L.OP_FLUSH, out: 'z'.repeat(L.OUT_SIZE - 1) + '\n' };
       yield intern('exit');
-      yield call(1, [0, '']);
+      yield call(code('exit'), [0, '']);
     }
     const { calls } = drive(plan());
     const writes = calls.filter((c) => c.op === 'write').map((c) => (c.args[0] as string).length);
@@ -238,11 +242,11 @@ describe('a hostile VM behind the real runtime', () => {
     const half = new Uint8Array(8);
     new DataView(half.buffer).setFloat64(0, 0.5, true);
     const exits: Req[] = [
-      { op: 1, tags: TAG.FLOAT | (TAG.STR << 3), words: [8, 0], data: half }, // exit(0.5, '')
-      call(1, [-1, '']),
-      call(1, [256, '']),
-      call(1, ['0', '']),
-      call(1, [0, 5]), // a reason that is not a string
+      { op: code('exit'), tags: TAG.FLOAT | (TAG.STR << 3), words: [8, 0], data: half }, // exit(0.5, '')
+      call(code('exit'), [-1, '']),
+      call(code('exit'), [256, '']),
+      call(code('exit'), ['0', '']),
+      call(code('exit'), [0, 5]), // a reason that is not a string
     ];
     for (const e of exits) {
       const { calls } = drive([intern('exit'), e]);
@@ -267,7 +271,8 @@ describe('a hostile VM behind the real runtime', () => {
         const data = new Uint8Array(len);
         for (let j = 0; j < len; j++) data[j] = rnd(256);
         yield {
-          op: pick(0, 1, 2, 3, rnd(0x8000), L.OP_FLUSH, -rnd(100), rnd(0x7fffffff)),
+          // 0 (interning), the two names interned here, a code nobody interned (the first after the known ones), and junk
+          op: pick(0, code('write'), code('time.sleep'), KNOWN_OPS.length + 1, KNOWN_OPS.length + 1 + rnd(0x8000), L.OP_FLUSH, -rnd(100), rnd(0x7fffffff)),
           tags: pick(rnd(1 << 18), rnd(0x7fffffff), TAG.STR, TAG.JSON, TAG.BYTES | (TAG.FLOAT << 3), 0),
           words: [pick(len, rnd(len + 1), -1, 0x7fffffff, 8), pick(0, 8, rnd(len + 1)), rnd(10), 0, 0, 0],
           data,
@@ -277,7 +282,7 @@ describe('a hostile VM behind the real runtime', () => {
         };
       }
       yield intern('exit');
-      yield call(3, [0, '']);
+      yield call(code('exit'), [0, '']);
     }
     const { calls } = drive(plan());
     const ops = new Set(calls.map((c) => c.op));
@@ -289,7 +294,7 @@ describe('a hostile VM behind the real runtime', () => {
 
 describe('the script OS and the process decide the end of a run', () => {
   test('through the real process and OS: a FINAL forged after a kernel call is a crash, not a clean end', async () => {
-    const vm = new HostileVm([intern('time.sleep'), call(1, [1000]), { op: L.OP_FINAL, a0: L.W_NONE }][Symbol.iterator]());
+    const vm = new HostileVm([intern('time.sleep'), call(code('time.sleep'), [1000]), { op: L.OP_FINAL, a0: L.W_NONE }][Symbol.iterator]());
     const spy = jest.spyOn(vms, 'takeVm').mockReturnValueOnce({ vm: vm as unknown as vms.SealedVm, pooled: false });
     try {
       const r = await runPy('pass\n');

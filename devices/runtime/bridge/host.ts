@@ -15,9 +15,11 @@
  */
 import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type SysValue, type Syscall } from '../contract';
 import { wallLimitMessage, watchdogMessage, type WallClock } from '../wallclock';
-import { LAYOUT as L, MAX_OPS, OP_NAME, TAG } from './protocol';
+import { KNOWN_OPS, LAYOUT as L, MAX_OPS, OP_NAME, TAG } from './protocol';
 
 const EINVAL = 22;
+/** The known ops' codes (protocol.ts): computed once, copied per runtime. */
+const KNOWN_OP_CODES: ReadonlyMap<string, number> = new Map(KNOWN_OPS.map((n, i) => [n, i + 1]));
 const MiB = 1024 * 1024;
 /** Output held between kernel calls before it goes to the console as a write of its own (bounded host memory). */
 const OUT_HOLD_CHARS = MiB;
@@ -56,8 +58,8 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   private readonly dec = new TextDecoder('utf-8', { fatal: false });
   private readonly outDec = new TextDecoder();
   /** Interned op names: code i names[i]; 0 is the interning call itself. */
-  private readonly names: string[] = ['(intern)'];
-  private readonly codes = new Map<string, number>();
+  private readonly names: string[] = ['(intern)', ...KNOWN_OPS];
+  private readonly codes = new Map<string, number>(KNOWN_OP_CODES);
   private queued: Syscall[] = [];
   private outText = '';
   /** The worker waits for an answer (false while we only replay queued syscalls). */

@@ -65,6 +65,8 @@ export const LAYOUT = {
   JITTER_MS: 29,
   /** Test hook: 1 = the VM collects garbage at every kernel call (proves collection mid-run is safe). */
   GC_EACH: 30,
+  /** 1 when the VM was restored from a snapshot of a booted VM instead of booting (VM JavaScript; tests). */
+  RESTORED: 31,
   HEADER_INTS: 32,
 
   FLAG_RUN: 0,
@@ -191,3 +193,25 @@ export const TRAPPED_IMPORTS = [
 /** What an op name may look like ("socket.recv", "_flush"): checked before it is interned. */
 export const OP_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/;
 export const MAX_OPS = 512;
+
+/**
+ * Op names interned before a worker starts: codes 1..n in this order, on the host and (through
+ * the boot configuration) in the VM's _kern, so the calls a boot and a usual script make cost no
+ * interning round trip. Any other valid name is still interned on first use; a name here that the
+ * OS does not know is refused as before. Every call py/ makes by a literal name is here (a test
+ * checks it).
+ */
+export const KNOWN_OPS: readonly string[] = [
+  'config', 'source', '_ready', 'exit', 'write', 'input', 'irq.resume', 'irq.push', 'irq.take',
+  'fs.ls', 'fs.mkdir', 'fs.open', 'fs.read', 'fs.remove', 'fs.rename', 'fs.stat', 'fs.statvfs', 'fs.write',
+  'time.sleep', 'time.ticks_cpu', 'time.ticks_ms', 'time.ticks_us', 'time.time', 'time.time_ns',
+  'socket.accept', 'socket.bind', 'socket.close', 'socket.connect', 'socket.listen', 'socket.poll', 'socket.recv',
+  'socket.recvfrom', 'socket.send', 'socket.sendall', 'socket.sendto', 'socket.setblocking', 'socket.setsockopt',
+  'socket.settimeout', 'socket.socket', 'resolve', 'hostname', 'stdin.read',
+  'wlan.active', 'wlan.config', 'wlan.connect', 'wlan.disconnect', 'wlan.ifconfig', 'wlan.isconnected', 'wlan.scan',
+  'wlan.setconfig', 'wlan.status',
+  'pin.bitstream', 'pin.irq', 'pin.mode', 'pin.pwm', 'pin.read', 'pin.wake', 'pin.write',
+  'adc.init', 'adc.width', 'dht.read', 'ow.rbits', 'ow.reset', 'ow.wbits', 'machine.reset', 'machine.unique_id',
+  'power.cause', 'power.deepsleep', 'power.freq', 'power.lightsleep', 'rtc.get', 'rtc.memget', 'rtc.memset', 'rtc.set',
+  'timer.deinit', 'timer.init', 'timer.value', 'wdt.feed', 'wdt.init',
+];

@@ -6,6 +6,7 @@
  */
 import { BOARD_PERSONALITY, ESP32_PERSONALITY, scriptSocketConstants } from '../../../stack/personality';
 import { BridgeRuntime } from '../bridge/host';
+import { KNOWN_OPS } from '../bridge/protocol';
 import { ERRNO_CALLBACKS, ERRNO_KEYBOARD_INTERRUPT, IRQ_RESUME_OP, type SysValue } from '../contract';
 import type { RuntimeOptions } from '../index';
 import { takeVm, type VmBoot } from './vm';
@@ -23,6 +24,8 @@ const MiB = 1024 * KiB;
 export const ESP32_HEAP_BYTES = 192 * KiB;
 export const PC_HEAP_BYTES = 4 * MiB;
 export const PYSTACK_WORDS = 2048;
+/** A script up to this size travels inside the 'config' answer (JSON may escape a byte into 6: 96 KiB < DATA_SIZE). */
+const INLINE_SOURCE_BYTES = 16 * KiB;
 
 /** What a VM of this kind and heap boots with: its wasm memory is capped at the heap plus 2 MiB. */
 export function vmBoot(personality: 'esp32' | 'pc', heapBytes?: number, memoryCapBytes?: number): VmBoot {
@@ -55,6 +58,8 @@ function bootConfig(personality: 'esp32' | 'pc', heapBytes: number): SysValue {
     // The running personality's OSError texts and socket constants (stack/personality): _oserror.py, _socket.py.
     errnoText: BOARD_PERSONALITY[personality].errnoText,
     socket: scriptSocketConstants(BOARD_PERSONALITY[personality]),
+    // The op names the host interned before the VM started (codes 1..n): _kern knows them at boot.
+    ops: [...KNOWN_OPS],
   };
 }
 
@@ -69,6 +74,7 @@ export interface MicroPythonOptions extends Omit<RuntimeOptions, 'main'> {
 export class MicroPythonRuntime extends BridgeRuntime {
   /** The VM came booted from the pool (nothing else may differ). */
   readonly pooled: boolean;
+  private readonly vm: { restored: boolean };
   private readonly text: Uint8Array;
   private readonly cfg: SysValue;
   private readonly fs: FlashCalls | undefined;
@@ -80,6 +86,7 @@ export class MicroPythonRuntime extends BridgeRuntime {
     const { vm, pooled } = takeVm(boot);
     super(vm, opts);
     this.pooled = pooled;
+    this.vm = vm;
     this.text = new TextEncoder().encode(opts.source);
     const flash = opts.flash ?? (opts.personality === 'esp32' ? freshFlash() : undefined);
     this.fs = flash && new FlashCalls(flash);
@@ -90,8 +97,15 @@ export class MicroPythonRuntime extends BridgeRuntime {
       bootWifi: opts.bootWifi ?? null,
       flash: flash ? (opts.personality === 'pc' ? PC_HOME : '/') : null,
       mainFromFlash: Boolean(flash && opts.mainFromFlash),
+      // A small script comes with the configuration (no 'source' round trips): escaped, it still fits the answer area.
+      source: !opts.mainFromFlash && this.text.length <= INLINE_SOURCE_BYTES ? opts.source : null,
     };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
+  }
+
+  /** The VM was restored from a snapshot of a booted VM (nothing else may differ either). */
+  get restored(): boolean {
+    return this.vm.restored;
   }
 
   protected config(): SysValue {

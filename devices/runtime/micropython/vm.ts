@@ -7,8 +7,8 @@
  * the next one (a new realm, buffer and wasm instance: Node's worker start,
  * 30-50 ms, is paid once per thread). A thread whose VM crashed, broke the
  * sandbox's rules or ran away is terminated, never reused. Pooled and fresh
- * VMs run the same boot in the same order, so nothing about a run depends on
- * which one it got. ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs).
+ * VMs run the same boot in the same order (or are restored from a snapshot of
+ * that boot: snapshot.ts), so nothing about a run depends on which one it got. ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,11 +20,14 @@ import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
 import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmModule } from './wasm';
+import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
+import { Snapshots, type VmImage } from './snapshot';
 
 const WORKER = path.join(__dirname, 'worker.mjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
+const KERNEL_SNAP = path.join(__dirname, 'sandbox', 'snapshot.js');
 const PY_DIR = path.join(__dirname, 'py');
 
 /* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
@@ -47,44 +50,7 @@ const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 
 /** A shared thread's JavaScript heap: each VM's realm, glue and files (bounded by FS_QUOTA) live in it. */
 const sharedLimits = (vms: number) => ({ ...RESOURCE_LIMITS, maxOldGenerationSizeMb: Math.min(1024, 16 + 8 * vms) });
 
-/**
- * Whether this process can suspend wasm (JSPI, V8 11.3's form): Node must be started with
- * `--experimental-wasm-stack-switching` (NODE_OPTIONS refuses it). Setting the flag later with
- * v8.setFlagsFromString is not enough: the main isolate, made without it, then crashes in its next
- * garbage collection (Isolate::Iterate walks wasm stacks it never set up).
- */
-export function canShareVmThreads(): boolean {
-  return typeof (globalThis as unknown as { WebAssembly: { Suspender?: unknown } }).WebAssembly.Suspender === 'function';
-}
-
-/**
- * A suspended VM's wasm frames live on a stack of JSPI's own (984 KiB by default), not the thread's
- * (RESOURCE_LIMITS.stackSizeMb, 2 MiB). With the default and with 1.5 MiB the PC's security suite
- * crashed the process (SIGSEGV, SIGTRAP) where its C recursion attacks run; with 4 MiB it passes and
- * a recursion without a depth check (== of lists nested 60,000 deep) traps cleanly, as on a thread.
- */
-const SUSPENDED_STACK_KB = 4096;
-// A second V8 11.3 hazard: a worker whose VMs share it crashed the process now and then (SIGSEGV) in
-// a major GC's conservative stack scan (cppgc IteratePointersInStack, seen in gdb), mostly when it
-// booted a VM after another had ended: most likely a scan that still reaches into a suspendable
-// stack V8 had freed. So no such stack is freed while its thread lives: a VM ended by the host stays
-// set aside for good (kernel.js ended()), and a thread that had a VM end takes no new one and ends
-// with its last (finishShared). Security suite with 4 VMs per thread: about half of the runs crashed
-// before, none of 7 after. A VM that crashes still unwinds (and frees) its stack: sharing stays
-// opt-in, for scale runs, until a newer V8 (or asyncify) takes JSPI's place.
-
-/**
- * VMs per worker thread: ESP32SIM_VMS_PER_THREAD (default 1: a thread of its own), when the process
- * can suspend wasm (canShareVmThreads; else 1). Above 1, VMs share threads (a worker costs ~7.5 MB,
- * a VM ~1.5 MB): their kernel calls suspend, and the host still runs one VM at a time, so runs are
- * unchanged. A runaway VM then takes its thread's other VMs with it (the watchdog can only end a
- * thread): share threads only where the scenario needs the scale.
- */
-export function vmsPerThread(): number {
-  const n = Number(process.env.ESP32SIM_VMS_PER_THREAD ?? 1);
-  if (!(Number.isInteger(n) && n > 1) || !canShareVmThreads()) return 1;
-  return Math.min(n, 256);
-}
+export { canShareVmThreads, vmsPerThread } from './sharing';
 
 /** Process-wide caches of immutable inputs (the VM's JavaScript, the Python modules); no simulation state. */
 const inputs: { files?: Record<string, Uint8Array>; workerData?: object } = {};
@@ -115,6 +81,7 @@ function workerData(): object {
       glueCache,
       kernelSource: fs.readFileSync(KERNEL, 'utf8'),
       kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8'),
+      kernelSnapSource: fs.readFileSync(KERNEL_SNAP, 'utf8'),
       kernelHandoverSource: fs.readFileSync(KERNEL_HANDOVER, 'utf8'),
     };
   }
@@ -189,6 +156,8 @@ export class SealedVm implements BridgePeer {
   readonly u8 = new Uint8Array(this.sab);
   readonly thread: VmThread;
   private readonly handover = new Handover(this.h, () => this.thread.alive);
+  /** Called once, at the VM's first request (the pool takes a snapshot it wrote then). */
+  onFirstRequest: (() => void) | undefined;
   /** Set once the VM ended after its exit call and its thread may host the next VM. */
   private reusable = false;
   /** A shared thread's VM was ended (it left its thread). */
@@ -197,10 +166,14 @@ export class SealedVm implements BridgePeer {
   constructor(
     readonly boot: VmBoot,
     thread?: VmThread,
+    /** Restored from a snapshot of a booted VM of this boot, or asked to write one (snapshot.ts). */
+    readonly image: VmImage = {},
   ) {
     this.thread = thread?.alive ? thread : vmsPerThread() > 1 ? pool.sharedThread(vmsPerThread()) : new VmThread();
     if (this.thread.shared) this.thread.hosted++;
     this.thread.boot({
+      restore: image.restore,
+      snapshotSab: image.capture,
       module: wasmModule(),
       sab: this.sab,
       layout: L,
@@ -259,7 +232,13 @@ export class SealedVm implements BridgePeer {
 
   /** The VM's next request (its op), or -1 when the budget ran out (it is computing, or its thread died). */
   next(budgetMs: number): number {
-    return this.handover.next(budgetMs);
+    const op = this.handover.next(budgetMs);
+    if (this.onFirstRequest && op >= 0) {
+      const f = this.onFirstRequest;
+      this.onFirstRequest = undefined;
+      f();
+    }
+    return op;
   }
 
   release(vtimeMs: number, pending: number): void {
@@ -281,6 +260,11 @@ export class SealedVm implements BridgePeer {
     return this.h[L.MEMKB] * 1024;
   }
 
+  /** The VM was restored from a snapshot of a booted VM (snapshot.ts), once it has booted. */
+  get restored(): boolean {
+    return this.h[L.RESTORED] === 1;
+  }
+
   /**
    * Ends the VM. One that is blocked in a kernel call (its exit, or any call when the script is killed)
    * unwinds cleanly and its thread can host the next VM; otherwise (computing, crashed) the thread ends.
@@ -299,7 +283,7 @@ export class SealedVm implements BridgePeer {
 
   /**
    * A VM of a shared thread ends alone when it waits in a request: a kernel call or its exit (clean),
-   * its last word (the top level returned) or its crash report; K_DIE unwinds it. A VM that crashed
+   * its last word (the top level returned) or its crash report; K_DIE sets it aside for good. A VM that crashed
    * or broke the sandbox's rules leaves its thread closed to new VMs. One that has not reached its
    * script yet (booting, idle) or has ended (done, retired) runs nothing of a script's again: it is
    * left to stop at its first request, which nobody answers, and ends with its thread. One still
@@ -350,6 +334,24 @@ const bootKey = (b: VmBoot) => `${b.personality}/${b.heapBytes}/${b.pystackWords
 class VmPool {
   private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
   private threads: VmThread[] = [];
+  private readonly snapshots = new Snapshots();
+  /** VMs made from a snapshot so far (tests, benchmarks). */
+  restores = 0;
+  /** VMs that ended cleanly, whose threads are not reused yet. */
+  private ended: SealedVm[] = [];
+
+  /** A new VM of this boot in this thread (or a new one): restored from the boot's snapshot when there is one. */
+  private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
+    const key = bootKey(boot);
+    const vm = new SealedVm(boot, thread, this.snapshots.image(key, boot.memCapBytes, capture));
+    if (vm.image.restore) this.restores++;
+    if (vm.image.capture) {
+      this.snapshots.made(key, vm);
+      vm.onFirstRequest = () => this.snapshots.started(key, vm);
+    }
+    return vm;
+  }
+
   /** The shared thread that takes new VMs until it is full. */
   private filling: VmThread | undefined;
 
@@ -370,40 +372,63 @@ class VmPool {
     const key = bootKey(boot);
     let l = this.idle.get(key);
     if (!l) this.idle.set(key, (l = { boot, vms: [] }));
-    const keep = (v: SealedVm) => v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED;
-    for (const v of l.vms) if (!keep(v) && v.thread.shared) v.finish(false); // it leaves its shared thread
-    l.vms = l.vms.filter(keep);
+    l.vms = l.vms.filter((v) => {
+      if (v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED) return true;
+      if (v.image.restore && v.state === L.S_CRASHED) this.snapshots.failed(key); // never restore that boot again
+      if (v.thread.shared) v.finish(false); // it leaves its shared thread
+      return false;
+    });
     return l;
   }
 
   /** A VM with this boot: a pooled one if any is alive and booted (or booting), else a fresh one. */
   take(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
+    this.reuseEnded();
     const l = this.list(boot);
     const vm = l.vms.find((v) => v.state === L.S_IDLE) ?? l.vms[0];
     if (vm) l.vms.splice(l.vms.indexOf(vm), 1);
     // No top-up here: a one-shot run never pays for idle VMs. Threads of VMs that end come back
     // through recycle() and boot the next pooled VMs, so a process that runs many simulations keeps warm.
-    return vm ? { vm, pooled: true } : { vm: new SealedVm(boot, this.spare()), pooled: false };
+    return vm ? { vm, pooled: true } : { vm: this.make(boot, this.spare(), false), pooled: false };
   }
 
   /** Boots idle VMs of this boot up to the pool size, or `upTo` (in recycled threads first). */
   fill(boot: VmBoot, upTo = poolSize()): void {
+    this.reuseEnded();
     const l = this.list(boot);
     const size = Math.min(upTo, poolSize());
-    while (l.vms.length < size) l.vms.push(new SealedVm(boot, this.spare()));
+    while (l.vms.length < size) l.vms.push(this.make(boot, this.spare(), false));
   }
 
   /** A VM ended cleanly: its thread boots the next VM of the same boot if that pool is short, or waits. */
   recycle(vm: SealedVm): void {
+    // Not now: the run that ended this VM goes on. Its thread boots the next VM once the host is back
+    // in its event loop, or when the pool is asked for a VM, whichever comes first.
+    if (this.ended.push(vm) === 1) setImmediate(() => this.reuseEnded()); // wall-clock-ok: schedules a boot, nothing simulated
+  }
+
+  private reuseEnded(): void {
+    const ended = this.ended;
+    this.ended = [];
+    for (const vm of ended) this.reuse(vm);
+  }
+
+  private reuse(vm: SealedVm): void {
     const t = vm.freeThread();
     if (!t) return;
     const l = this.list(vm.boot);
-    if (l.vms.length < poolSize()) l.vms.push(new SealedVm(vm.boot, t));
+    // A process that runs simulations one after another: the first VM booted here writes the boot's snapshot.
+    if (l.vms.length < poolSize()) l.vms.push(this.make(vm.boot, t, true));
     else if (this.threads.length < 8) this.threads.push(t);
     else t.terminate();
   }
 
+  snapshotCounts(): { bytes: number; restores: number } {
+    return { bytes: this.snapshots.bytes(), restores: this.restores };
+  }
+
   counts(): { idle: number; booted: number } {
+    this.reuseEnded();
     let idle = 0;
     let booted = 0;
     for (const l of this.idle.values()) {
@@ -433,4 +458,9 @@ export function takeVm(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
 /** Live pooled VMs not yet claimed, and how many of them have booted (tests and benchmarks). */
 export function idleVms(): { idle: number; booted: number } {
   return pool.counts();
+}
+
+/** Bytes the pool's snapshots hold, and how many VMs were made from one (tests and benchmarks). */
+export function vmSnapshots(): { bytes: number; restores: number } {
+  return pool.snapshotCounts();
 }

@@ -55,11 +55,12 @@ function tameOuterRealm() {
   Object.defineProperty(globalThis, 'Function', { value: thrower, writable: false, configurable: false });
 }
 
-const { glueSource, glueCache, kernelSource, kernelFsSource, kernelHandoverSource, probeSource, outerProbe } = workerData;
+const { glueSource, glueCache, kernelSource, kernelFsSource, kernelSnapSource, kernelHandoverSource, probeSource, outerProbe } = workerData;
 // Compiled once per thread (code cache from the host); run once per context.
 const glueScript = new vm.Script(glueSource, { filename: 'micropython-glue.js', cachedData: glueCache });
 const kernelScript = new vm.Script(kernelSource, { filename: 'kernel.js' });
 const kernelFsScript = new vm.Script(kernelFsSource, { filename: 'fs.js' });
+const kernelSnapScript = new vm.Script(kernelSnapSource, { filename: 'snapshot.js' });
 const kernelHandoverScript = new vm.Script(kernelHandoverSource, { filename: 'handover.js' });
 // Test only (attack runner): compiled here, by the trusted side, never from the VM.
 const probeScript = typeof probeSource === 'string' ? new vm.Script(probeSource, { filename: 'probe.js' }) : null;
@@ -87,6 +88,7 @@ function bootVm(hostMsg) {
   sabViews.push(new Int32Array(msg.sab, 0, 32));
   glueScript.runInContext(ctx);
   kernelFsScript.runInContext(ctx);
+  kernelSnapScript.runInContext(ctx);
   kernelHandoverScript.runInContext(ctx);
   kernelScript.runInContext(ctx);
   if (probeScript) probeScript.runInContext(ctx);

@@ -148,7 +148,9 @@ def main():
     if flash:
         _flash.mount(flash)
     fn = CFG['filename']
-    src = _flash.text('/main.py') if CFG.get('mainFromFlash') else _source()
+    src = CFG.pop('source', None)  # a small script came with the configuration
+    if src is None:
+        src = _flash.text('/main.py') if CFG.get('mainFromFlash') else _source()
     code = None
     if src is not None:
         try:

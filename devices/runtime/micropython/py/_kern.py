@@ -268,6 +268,9 @@ def prepare():
         h[0] = _OP_BOOTCFG
         _rd(h)
     CFG = json.loads(bytes(memoryview(_buf)[:h[13]]))
+    # The op names the host interned before we started: codes 1..n (bridge/protocol.ts KNOWN_OPS).
+    for i, n in enumerate(CFG.pop('ops', ())):
+        _codes[n] = i + 1
     PC = CFG['personality'] == 'pc'
     KBI = CFG['kbi']
     IRQ = CFG.get('irq', 0)

@@ -1,21 +1,11 @@
-// The VM's JavaScript side. Evaluated as a classic script INSIDE the sealed
-// node:vm context (codeGeneration {strings:false, wasm:false}), after the
-// emscripten glue. It sees nothing but this realm's JS builtins and what
-// __kernelStart(msg) receives: a message deserialized in this realm
-// (SharedArrayBuffer, compiled WebAssembly.Module, layout, /lib texts).
-//
-// Jobs:
-//  * instantiate the wasm with a WHITELISTED import object: every jsffi import
-//    (the only way MicroPython reaches JS objects) becomes a trap, unknown
-//    imports trap too (fail closed);
-//  * carry kernel calls over bytes: a character device /dev/k whose read()
-//    takes a 16-int request header from Python's buffer, does one SAB round
-//    trip with the host, and writes the answer back into the same buffer; a VM
-//    that shares its thread (opts.suspend) returns a promise there instead, and
-//    JSPI sets its wasm stack aside until the answer comes (sandbox/handover.js);
-//  * stdout/stderr: fd 1/2 writes are copied in bulk into the SAB OUT area;
-//  * clock and randomness come from the host (virtual time, seeded PRNG);
-//  * memory growth is capped here (the host's cap, enforced, not reported).
+// The VM's JavaScript side, evaluated as a classic script INSIDE the sealed node:vm context
+// (codeGeneration {strings:false, wasm:false}) after the emscripten glue. It sees only this realm's
+// builtins and what __kernelStart(msg) receives (deserialized here: SAB, compiled module, layout, /lib).
+// Jobs: instantiate the wasm with a WHITELISTED import object (jsffi and unknown imports trap: fail
+// closed); carry kernel calls over bytes (read() of a 16-int header on /dev/k: one SAB round trip,
+// the answer written back into Python's buffer; a VM that shares its thread (opts.suspend) returns a
+// promise instead and JSPI sets its wasm stack aside, sandbox/handover.js); copy fd 1/2 writes in bulk
+// into the SAB OUT area; take clock and randomness from the host; cap memory growth (enforced).
 'use strict';
 (function () {
   const G = globalThis;
@@ -35,6 +25,8 @@
     delete G.__mpFsTools;
     const makeHandover = G.__mpHandover; // sandbox/handover.js
     delete G.__mpHandover;
+    const snapTools = G.__mpSnapshot(); // sandbox/snapshot.js
+    delete G.__mpSnapshot;
     const L = msg.layout;
     const TRAPPED = msg.trapped;
     const MOD = msg.module;
@@ -107,11 +99,7 @@
       h[L.OUTLEN] = outLen;
       outTotal++;
     }
-    function flushRequest() {
-      h[L.OP] = L.OP_FLUSH;
-      h[L.DLEN] = 0;
-      h[L.ICAP] = 0;
-    }
+    function flushRequest() { h[L.OP] = L.OP_FLUSH; h[L.DLEN] = 0; h[L.ICAP] = 0; }
     function flush() { flushRequest(); roundTrip(); }
     /** outBytes from the wasm memory for a VM that shares its thread: null when done, or a promise (it had to flush). */
     function outBytesAsync(ptr, n) {
@@ -259,6 +247,7 @@
       };
     }
     let memCap = opts.memCapBytes;
+    let resizeHeap = null;
     function buildImports(glue) {
       const env = {}, wasi = {};
       const overrides = {
@@ -288,10 +277,7 @@
           if (fd !== kfd || !opts.fastFd) return glue.fd_read(fd, iov, iovcnt, pnum);
           views();
           if (iovcnt !== 1) return EINVAL;
-          const failed = (e) => {
-            if (e instanceof FS.ErrnoError) return e.errno;
-            throw e;
-          };
+          const failed = (e) => { if (e instanceof FS.ErrnoError) return e.errno; throw e; };
           try {
             const r = kcall(m32[iov >> 2] >>> 0, m32[(iov >> 2) + 1] | 0);
             if (typeof r === 'number') { m32[pnum >> 2] = r; return 0; }
@@ -327,6 +313,7 @@
       const sfn = (f) => (ASYNC ? new WebAssembly.Function(type, f, { suspending: 'first' }) : (s, a, b, c, d) => f(a, b, c, d));
       overrides.gcp_fd_read_s = sfn(overrides.fd_read);
       overrides.gcp_fd_write_s = sfn(overrides.fd_write);
+      resizeHeap = overrides.emscripten_resize_heap;
       for (const imp of WebAssembly.Module.imports(MOD)) {
         const name = imp.name;
         let f;
@@ -401,9 +388,13 @@
       fsTools = makeFsTools(FS, opts);
       fsTools.installQuota();
       const X = exportsObj;
-      X.mp_js_init(opts.pystackWords, opts.heapBytes);
-      X.proxy_c_init();
-      outStruct = X.malloc(16);
+      // Restored from the snapshot of a booted VM of this boot (sandbox/snapshot.js), or booted.
+      const snap = snapTools.usable(msg.restore, X.emscripten_stack_get_current(), memCap);
+      if (!snap) {
+        X.mp_js_init(opts.pystackWords, opts.heapBytes);
+        X.proxy_c_init();
+        outStruct = X.malloc(16);
+      }
       // A device number of its own: emscripten numbers its devices from major 64 up (64 is /dev/random),
       // and registering over one would make that path a second way to the bridge.
       FS.createDevice.major ??= 64;
@@ -421,10 +412,22 @@
       // Import the bridge and boot modules now (compiled before any claim).
       // /.frozen first: our modules (asyncio, ...) win over the build's frozen ones.
       // _boot.prepare() installs the device's modules (boot configuration only: no host call).
-      return after(exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()'), (ok) => (ok ? prepared(M) : crash(L.W_UNCAUGHT, 0)));
+      if (snap) {
+        // The booted VM's memory (its heap, modules, the prepared device) and the stream Python holds.
+        if (!snapTools.restore(msg.restore, snap, mem, resizeHeap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+        ({ outStruct, rng } = snap.state);
+        h[L.CALLS] = snap.state.calls;
+        h[L.RESTORED] = 1;
+        return prepared(M, X, snap);
+      }
+      return after(exec('import sys\nsys.path.insert(0, "/.frozen")\nimport _boot\n_boot.prepare()'), (ok) => (ok ? prepared(M, X, snap) : crash(L.W_UNCAUGHT, 0)));
     }
-    function prepared(M) {
+    function prepared(M, X, snap) {
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
+      if (snap && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+      // Asked by the host: what this VM is now (only our own code ran) for the next VMs of its boot.
+      const state = { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] };
+      if (!snap && msg.snapshotSab && outTotal === 0) snapTools.capture(msg.snapshotSab, mem, state, FS);
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
       const probe = G.__probe;
@@ -463,10 +466,7 @@
         h[L.OP] = L.OP_FINAL;
         h[L.A0] = ok ? L.W_NONE : L.W_UNCAUGHT;
         h[L.DLEN] = 0; h[L.ICAP] = 0;
-        const last = () => {
-          Atomics.store(h, L.STATE, ok ? L.S_DONE : L.S_CRASHED);
-          Atomics.notify(h, L.STATE);
-        };
+        const last = () => { Atomics.store(h, L.STATE, ok ? L.S_DONE : L.S_CRASHED); Atomics.notify(h, L.STATE); };
         let wait = null;
         try { if (ASYNC) wait = roundTripAsync(); else roundTrip(); } catch (e) { /* host gone */ }
         return wait ? wait.then(last) : last();
