@@ -154,7 +154,6 @@ export class SealedVm implements BridgePeer {
   readonly sab = new SharedArrayBuffer(L.TOTAL);
   readonly h = new Int32Array(this.sab, 0, L.HEADER_INTS);
   readonly u8 = new Uint8Array(this.sab);
-  readonly thread: VmThread;
   private readonly handover = new Handover(this.h, () => this.thread.alive);
   /** Called once, at the VM's first request (the pool takes a snapshot it wrote then). */
   onFirstRequest: (() => void) | undefined;
@@ -165,11 +164,11 @@ export class SealedVm implements BridgePeer {
 
   constructor(
     readonly boot: VmBoot,
-    thread?: VmThread,
+    /** Its worker thread (the pool chooses it: VmPool.threadFor). */
+    readonly thread: VmThread,
     /** Restored from a snapshot of a booted VM of this boot, or asked to write one (snapshot.ts). */
     readonly image: VmImage = {},
   ) {
-    this.thread = thread?.alive ? thread : vmsPerThread() > 1 ? pool.sharedThread(vmsPerThread()) : new VmThread();
     if (this.thread.shared) this.thread.hosted++;
     this.thread.boot({
       restore: image.restore,
@@ -343,7 +342,7 @@ class VmPool {
   /** A new VM of this boot in this thread (or a new one): restored from the boot's snapshot when there is one. */
   private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
     const key = bootKey(boot);
-    const vm = new SealedVm(boot, thread, this.snapshots.image(key, boot.memCapBytes, capture));
+    const vm = new SealedVm(boot, this.threadFor(thread), this.snapshots.image(key, boot.memCapBytes, capture));
     if (vm.image.restore) this.restores++;
     if (vm.image.capture) {
       this.snapshots.made(key, vm);
@@ -360,8 +359,15 @@ class VmPool {
     return vmsPerThread() > 1 ? undefined : this.threads.pop();
   }
 
+  /** The thread a new VM boots in: this recycled one if it is alive, else a shared one with room, else a new one. */
+  threadFor(recycled?: VmThread): VmThread {
+    if (recycled?.alive) return recycled;
+    const n = vmsPerThread();
+    return n > 1 ? this.sharedThread(n) : new VmThread();
+  }
+
   /** A shared thread with room for one more VM (a new one when the last is full, closed or gone). */
-  sharedThread(capacity: number): VmThread {
+  private sharedThread(capacity: number): VmThread {
     const t = this.filling;
     if (t && t.alive && t.open && t.capacity === capacity && t.hosted < capacity) return t;
     this.filling = new VmThread({}, capacity);
@@ -451,7 +457,7 @@ export function prewarmVms(boots: VmBoot[], each = poolSize()): void {
 
 /** A VM with this boot, from the pool when one is there (the pool is then topped up). */
 export function takeVm(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
-  if (poolSize() === 0) return { vm: new SealedVm(boot), pooled: false };
+  if (poolSize() === 0) return { vm: new SealedVm(boot, pool.threadFor()), pooled: false };
   return pool.take(boot);
 }
 
