@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MicroPythonRuntime, vmBoot } from '../../devices/runtime/micropython/runtime';
-import { idleVms, prewarmVms } from '../../devices/runtime/micropython/vm';
+import { idleVms, prewarmVms } from '../../devices/runtime/micropython/pool';
 import { WallClock } from '../../devices/runtime/wallclock';
 import type { Syscall } from '../../devices/runtime/contract';
 

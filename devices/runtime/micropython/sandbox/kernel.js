@@ -78,6 +78,7 @@
     }
     class SandboxViolation extends Error {}
     class VmEnd extends Error {}
+    class VmRewind extends Error {}
 
     // ---- output: bytes go straight into the SAB OUT area ----
     let outLen = 0;
@@ -183,7 +184,8 @@
     function kanswer(w, iptr, icap, length) {
       views(); // memory cannot grow during the call, but keep it obviously right
       const kind = h[L.AKIND];
-      if (kind === L.K_DIE) { dead = true; if (ASYNC) return ended(); throw new VmEnd(); }
+      if (kind === L.K_REWIND && rewindable()) throw new VmRewind();
+      if (kind === L.K_DIE || kind === L.K_REWIND) { dead = true; if (ASYNC) return ended(); throw new VmEnd(); }
       let alen = kind === L.K_INT || kind === L.K_ERR ? 0 : h[L.ALEN] | 0;
       if (alen < 0 || alen > L.DATA_SIZE) { crash(L.W_PROTOCOL, 1); throw new SandboxViolation('bad answer'); }
       lastAnsLen = alen; lastAnsKind = kind;
@@ -425,6 +427,7 @@
     function prepared(M, X, snap) {
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
       if (snap && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+      if (snap && !ASYNC) boot = { snap, fs: fsTools.checkpoint(), kstream, kfd }; // what a rewind puts back
       // Asked by the host: what this VM is now (only our own code ran) for the next VMs of its boot.
       const state = { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] };
       if (!snap && msg.snapshotSab && outTotal === 0) snapTools.capture(msg.snapshotSab, mem, state, FS);
@@ -441,6 +444,26 @@
       }
       return idleThenRun();
     }
+    // ---- rewinding after a run (K_REWIND): back to the VM this one was restored as ----
+    let boot = null; // { snap, fs }: the snapshot's description and the filesystem's checkpoint
+    const rewindable = () => boot !== null && !ASYNC && mem.buffer.byteLength === boot.snap.memBytes;
+    function rewind() {
+      // The memory (its heap, modules, stack), the stack pointer (the only mutable wasm global that
+      // moves; the others are fixed after init or unread), the filesystem and this file's own state.
+      if (!snapTools.restoreMemory(msg.restore, boot.snap, mem, () => false)) { crash(L.W_UNCAUGHT, 2); return; }
+      exportsObj._emscripten_stack_restore(boot.snap.state.sp);
+      fsTools.rollback(boot.fs);
+      ({ kstream, kfd } = boot);
+      ({ outStruct, rng } = boot.snap.state);
+      h[L.CALLS] = boot.snap.state.calls;
+      outLen = 0; outTotal = 0; h[L.OUTLEN] = 0; h[L.OUTTOTAL_KB] = 0;
+      lastAnsLen = 0; lastAnsKind = 0;
+      gcEach = false;
+      memCap = opts.memCapBytes;
+      hand.setJitter(0);
+      // From a fresh microtask: the run's frames are gone first (a VM rewound many times never nests).
+      Promise.resolve().then(idleThenRun).then(undefined, onFatal);
+    }
     function idleThenRun() {
       // ---- pooled: wait to be claimed (or retire) ----
       Atomics.store(h, L.STATE, L.S_IDLE);
@@ -454,6 +477,7 @@
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim
       Atomics.store(h, L.STATE, L.S_RUNNING);
       const killed = (e) => {
+        if (e instanceof VmRewind) return rewind();
         if (!(e instanceof VmEnd)) throw e;
         // Ended by the host after EXIT: nothing of this VM runs again; the worker may boot the next one.
         Atomics.store(h, L.STATE, L.S_DONE);
