@@ -31,6 +31,7 @@ const WORKER = path.join(__dirname, 'worker.mjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
+const KERNEL_RULES = path.join(__dirname, 'sandbox', 'rules.js');
 const KERNEL_SNAP = path.join(__dirname, 'sandbox', 'snapshot.js');
 const PY_DIR = path.join(__dirname, 'py');
 
@@ -87,6 +88,7 @@ function workerData(): object {
       kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8'),
       kernelSnapSource: fs.readFileSync(KERNEL_SNAP, 'utf8'),
       kernelHandoverSource: fs.readFileSync(KERNEL_HANDOVER, 'utf8'),
+      kernelRulesSource: fs.readFileSync(KERNEL_RULES, 'utf8'),
     };
   }
   return inputs.workerData;

@@ -36,21 +36,10 @@
     const h = new Int32Array(SAB, 0, L.HEADER_INTS);
     const sab8 = new Uint8Array(SAB);
 
-    // ---- determinism: clock and randomness of this realm come from the host ----
-    let rng = 0x9e3779b9 | 0;
-    const seedRng = (s) => { rng = (s | 0) || 0x9e3779b9; };
-    const nextU32 = () => {
-      // xorshift32
-      let x = rng;
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-      rng = x | 0;
-      return x >>> 0;
-    };
-    const EPOCH_MS = 1704067200000; // 2024-01-01T00:00:00Z + virtual ms
-    const vtime = () => (h[L.VT_HI] >>> 0) * 4294967296 + (h[L.VT_LO] >>> 0);
-    Date.now = () => EPOCH_MS + vtime();
-    Math.random = () => nextU32() / 4294967296;
-    G.crypto = { getRandomValues(v) { for (let i = 0; i < v.length; i++) v[i] = nextU32(); return v; } };
+    // ---- determinism and the import whitelist (sandbox/rules.js) ----
+    const rules = G.__mpRules(h, L, TRAPPED, (idx, name) => { crash(L.W_VIOLATION, idx); throw new SandboxViolation('forbidden import ' + name); });
+    delete G.__mpRules;
+    const { nextU32, vtime, EPOCH_MS } = rules;
 
     // ---- wasm memory views (refreshed after growth) ----
     let mem = null, memBuf = null, m8 = null, m32 = null;
@@ -232,26 +221,9 @@
       write() { throw errno(EINVAL); },
     };
 
-    // ---- the import whitelist ----
-    const ALLOW = new Set([
-      '__syscall_chdir', '__syscall_getcwd', '__syscall_mkdirat', '__syscall_openat', '__syscall_poll',
-      '__syscall_getdents64', '__syscall_renameat', '__syscall_rmdir', '__syscall_fstat64', '__syscall_stat64',
-      '__syscall_newfstatat', '__syscall_lstat64', '__syscall_statfs64', '__syscall_unlinkat',
-      'fd_close', 'fd_sync', 'fd_seek', '_abort_js', '_emscripten_throw_longjmp',
-    ]);
-    const INVOKE = /^invoke_[vijfd]+$/; // call a wasm table entry, catch longjmp: wasm-only
-    const trapIndex = (name) => { const i = TRAPPED.indexOf(name); return i < 0 ? TRAPPED.length - 1 : i; };
-    function trap(name) {
-      const idx = trapIndex(name);
-      return function () {
-        crash(L.W_VIOLATION, idx);
-        throw new SandboxViolation('forbidden import ' + name);
-      };
-    }
     let memCap = opts.memCapBytes;
     let resizeHeap = null;
     function buildImports(glue) {
-      const env = {}, wasi = {};
       const overrides = {
         // Bulk stdout/stderr: one copy per write() into the OUT area.
         fd_write(fd, iov, iovcnt, pnum) {
@@ -316,17 +288,7 @@
       overrides.gcp_fd_read_s = sfn(overrides.fd_read);
       overrides.gcp_fd_write_s = sfn(overrides.fd_write);
       resizeHeap = overrides.emscripten_resize_heap;
-      for (const imp of WebAssembly.Module.imports(MOD)) {
-        const name = imp.name;
-        let f;
-        if (imp.kind !== 'function') throw new Error('unexpected import ' + name);
-        if (Object.prototype.hasOwnProperty.call(overrides, name)) f = overrides[name];
-        else if (ALLOW.has(name) || INVOKE.test(name)) f = glue[name];
-        else f = trap(name); // the jsffi family and anything unknown
-        if (typeof f !== 'function') throw new Error('missing import ' + name);
-        (imp.module === 'env' ? env : wasi)[name] = f;
-      }
-      return { env, wasi_snapshot_preview1: wasi };
+      return rules.link(MOD, glue, overrides);
     }
 
     let exportsObj = null;
@@ -417,7 +379,7 @@
       if (snap) {
         // The booted VM's memory (its heap, modules, the prepared device) and the stream Python holds.
         if (!snapTools.restore(msg.restore, snap, mem, resizeHeap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
-        ({ outStruct, rng } = snap.state);
+        outStruct = snap.state.outStruct; rules.rng = snap.state.rng;
         h[L.CALLS] = snap.state.calls;
         h[L.RESTORED] = 1;
         return prepared(M, X, snap);
@@ -429,7 +391,7 @@
       if (snap && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
       if (snap && !ASYNC) boot = { snap, fs: fsTools.checkpoint(), kstream, kfd }; // what a rewind puts back
       // Asked by the host: what this VM is now (only our own code ran) for the next VMs of its boot.
-      const state = { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] };
+      const state = { sp: X.emscripten_stack_get_current(), outStruct, rng: rules.rng, calls: h[L.CALLS] };
       if (!snap && msg.snapshotSab && outTotal === 0) snapTools.capture(msg.snapshotSab, mem, state, FS);
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
@@ -454,7 +416,7 @@
       exportsObj._emscripten_stack_restore(boot.snap.state.sp);
       fsTools.rollback(boot.fs);
       ({ kstream, kfd } = boot);
-      ({ outStruct, rng } = boot.snap.state);
+      outStruct = boot.snap.state.outStruct; rules.rng = boot.snap.state.rng;
       h[L.CALLS] = boot.snap.state.calls;
       outLen = 0; outTotal = 0; h[L.OUTLEN] = 0; h[L.OUTTOTAL_KB] = 0;
       lastAnsLen = 0; lastAnsKind = 0;
@@ -471,7 +433,7 @@
       return after(hand.claimed(ASYNC), (claimed) => claimed && run());
     }
     function run() {
-      seedRng(h[L.SEED]);
+      rules.seed(h[L.SEED]);
       hand.setJitter(h[L.JITTER_MS] | 0);
       gcEach = h[L.GC_EACH] === 1;
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim
