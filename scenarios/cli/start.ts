@@ -18,7 +18,7 @@ export function prewarm(argv: readonly string[]): void {
   if (!RUNS_SCRIPTS.includes(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return;
   // Required here, not imported at the top: this module must stay cheap to load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { prewarmVms } = require('../../devices/runtime/micropython/vm') as typeof import('../../devices/runtime/micropython/vm');
+  const { prewarmVms } = require('../../devices/runtime/micropython/pool') as typeof import('../../devices/runtime/micropython/pool');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { vmBoot } = require('../../devices/runtime/micropython/runtime') as typeof import('../../devices/runtime/micropython/runtime');
   prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);

@@ -14,7 +14,7 @@ import { listLabs } from '../../scenarios/runner/targets';
 import { runScenario } from '../../scenarios/runner/runner';
 import { loadScenario } from '../../scenarios/schema/index';
 import { createSimulation as createDefaultSimulation } from '../../devices/simulation/simulation';
-import { vmSnapshots } from '../../devices/runtime/micropython/vm';
+import { vmSnapshots } from '../../devices/runtime/micropython/pool';
 
 export interface LabBench {
   lab: string;

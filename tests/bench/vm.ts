@@ -3,13 +3,13 @@
  * - blocking kernel calls per wall second from a Python loop, the host answering at once:
  *   1 VM; 4 VMs taking turns one call each (a thread wake per call: the worst case) and
  *   100 calls each (goal: ≥ 150,000/s with one VM, no loss with four);
- * - a ready VM from the warm pool: scripts run back to back, each VM's thread recycled
- *   into the next (goal ≤ 15 ms each), and the claim-to-first-call time;
+ * - a ready VM from the warm pool: scripts run back to back, each VM rewound in place for
+ *   the next (or its thread recycled into a new one; goal ≤ 15 ms each), and the claim-to-first-call time;
  * - RSS per idle VM, the first boot (compiles the wasm).
  */
 import { performance } from 'node:perf_hooks';
 import { MicroPythonRuntime, vmBoot } from '../../devices/runtime/micropython/runtime';
-import { idleVms, prewarmVms } from '../../devices/runtime/micropython/vm';
+import { idleVms, prewarmVms } from '../../devices/runtime/micropython/pool';
 import { WallClock } from '../../devices/runtime/wallclock';
 import type { Syscall } from '../../devices/runtime/contract';
 

@@ -2,7 +2,7 @@
  * The Python attack corpus (attacks/*.py) as jest tests for one personality:
  * every attack must fail, nothing may escape, and the verdict is the host's.
  */
-import { prewarmVms } from '../../devices/runtime/micropython/vm';
+import { prewarmVms } from '../../devices/runtime/micropython/pool';
 import { vmBoot } from '../../devices/runtime/micropython/runtime';
 import { assertNothingEscaped, assertVerdict, childPids, corpus, runAttack, type Kind } from './harness';
 

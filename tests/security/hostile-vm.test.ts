@@ -10,6 +10,7 @@ import { WallClock } from '../../devices/runtime';
 import type { SysValue, Syscall } from '../../devices/runtime/contract';
 import { KNOWN_OPS, LAYOUT as L, MAX_OPS, TAG } from '../../devices/runtime/bridge/protocol';
 import { MicroPythonRuntime, vmBoot } from '../../devices/runtime/micropython/runtime';
+import * as pools from '../../devices/runtime/micropython/pool';
 import * as vms from '../../devices/runtime/micropython/vm';
 import { runPy } from '../devices/runtime/micropython/helpers';
 
@@ -111,7 +112,7 @@ function call(op: number, args: SysValue[]): Req {
 /** Drives the runtime straight (every syscall answered ok/null): what reaches the OS, and the VM's answers. */
 function drive(plan: Iterable<Req>, watchdogMs = 5_000): { calls: Syscall[]; vm: HostileVm } {
   const vm = new HostileVm(plan[Symbol.iterator]());
-  const spy = jest.spyOn(vms, 'takeVm').mockReturnValueOnce({ vm: vm as unknown as vms.SealedVm, pooled: false });
+  const spy = jest.spyOn(pools, 'takeVm').mockReturnValueOnce({ vm: vm as unknown as vms.SealedVm, pooled: false });
   const calls: Syscall[] = [];
   try {
     const rt = new MicroPythonRuntime({ filename: 'main.py', source: 'pass\n', personality: 'esp32', seed: 1, clock: new WallClock(watchdogMs, 60_000), now: () => 0 });
@@ -295,7 +296,7 @@ describe('a hostile VM behind the real runtime', () => {
 describe('the script OS and the process decide the end of a run', () => {
   test('through the real process and OS: a FINAL forged after a kernel call is a crash, not a clean end', async () => {
     const vm = new HostileVm([intern('time.sleep'), call(code('time.sleep'), [1000]), { op: L.OP_FINAL, a0: L.W_NONE }][Symbol.iterator]());
-    const spy = jest.spyOn(vms, 'takeVm').mockReturnValueOnce({ vm: vm as unknown as vms.SealedVm, pooled: false });
+    const spy = jest.spyOn(pools, 'takeVm').mockReturnValueOnce({ vm: vm as unknown as vms.SealedVm, pooled: false });
     try {
       const r = await runPy('pass\n');
       expect(r.proc.state).toBe('crashed');

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { vmBoot } from '../../devices/runtime/micropython/runtime';
+import * as pools from '../../devices/runtime/micropython/pool';
 import * as vms from '../../devices/runtime/micropython/vm';
 import { runPy } from '../devices/runtime/micropython/helpers';
 import type { Kind } from './harness';
@@ -16,7 +17,7 @@ const probe = (name: string) => fs.readFileSync(path.join(__dirname, 'probes', n
 /** Runs `source` through the real runtime in a VM booted with this JS probe in its realm. */
 async function withProbe(probeSource: string, source: string, kind: Kind = 'esp32', thread?: vms.VmThread, capacity = 1) {
   const vm = new vms.SealedVm(vmBoot(kind), thread ?? new vms.VmThread({ probeSource }, capacity));
-  const spy = jest.spyOn(vms, 'takeVm').mockReturnValueOnce({ vm, pooled: false });
+  const spy = jest.spyOn(pools, 'takeVm').mockReturnValueOnce({ vm, pooled: false });
   try {
     const r = await runPy(source, { kind, watchdogMs: 10_000 });
     return { r, vm, out: r.out() };

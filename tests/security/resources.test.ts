@@ -5,7 +5,7 @@
  * console instead of piling up on the main thread. RSS figures are loose bounds (the process is
  * shared with other tests); the VM's own figure is exact.
  */
-import { prewarmVms } from '../../devices/runtime/micropython/vm';
+import { prewarmVms } from '../../devices/runtime/micropython/pool';
 import { MicroPythonRuntime, vmBoot } from '../../devices/runtime/micropython/runtime';
 import { startPy } from '../devices/runtime/micropython/helpers';
 import type { Kind } from './harness';

@@ -85,6 +85,13 @@ export const LAYOUT = {
   K_JSON: 7,
   /** The host ends the VM after its exit call: its JavaScript unwinds the wasm, the thread can be reused. */
   K_DIE: 8,
+  /**
+   * The host ends the run after a kernel call and keeps the VM: its JavaScript unwinds the wasm and puts
+   * the VM back as it was restored (memory, stack pointer, filesystem, its own words), then waits idle for
+   * the next claim. Only a VM with its thread to itself that was restored from a snapshot and whose memory
+   * did not grow; the host has reset the header words (STATE = S_BOOTING, CLAIM = C_IDLE) before it answers.
+   */
+  K_REWIND: 9,
 
   S_BOOTING: 0,
   S_IDLE: 1,

@@ -8,13 +8,16 @@
  * again), and every later VM of that boot is restored from the copy: a fresh realm and wasm
  * instance, the same filesystem calls, one copy of memory (a few ms). A restored VM is the booted
  * one byte for byte (heap layout, interned strings, inode numbers), so runs do not change. A VM that
- * failed to restore turns snapshots off for its boot. ESP32SIM_VM_SNAPSHOT=0 turns them off.
+ * failed to restore turns snapshots off for its boot. ESP32SIM_VM_SNAPSHOT=0 turns them off (and
+ * with them rewinding VMs in place, vm.ts, which puts a snapshot back).
  */
 import { LAYOUT as L } from '../bridge/protocol';
 
 /** What a VM boots from besides its boot: a snapshot to restore, or a buffer to write one into. */
 export interface VmImage {
   restore?: Uint8Array;
+  /** The restored VM's wasm memory in KiB (from the snapshot's description). */
+  restoreKb?: number;
   capture?: SharedArrayBuffer;
 }
 
@@ -26,6 +29,7 @@ const DESCRIPTION_BYTES = 256 * 1024;
 
 interface Entry {
   bytes?: Uint8Array;
+  kb?: number;
   /** The VM asked to write one, and its buffer. */
   producer?: { state: number };
   sab?: SharedArrayBuffer;
@@ -34,6 +38,16 @@ interface Entry {
 
 export function snapshotsEnabled(): boolean {
   return process.env.ESP32SIM_VM_SNAPSHOT !== '0';
+}
+
+/** The wasm memory size (bytes) a snapshot's description gives, or undefined if it has none. */
+function memBytesOf(bytes: Uint8Array, descLen: number): number | undefined {
+  try {
+    const d = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + HEAD, descLen).toString('latin1')) as { memBytes?: unknown };
+    return typeof d.memBytes === 'number' && Number.isInteger(d.memBytes) && d.memBytes > 0 ? d.memBytes : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Per boot (its key): the snapshot, or the VM writing it. Part of the pool: no simulation state. */
@@ -52,7 +66,7 @@ export class Snapshots {
     const e = this.entry(key);
     this.poll(e);
     if (e.off) return {};
-    if (e.bytes) return { restore: e.bytes };
+    if (e.bytes) return { restore: e.bytes, restoreKb: e.kb };
     if (!capture || e.producer) return {};
     e.sab = new SharedArrayBuffer(memCapBytes + DESCRIPTION_BYTES);
     return { capture: e.sab };
@@ -101,7 +115,11 @@ export class Snapshots {
     if (!e.sab) return;
     const w = new Int32Array(e.sab, 0, 4);
     const len = ((HEAD + w[1] + 7) & ~7) + w[2];
-    if (w[0] === MAGIC && w[1] > 0 && w[2] >= 0 && len <= e.sab.byteLength) e.bytes = new Uint8Array(e.sab, 0, len).slice();
+    if (!(w[0] === MAGIC && w[1] > 0 && w[2] >= 0 && len <= e.sab.byteLength)) return;
+    const bytes = new Uint8Array(e.sab, 0, len).slice();
+    e.bytes = bytes;
+    e.kb = memBytesOf(bytes, w[1]); // undefined: VMs restored from it are never rewound (SealedVm.rewindable)
+    if (e.kb !== undefined) e.kb >>>= 10;
   }
 
   private abandon(e: Entry): void {

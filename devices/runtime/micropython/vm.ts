@@ -1,14 +1,18 @@
 /**
  * Sealed MicroPython VMs on the main thread's side: the worker threads that
  * host them (VmThread), one VM's request/answer hot path over its
- * SharedArrayBuffer (SealedVm), and a small process-wide pool of booted VMs.
+ * SharedArrayBuffer (SealedVm); the process-wide pool of booted VMs is pool.ts.
  *
  * A thread hosts one VM at a time; after a VM ended cleanly its thread boots
  * the next one (a new realm, buffer and wasm instance: Node's worker start,
- * 30-50 ms, is paid once per thread). A thread whose VM crashed, broke the
- * sandbox's rules or ran away is terminated, never reused. Pooled and fresh
+ * 30-50 ms, is paid once per thread), or, when the VM was restored from a
+ * snapshot and its memory did not grow, the VM is rewound in place to what it
+ * was restored as (K_REWIND: memory, stack pointer, filesystem and its own
+ * words put back; no new realm, ~1 ms instead of ~15). A thread whose VM
+ * crashed, broke the sandbox's rules or ran away is terminated, never reused. Pooled and fresh
  * VMs run the same boot in the same order (or are restored from a snapshot of
- * that boot: snapshot.ts), so nothing about a run depends on which one it got. ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs).
+ * that boot: snapshot.ts), so nothing about a run depends on which one it got.
+ * ESP32SIM_VM_REWIND=0 turns rewinding off.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,12 +25,13 @@ import type { BridgePeer } from '../bridge/host';
 import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
-import { Snapshots, type VmImage } from './snapshot';
+import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
 
 const WORKER = path.join(__dirname, 'worker.mjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
+const KERNEL_RULES = path.join(__dirname, 'sandbox', 'rules.js');
 const KERNEL_SNAP = path.join(__dirname, 'sandbox', 'snapshot.js');
 const PY_DIR = path.join(__dirname, 'py');
 
@@ -83,6 +88,7 @@ function workerData(): object {
       kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8'),
       kernelSnapSource: fs.readFileSync(KERNEL_SNAP, 'utf8'),
       kernelHandoverSource: fs.readFileSync(KERNEL_HANDOVER, 'utf8'),
+      kernelRulesSource: fs.readFileSync(KERNEL_RULES, 'utf8'),
     };
   }
   return inputs.workerData;
@@ -160,7 +166,10 @@ export class SealedVm implements BridgePeer {
   /** Set once the VM ended after its exit call and its thread may host the next VM. */
   private reusable = false;
   /** A shared thread's VM was ended (it left its thread). */
-  private ended = false;
+  private left = false;
+  /** Times it was rewound, and whether the pool is yet to take it back after the last one. */
+  private rewinds = 0;
+  private rewinding = false;
 
   constructor(
     readonly boot: VmBoot,
@@ -168,6 +177,8 @@ export class SealedVm implements BridgePeer {
     readonly thread: VmThread,
     /** Restored from a snapshot of a booted VM of this boot, or asked to write one (snapshot.ts). */
     readonly image: VmImage = {},
+    /** Who takes the VM once it ended cleanly (its thread, or the VM itself rewound: pool.ts); without one, freeThread() tells. */
+    private readonly ended?: (vm: SealedVm) => void,
   ) {
     if (this.thread.shared) this.thread.hosted++;
     this.thread.boot({
@@ -271,10 +282,11 @@ export class SealedVm implements BridgePeer {
   finish(clean: boolean): void {
     if (this.thread.shared) return this.finishShared(clean);
     if (clean && this.thread.alive && Atomics.load(this.h, L.FLAG) === L.FLAG_REQ && this.state === L.S_RUNNING) {
+      if (this.rewindable()) return this.rewind();
       this.h[L.AKIND] = L.K_DIE;
       this.reusable = true;
       this.release(0, 0);
-      pool.recycle(this);
+      this.ended?.(this);
       return;
     }
     this.thread.terminate();
@@ -291,8 +303,8 @@ export class SealedVm implements BridgePeer {
    */
   private finishShared(clean: boolean): void {
     const t = this.thread;
-    if (!t.alive || this.ended) return;
-    this.ended = true;
+    if (!t.alive || this.left) return;
+    this.left = true;
     const h = this.h;
     const asking = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
     const last = h[L.OP] === L.OP_FINAL || this.state === L.S_CRASHED;
@@ -312,161 +324,58 @@ export class SealedVm implements BridgePeer {
     t.terminate('another VM of its worker thread ran away, and the thread was stopped with it');
   }
 
+  /**
+   * Rewinding pays only for a VM restored from a snapshot (it holds the snapshot to put back), in a
+   * thread of its own (a shared one's stacks are set aside by JSPI), waiting in one of Python's kernel
+   * calls (not an output flush or its last word), whose memory is the size it was restored at. Every
+   * REWIND_RUNS runs it ends instead: its thread's event loop, and V8's tasks on it, get a turn.
+   */
+  private rewindable(): boolean {
+    const h = this.h;
+    return (
+      this.ended !== undefined &&
+      rewindEnabled() &&
+      snapshotsEnabled() &&
+      this.image.restore !== undefined &&
+      !this.thread.shared &&
+      this.rewinds < REWIND_RUNS &&
+      h[L.MEMKB] === this.image.restoreKb &&
+      h[L.OP] >= 0 &&
+      h[L.OP] < L.OP_INTERNAL
+    );
+  }
+
+  /** Answers the VM's call with K_REWIND after setting its words back to a new VM's (it waits meanwhile). */
+  private rewind(): void {
+    const h = this.h;
+    this.u8.fill(0, L.HEADER_INTS * 4); // request data and output: nothing of the run stays in the buffer
+    for (const w of REWIND_ZEROED) h[w] = 0;
+    h[L.CLAIM] = L.C_IDLE;
+    Atomics.store(h, L.STATE, L.S_BOOTING);
+    h[L.AKIND] = L.K_REWIND;
+    this.rewinds++;
+    this.rewinding = true;
+    this.release(0, 0);
+    this.ended!(this);
+  }
+
+  /** True once after the VM was rewound (the pool takes it back as an idle VM of its boot). */
+  takeRewound(): boolean {
+    const r = this.rewinding;
+    this.rewinding = false;
+    return r;
+  }
+
   /** The thread, once this VM ended cleanly (for the pool). */
   freeThread(): VmThread | undefined {
     return this.reusable && this.thread.alive ? this.thread : undefined;
   }
 }
 
-/** Idle VMs kept booted: ESP32SIM_VM_POOL (0 disables the pool), default 2. */
-function poolSize(): number {
-  const n = Number(process.env.ESP32SIM_VM_POOL ?? 2);
-  return Number.isInteger(n) && n >= 0 ? Math.min(n, 8) : 2;
+/** Rewinding ended VMs in place (SealedVm.rewind): ESP32SIM_VM_REWIND=0 turns it off. */
+function rewindEnabled(): boolean {
+  return process.env.ESP32SIM_VM_REWIND !== '0';
 }
-
-const bootKey = (b: VmBoot) => `${b.personality}/${b.heapBytes}/${b.pystackWords}/${b.memCapBytes}`;
-
-/**
- * The process-wide pool of booted, unclaimed VMs, per boot (an ESP32's heap, a PC's). It holds no
- * simulation state: a claimed VM is handed its run (seed, script, configuration) only then.
- */
-class VmPool {
-  private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
-  private threads: VmThread[] = [];
-  private readonly snapshots = new Snapshots();
-  /** VMs made from a snapshot so far (tests, benchmarks). */
-  restores = 0;
-  /** VMs that ended cleanly, whose threads are not reused yet. */
-  private ended: SealedVm[] = [];
-
-  /** A new VM of this boot in this thread (or a new one): restored from the boot's snapshot when there is one. */
-  private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
-    const key = bootKey(boot);
-    const vm = new SealedVm(boot, this.threadFor(thread), this.snapshots.image(key, boot.memCapBytes, capture));
-    if (vm.image.restore) this.restores++;
-    if (vm.image.capture) {
-      this.snapshots.made(key, vm);
-      vm.onFirstRequest = () => this.snapshots.started(key, vm);
-    }
-    return vm;
-  }
-
-  /** The shared thread that takes new VMs until it is full. */
-  private filling: VmThread | undefined;
-
-  /** A recycled thread of its own for the next VM (never when VMs share threads). */
-  private spare(): VmThread | undefined {
-    return vmsPerThread() > 1 ? undefined : this.threads.pop();
-  }
-
-  /** The thread a new VM boots in: this recycled one if it is alive, else a shared one with room, else a new one. */
-  threadFor(recycled?: VmThread): VmThread {
-    if (recycled?.alive) return recycled;
-    const n = vmsPerThread();
-    return n > 1 ? this.sharedThread(n) : new VmThread();
-  }
-
-  /** A shared thread with room for one more VM (a new one when the last is full, closed or gone). */
-  private sharedThread(capacity: number): VmThread {
-    const t = this.filling;
-    if (t && t.alive && t.open && t.capacity === capacity && t.hosted < capacity) return t;
-    this.filling = new VmThread({}, capacity);
-    return this.filling;
-  }
-
-  private list(boot: VmBoot): { boot: VmBoot; vms: SealedVm[] } {
-    const key = bootKey(boot);
-    let l = this.idle.get(key);
-    if (!l) this.idle.set(key, (l = { boot, vms: [] }));
-    l.vms = l.vms.filter((v) => {
-      if (v.thread.alive && v.state !== L.S_CRASHED && v.state !== L.S_RETIRED) return true;
-      if (v.image.restore && v.state === L.S_CRASHED) this.snapshots.failed(key); // never restore that boot again
-      if (v.thread.shared) v.finish(false); // it leaves its shared thread
-      return false;
-    });
-    return l;
-  }
-
-  /** A VM with this boot: a pooled one if any is alive and booted (or booting), else a fresh one. */
-  take(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
-    this.reuseEnded();
-    const l = this.list(boot);
-    const vm = l.vms.find((v) => v.state === L.S_IDLE) ?? l.vms[0];
-    if (vm) l.vms.splice(l.vms.indexOf(vm), 1);
-    // No top-up here: a one-shot run never pays for idle VMs. Threads of VMs that end come back
-    // through recycle() and boot the next pooled VMs, so a process that runs many simulations keeps warm.
-    return vm ? { vm, pooled: true } : { vm: this.make(boot, this.spare(), false), pooled: false };
-  }
-
-  /** Boots idle VMs of this boot up to the pool size, or `upTo` (in recycled threads first). */
-  fill(boot: VmBoot, upTo = poolSize()): void {
-    this.reuseEnded();
-    const l = this.list(boot);
-    const size = Math.min(upTo, poolSize());
-    while (l.vms.length < size) l.vms.push(this.make(boot, this.spare(), false));
-  }
-
-  /** A VM ended cleanly: its thread boots the next VM of the same boot if that pool is short, or waits. */
-  recycle(vm: SealedVm): void {
-    // Not now: the run that ended this VM goes on. Its thread boots the next VM once the host is back
-    // in its event loop, or when the pool is asked for a VM, whichever comes first.
-    if (this.ended.push(vm) === 1) setImmediate(() => this.reuseEnded()); // wall-clock-ok: schedules a boot, nothing simulated
-  }
-
-  private reuseEnded(): void {
-    const ended = this.ended;
-    this.ended = [];
-    for (const vm of ended) this.reuse(vm);
-  }
-
-  private reuse(vm: SealedVm): void {
-    const t = vm.freeThread();
-    if (!t) return;
-    const l = this.list(vm.boot);
-    // A process that runs simulations one after another: the first VM booted here writes the boot's snapshot.
-    if (l.vms.length < poolSize()) l.vms.push(this.make(vm.boot, t, true));
-    else if (this.threads.length < 8) this.threads.push(t);
-    else t.terminate();
-  }
-
-  snapshotCounts(): { bytes: number; restores: number } {
-    return { bytes: this.snapshots.bytes(), restores: this.restores };
-  }
-
-  counts(): { idle: number; booted: number } {
-    this.reuseEnded();
-    let idle = 0;
-    let booted = 0;
-    for (const l of this.idle.values()) {
-      for (const v of l.vms) {
-        if (!v.thread.alive || v.state === L.S_RETIRED || v.state === L.S_CRASHED) continue;
-        idle++;
-        if (v.state === L.S_IDLE) booted++;
-      }
-    }
-    return { idle, booted };
-  }
-}
-
-const pool = new VmPool();
-
-/** Starts booting pooled VMs of these boots (the command calls this before it loads the rest). */
-export function prewarmVms(boots: VmBoot[], each = poolSize()): void {
-  for (const b of boots) pool.fill(b, each);
-}
-
-/** A VM with this boot, from the pool when one is there (the pool is then topped up). */
-export function takeVm(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
-  if (poolSize() === 0) return { vm: new SealedVm(boot, pool.threadFor()), pooled: false };
-  return pool.take(boot);
-}
-
-/** Live pooled VMs not yet claimed, and how many of them have booted (tests and benchmarks). */
-export function idleVms(): { idle: number; booted: number } {
-  return pool.counts();
-}
-
-/** Bytes the pool's snapshots hold, and how many VMs were made from one (tests and benchmarks). */
-export function vmSnapshots(): { bytes: number; restores: number } {
-  return pool.snapshotCounts();
-}
+const REWIND_RUNS = 64;
+/** The header words a rewound VM starts its next claim with at 0, as a new VM (the rest: FLAG, the sleep words, MEMKB and RESTORED, are live or the VM's). */
+const REWIND_ZEROED = [L.OP, L.A0, L.A0 + 1, L.A0 + 2, L.A0 + 3, L.A0 + 4, L.A0 + 5, L.DLEN, L.ICAP, L.AVAL, L.ALEN, L.OUTLEN, L.WHY, L.WHYARG, L.SEED, L.CALLS, L.OUTTOTAL_KB, L.MEMCAP_KB, L.TAGS, L.JITTER_MS, L.GC_EACH];

@@ -4,7 +4,11 @@
 //    nodes are counted (ENOSPC past opts.fsQuotaBytes / opts.fsQuotaNodes);
 //  * surelyMissing(): an import tries up to 9 paths that do not exist (a built-in module is looked
 //    for on the filesystem first, every time it is imported), each a path walk and an ErrnoError
-//    in the glue; this walk answers those at once.
+//    in the glue; this walk answers those at once;
+//  * checkpoint() / rollback(): the whole filesystem as it is (every node reachable from the root,
+//    each directory's entries in order, file bytes, the open streams, the hash table, the inode and
+//    fd counters, the working directory, the quota's counts) and back to exactly that, for a VM that
+//    is rewound to its boot after a run (kernel.js): nothing a script made, changed or removed stays.
 (function () {
   'use strict';
   const G = globalThis;
@@ -73,6 +77,46 @@
       }
       return false;
     }
-    return { installQuota, surelyMissing, ENOENT };
+
+    const own = (o) => Object.assign({}, o); // own enumerable fields (the glue's classes keep their state in them)
+    function checkpoint() {
+      const nodes = [];
+      const walk = (n) => {
+        const dir = FS.isDir(n.mode) && n.contents && !n.mounted;
+        const names = dir ? Object.keys(n.contents) : null;
+        const data = !dir && n.contents && typeof n.contents.length === 'number' ? n.contents.slice() : null;
+        nodes.push({ n, fields: own(n), names, kids: names && names.map((k) => n.contents[k]), data });
+        if (dir) for (const k of names) walk(n.contents[k]);
+      };
+      walk(FS.root);
+      const streams = FS.streams.map((st) => st && { st, fields: own(st), shared: own(st.shared) });
+      return { nodes, streams, nameTable: FS.nameTable.slice(), nextInode: FS.nextInode, cwd: FS.currentPath, fsBytes, fsNodes };
+    }
+    function rollback(cp) {
+      for (const { n, fields, names, kids, data } of cp.nodes) {
+        for (const k of Object.keys(n)) if (!hasOwn.call(fields, k)) delete n[k];
+        Object.assign(n, fields);
+        if (names) {
+          const c = n.contents;
+          for (const k of Object.keys(c)) delete c[k];
+          for (let i = 0; i < names.length; i++) c[names[i]] = kids[i];
+        } else if (data) n.contents = data.slice();
+      }
+      FS.streams.length = 0;
+      for (const e of cp.streams) {
+        if (!e) { FS.streams.push(null); continue; }
+        const { st, fields, shared } = e;
+        for (const k of Object.keys(st)) if (!hasOwn.call(fields, k)) delete st[k];
+        Object.assign(st, fields);
+        st.shared = Object.assign(fields.shared, shared);
+        for (const k of Object.keys(st.shared)) if (!hasOwn.call(shared, k)) delete st.shared[k];
+        FS.streams.push(st);
+      }
+      FS.nameTable = cp.nameTable.slice();
+      FS.nextInode = cp.nextInode;
+      FS.currentPath = cp.cwd;
+      fsBytes = cp.fsBytes; fsNodes = cp.fsNodes;
+    }
+    return { installQuota, surelyMissing, checkpoint, rollback, ENOENT };
   };
 })();

@@ -36,21 +36,10 @@
     const h = new Int32Array(SAB, 0, L.HEADER_INTS);
     const sab8 = new Uint8Array(SAB);
 
-    // ---- determinism: clock and randomness of this realm come from the host ----
-    let rng = 0x9e3779b9 | 0;
-    const seedRng = (s) => { rng = (s | 0) || 0x9e3779b9; };
-    const nextU32 = () => {
-      // xorshift32
-      let x = rng;
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-      rng = x | 0;
-      return x >>> 0;
-    };
-    const EPOCH_MS = 1704067200000; // 2024-01-01T00:00:00Z + virtual ms
-    const vtime = () => (h[L.VT_HI] >>> 0) * 4294967296 + (h[L.VT_LO] >>> 0);
-    Date.now = () => EPOCH_MS + vtime();
-    Math.random = () => nextU32() / 4294967296;
-    G.crypto = { getRandomValues(v) { for (let i = 0; i < v.length; i++) v[i] = nextU32(); return v; } };
+    // ---- determinism and the import whitelist (sandbox/rules.js) ----
+    const rules = G.__mpRules(h, L, TRAPPED, (idx, name) => { crash(L.W_VIOLATION, idx); throw new SandboxViolation('forbidden import ' + name); });
+    delete G.__mpRules;
+    const { nextU32, vtime, EPOCH_MS } = rules;
 
     // ---- wasm memory views (refreshed after growth) ----
     let mem = null, memBuf = null, m8 = null, m32 = null;
@@ -78,6 +67,7 @@
     }
     class SandboxViolation extends Error {}
     class VmEnd extends Error {}
+    class VmRewind extends Error {}
 
     // ---- output: bytes go straight into the SAB OUT area ----
     let outLen = 0;
@@ -183,7 +173,8 @@
     function kanswer(w, iptr, icap, length) {
       views(); // memory cannot grow during the call, but keep it obviously right
       const kind = h[L.AKIND];
-      if (kind === L.K_DIE) { dead = true; if (ASYNC) return ended(); throw new VmEnd(); }
+      if (kind === L.K_REWIND && rewindable()) throw new VmRewind();
+      if (kind === L.K_DIE || kind === L.K_REWIND) { dead = true; if (ASYNC) return ended(); throw new VmEnd(); }
       let alen = kind === L.K_INT || kind === L.K_ERR ? 0 : h[L.ALEN] | 0;
       if (alen < 0 || alen > L.DATA_SIZE) { crash(L.W_PROTOCOL, 1); throw new SandboxViolation('bad answer'); }
       lastAnsLen = alen; lastAnsKind = kind;
@@ -230,26 +221,9 @@
       write() { throw errno(EINVAL); },
     };
 
-    // ---- the import whitelist ----
-    const ALLOW = new Set([
-      '__syscall_chdir', '__syscall_getcwd', '__syscall_mkdirat', '__syscall_openat', '__syscall_poll',
-      '__syscall_getdents64', '__syscall_renameat', '__syscall_rmdir', '__syscall_fstat64', '__syscall_stat64',
-      '__syscall_newfstatat', '__syscall_lstat64', '__syscall_statfs64', '__syscall_unlinkat',
-      'fd_close', 'fd_sync', 'fd_seek', '_abort_js', '_emscripten_throw_longjmp',
-    ]);
-    const INVOKE = /^invoke_[vijfd]+$/; // call a wasm table entry, catch longjmp: wasm-only
-    const trapIndex = (name) => { const i = TRAPPED.indexOf(name); return i < 0 ? TRAPPED.length - 1 : i; };
-    function trap(name) {
-      const idx = trapIndex(name);
-      return function () {
-        crash(L.W_VIOLATION, idx);
-        throw new SandboxViolation('forbidden import ' + name);
-      };
-    }
     let memCap = opts.memCapBytes;
     let resizeHeap = null;
     function buildImports(glue) {
-      const env = {}, wasi = {};
       const overrides = {
         // Bulk stdout/stderr: one copy per write() into the OUT area.
         fd_write(fd, iov, iovcnt, pnum) {
@@ -314,17 +288,7 @@
       overrides.gcp_fd_read_s = sfn(overrides.fd_read);
       overrides.gcp_fd_write_s = sfn(overrides.fd_write);
       resizeHeap = overrides.emscripten_resize_heap;
-      for (const imp of WebAssembly.Module.imports(MOD)) {
-        const name = imp.name;
-        let f;
-        if (imp.kind !== 'function') throw new Error('unexpected import ' + name);
-        if (Object.prototype.hasOwnProperty.call(overrides, name)) f = overrides[name];
-        else if (ALLOW.has(name) || INVOKE.test(name)) f = glue[name];
-        else f = trap(name); // the jsffi family and anything unknown
-        if (typeof f !== 'function') throw new Error('missing import ' + name);
-        (imp.module === 'env' ? env : wasi)[name] = f;
-      }
-      return { env, wasi_snapshot_preview1: wasi };
+      return rules.link(MOD, glue, overrides);
     }
 
     let exportsObj = null;
@@ -415,7 +379,7 @@
       if (snap) {
         // The booted VM's memory (its heap, modules, the prepared device) and the stream Python holds.
         if (!snapTools.restore(msg.restore, snap, mem, resizeHeap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
-        ({ outStruct, rng } = snap.state);
+        outStruct = snap.state.outStruct; rules.rng = snap.state.rng;
         h[L.CALLS] = snap.state.calls;
         h[L.RESTORED] = 1;
         return prepared(M, X, snap);
@@ -425,8 +389,9 @@
     function prepared(M, X, snap) {
       FS.unlink('/dev/k'); // nobody opens it again; the bridge keeps its fd
       if (snap && !snapTools.settle(snap, FS)) { crash(L.W_UNCAUGHT, 2); return; }
+      if (snap && !ASYNC) boot = { snap, fs: fsTools.checkpoint(), kstream, kfd }; // what a rewind puts back
       // Asked by the host: what this VM is now (only our own code ran) for the next VMs of its boot.
-      const state = { sp: X.emscripten_stack_get_current(), outStruct, rng, calls: h[L.CALLS] };
+      const state = { sp: X.emscripten_stack_get_current(), outStruct, rng: rules.rng, calls: h[L.CALLS] };
       if (!snap && msg.snapshotSab && outTotal === 0) snapTools.capture(msg.snapshotSab, mem, state, FS);
       // Test hook (the host's attack runner only): code compiled by the worker from the runner's
       // text, standing for "an attacker already runs JS in this realm", sees everything we hold.
@@ -441,6 +406,26 @@
       }
       return idleThenRun();
     }
+    // ---- rewinding after a run (K_REWIND): back to the VM this one was restored as ----
+    let boot = null; // { snap, fs }: the snapshot's description and the filesystem's checkpoint
+    const rewindable = () => boot !== null && !ASYNC && mem.buffer.byteLength === boot.snap.memBytes;
+    function rewind() {
+      // The memory (its heap, modules, stack), the stack pointer (the only mutable wasm global that
+      // moves; the others are fixed after init or unread), the filesystem and this file's own state.
+      if (!snapTools.restoreMemory(msg.restore, boot.snap, mem, () => false)) { crash(L.W_UNCAUGHT, 2); return; }
+      exportsObj._emscripten_stack_restore(boot.snap.state.sp);
+      fsTools.rollback(boot.fs);
+      ({ kstream, kfd } = boot);
+      outStruct = boot.snap.state.outStruct; rules.rng = boot.snap.state.rng;
+      h[L.CALLS] = boot.snap.state.calls;
+      outLen = 0; outTotal = 0; h[L.OUTLEN] = 0; h[L.OUTTOTAL_KB] = 0;
+      lastAnsLen = 0; lastAnsKind = 0;
+      gcEach = false;
+      memCap = opts.memCapBytes;
+      hand.setJitter(0);
+      // From a fresh microtask: the run's frames are gone first (a VM rewound many times never nests).
+      Promise.resolve().then(idleThenRun).then(undefined, onFatal);
+    }
     function idleThenRun() {
       // ---- pooled: wait to be claimed (or retire) ----
       Atomics.store(h, L.STATE, L.S_IDLE);
@@ -448,12 +433,13 @@
       return after(hand.claimed(ASYNC), (claimed) => claimed && run());
     }
     function run() {
-      seedRng(h[L.SEED]);
+      rules.seed(h[L.SEED]);
       hand.setJitter(h[L.JITTER_MS] | 0);
       gcEach = h[L.GC_EACH] === 1;
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim
       Atomics.store(h, L.STATE, L.S_RUNNING);
       const killed = (e) => {
+        if (e instanceof VmRewind) return rewind();
         if (!(e instanceof VmEnd)) throw e;
         // Ended by the host after EXIT: nothing of this VM runs again; the worker may boot the next one.
         Atomics.store(h, L.STATE, L.S_DONE);

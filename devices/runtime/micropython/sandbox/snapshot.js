@@ -126,6 +126,6 @@
       return true;
     }
 
-    return { capture, usable, restore, settle };
+    return { capture, usable, restore, restoreMemory, settle };
   };
 })();

@@ -1,5 +1,6 @@
 import { createRuntime, ScriptProcess, WallClock } from '../../../../devices/runtime';
 import type { ScriptRuntime } from '../../../../devices/runtime/contract';
+import { idleVms } from '../../../../devices/runtime/micropython/pool';
 import { FakeBoard, fakeBoard } from '../typescript/fake-board';
 
 export interface PyRun {
@@ -40,4 +41,9 @@ export async function runPy(source: string, opts: Parameters<typeof startPy>[1] 
   await r.board.sim.run({ until: r.board.sim.now + (opts.forUs ?? 60_000_000), stopWhen: () => r.proc.state !== 'running' });
   r.proc.kill();
   return r;
+}
+
+/** Waits (polling, bounded: it is the pool's VMs booting in their threads) until the pool's idle VMs have booted. */
+export async function settlePool(): Promise<void> {
+  for (let i = 0; i < 500 && idleVms().booted < idleVms().idle; i++) await new Promise((r) => setTimeout(r, 10));
 }

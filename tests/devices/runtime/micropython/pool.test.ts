@@ -1,5 +1,5 @@
 import { MicroPythonRuntime, vmBoot } from '../../../../devices/runtime/micropython/runtime';
-import { idleVms as idleVmWorkers, prewarmVms } from '../../../../devices/runtime/micropython/vm';
+import { idleVms as idleVmWorkers, prewarmVms } from '../../../../devices/runtime/micropython/pool';
 import { runPy } from './helpers';
 
 // Prints, draws random numbers, sleeps (virtual time), reads errno and crashes: output and trace cover boot, CFG and the script.

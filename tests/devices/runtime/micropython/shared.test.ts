@@ -12,7 +12,15 @@ jest.setTimeout(120_000);
 test('shared threads: the same trace as a thread per VM, a crash stays in its VM, a runaway takes its thread', () => {
   const child = path.join(__dirname, 'shared-run.ts');
   const args = ['--experimental-wasm-stack-switching', '-r', require.resolve('ts-node/register/transpile-only'), child];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 110_000 });
+  const run = () => spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 55_000 });
+  let r = run();
+  // V8 11.3's JSPI hazard (sharing.ts: a process whose VMs share threads now and then dies in a major
+  // GC's stack scan; measured here ~1 run in 10 on a busy machine, on main before and after): one
+  // more run, said aloud. Two in a row, or any other failure, fail the test.
+  if (r.signal === 'SIGSEGV' || r.signal === 'SIGTRAP') {
+    console.warn(`shared-run died by ${r.signal} (the V8 11.3 JSPI hazard, devices/runtime/micropython/sharing.ts): running it once more`);
+    r = run();
+  }
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) throw new Error(`shared-run failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
   const got = JSON.parse(line.slice(7)) as { jspi: boolean; own: string; shared: string; crash: string[]; runaway: string[] };

@@ -1,8 +1,7 @@
 import { LAYOUT as L } from '../../../../devices/runtime/bridge/protocol';
 import type { MicroPythonRuntime } from '../../../../devices/runtime/micropython/runtime';
 import { Snapshots } from '../../../../devices/runtime/micropython/snapshot';
-import { idleVms } from '../../../../devices/runtime/micropython/vm';
-import { runPy } from './helpers';
+import { runPy, settlePool } from './helpers';
 
 // What a VM is made of, as a script sees it: heap addresses and free memory (the heap's layout),
 // the inode of a frozen module (the filesystem's order), the PRNG, the loaded modules, a collection.
@@ -21,11 +20,6 @@ const PROBE = [
 const POOL = 'ESP32SIM_VM_POOL';
 const SNAP = 'ESP32SIM_VM_SNAPSHOT';
 
-/** Waits (polling, bounded) until the pool's idle VMs have booted. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 500 && idleVms().booted < idleVms().idle; i++) await new Promise((r) => setTimeout(r, 10));
-}
-
 describe('VM snapshots', () => {
   afterAll(() => {
     delete process.env[POOL];
@@ -41,7 +35,7 @@ describe('VM snapshots', () => {
       // A process running one script after another: its pool writes the snapshot, then restores from it.
       let restored: Awaited<ReturnType<typeof runPy>> | undefined;
       for (let i = 0; i < 6 && !restored; i++) {
-        await settle();
+        await settlePool();
         const r = await runPy(PROBE, { kind, seed: 7 });
         expect(r.out()).toBe(booted.out());
         if ((r.runtime as MicroPythonRuntime).restored) restored = r;
@@ -56,7 +50,7 @@ describe('VM snapshots', () => {
   test('ESP32SIM_VM_SNAPSHOT=0: VMs boot, none is restored', async () => {
     process.env[SNAP] = '0';
     for (let i = 0; i < 3; i++) {
-      await settle();
+      await settlePool();
       const r = await runPy('print(1)\n', { kind: 'pc' });
       expect(r.out()).toBe('1\n');
       // A VM restored from an earlier test's snapshot may still be in the pool once.
