@@ -144,7 +144,10 @@ function gitCommit(): string | null {
 async function main() {
   const only = process.argv.slice(2);
   const unknown = only.filter((n) => !benches.some(([b]) => b === n));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (have: ${benches.map(([b]) => b).join(', ')})`);
+  if (unknown.length) {
+    console.error(`npm run bench: no benchmark named ${unknown.join(', ')}; there are: ${benches.map(([b]) => b).join(', ')} (none: all of them)`);
+    process.exit(2);
+  }
   const fig = new Figures();
   const file = process.env.ESP32SIM_BENCH_JSON ?? path.join(REPO_ROOT, 'reports', 'bench.json');
   const meta = () => ({ date: new Date().toISOString(), commit: gitCommit(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), benches: only.length ? only : benches.map(([b]) => b) });
