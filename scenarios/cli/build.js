@@ -250,15 +250,20 @@ function checkRequires() {
 /**
  * Fills the command's V8 code cache (./compile-cache.js) by running the command once in a child
  * process (the echo lab, output thrown away): the cache then holds the bytecode of every function a
- * run uses, so the first `esp32sim` run after `npm install` compiles nothing. The library is loaded
+ * run uses, so the first `esp32sim` run after `npm install` compiles nothing. The same run keeps the
+ * snapshots of its booted VMs (devices/runtime/micropython/disk-snapshot.ts; the old build's are
+ * dropped first), so that first run restores its VMs instead of booting them. The library is loaded
  * too. Best effort: never fails the build.
  */
 function primeCompileCache() {
   const cache = path.join(ROOT, 'node_modules', '.cache', 'esp32sim');
   // Old builds' code-cache entries (the patched MicroPython VM beside them stays: it depends on the VM package only).
-  for (const e of fs.existsSync(cache) ? fs.readdirSync(cache) : []) if (e.startsWith('v8-')) fs.rmSync(path.join(cache, e), { recursive: true, force: true });
+  for (const e of fs.existsSync(cache) ? fs.readdirSync(cache) : []) {
+    if (e.startsWith('v8-') || e === 'vm-snapshots') fs.rmSync(path.join(cache, e), { recursive: true, force: true });
+  }
   const env = { ...process.env, NO_COLOR: '1' };
   delete env.ESP32SIM_COMPILE_CACHE;
+  delete env.ESP32SIM_VM_SNAPSHOT;
   const run = (args) => require('node:child_process').spawnSync(process.execPath, args, { stdio: 'ignore', timeout: 60_000, env, cwd: ROOT });
   run([path.join(__dirname, 'bin.js'), 'run', path.join(ROOT, 'scenarios', 'labs', 'echo'), '--quiet']);
   const lib = ['scenarios/index.js', 'devices/simulation/simulation.js'];

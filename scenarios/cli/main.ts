@@ -18,7 +18,7 @@ import { cmdList } from './list';
 import { displayPath } from './paths';
 import { cmdReplay, type ReplayOpts } from './replay';
 import { cmdRun, type RunOpts } from './run';
-import { cmdUi, type UiOpts } from './ui';
+import type { UiOpts } from './ui';
 
 export type { Io } from './io';
 export { displayPath } from './paths';
@@ -121,6 +121,10 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option('--paused', 'wait for Run in the page before the simulation starts')
     .addHelpText('after', uiHelp(cmd, labs))
     .action(async (target: string | undefined, opts: UiOpts) => {
+      // Loaded here, not at the top: the UI server (http, WebSocket, the page's session) costs a cold
+      // `esp32sim run` ~100 ms of its start-up, and only `ui` needs it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { cmdUi } = require('./ui') as typeof import('./ui');
       result.code = await cmdUi(target, opts, io);
     });
   sub('init')

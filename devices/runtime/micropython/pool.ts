@@ -7,9 +7,10 @@
  * ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs per boot).
  */
 import { LAYOUT as L } from '../bridge/protocol';
-import { SealedVm, VmThread, type VmBoot } from './vm';
+import { bootInputs, SealedVm, VmThread, type VmBoot } from './vm';
 import { vmsPerThread } from './sharing';
-import { Snapshots } from './snapshot';
+import { maxSnapshotBytes, Snapshots } from './snapshot';
+import { DiskSnapshot, diskKey, diskSnapshotDir } from './disk-snapshot';
 
 /** Idle VMs kept booted: ESP32SIM_VM_POOL (0 disables the pool), default 2. */
 function poolSize(): number {
@@ -36,13 +37,28 @@ class VmPool {
   /** A new VM of this boot in this thread (or a new one): restored from the boot's snapshot when there is one. */
   private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
     const key = bootKey(boot);
-    const vm = new SealedVm(boot, this.threadFor(thread), this.snapshots.image(key, boot.memCapBytes, capture), this.recycle);
+    const image = this.snapshots.image(key, boot.memCapBytes, capture, () => this.diskFor(boot));
+    const vm = new SealedVm(boot, this.threadFor(thread), image, this.recycle);
     if (vm.image.restore) this.restores++;
     if (vm.image.capture) {
       this.snapshots.made(key, vm);
       vm.onFirstRequest = () => this.snapshots.started(key, vm);
     }
     return vm;
+  }
+
+  /** Whether the snapshots made here are written to their files at exit. */
+  private saving = false;
+
+  /** The file of this boot's snapshot (disk-snapshot.ts), when they are kept on disk. */
+  private diskFor(boot: VmBoot): DiskSnapshot | undefined {
+    const dir = diskSnapshotDir();
+    if (!dir) return undefined;
+    if (!this.saving) {
+      this.saving = true;
+      process.once('exit', () => this.snapshots.save());
+    }
+    return new DiskSnapshot(dir, diskKey(bootInputs(boot)), maxSnapshotBytes(boot.memCapBytes));
   }
 
   /** The shared thread that takes new VMs until it is full. */
@@ -131,8 +147,8 @@ class VmPool {
     else t.terminate();
   }
 
-  snapshotCounts(): { bytes: number; restores: number; rewinds: number } {
-    return { bytes: this.snapshots.bytes(), restores: this.restores, rewinds: this.rewinds };
+  snapshotCounts(): { bytes: number; restores: number; rewinds: number; fromDisk: number } {
+    return { bytes: this.snapshots.bytes(), restores: this.restores, rewinds: this.rewinds, fromDisk: this.snapshots.loadedFromDisk() };
   }
 
   counts(): { idle: number; booted: number } {
@@ -168,7 +184,7 @@ export function idleVms(): { idle: number; booted: number } {
   return pool.counts();
 }
 
-/** Bytes the pool's snapshots hold, how many VMs were made from one and how many rewound (tests and benchmarks). */
-export function vmSnapshots(): { bytes: number; restores: number; rewinds: number } {
+/** Bytes the pool's snapshots hold, how many VMs were made from one, how many rewound, how many snapshots came from disk (tests and benchmarks). */
+export function vmSnapshots(): { bytes: number; restores: number; rewinds: number; fromDisk: number } {
   return pool.snapshotCounts();
 }

@@ -12,6 +12,7 @@
  * with them rewinding VMs in place, vm.ts, which puts a snapshot back).
  */
 import { LAYOUT as L } from '../bridge/protocol';
+import type { DiskSnapshot } from './disk-snapshot';
 
 /** What a VM boots from besides its boot: a snapshot to restore, or a buffer to write one into. */
 export interface VmImage {
@@ -26,6 +27,8 @@ const MAGIC = 0x4d505331;
 const HEAD = 16;
 /** Room for the description beside the memory (it lists the non-zero pages and the filesystem). */
 const DESCRIPTION_BYTES = 256 * 1024;
+/** The largest snapshot a VM whose memory is capped at `memCapBytes` writes. */
+export const maxSnapshotBytes = (memCapBytes: number) => memCapBytes + DESCRIPTION_BYTES;
 
 interface Entry {
   bytes?: Uint8Array;
@@ -34,6 +37,10 @@ interface Entry {
   producer?: { state: number };
   sab?: SharedArrayBuffer;
   off?: boolean;
+  /** Its file on disk (disk-snapshot.ts), once looked for; whether the snapshot came from it or is to be written to it. */
+  disk?: DiskSnapshot | null;
+  fromDisk?: boolean;
+  unsaved?: boolean;
 }
 
 export function snapshotsEnabled(): boolean {
@@ -61,15 +68,42 @@ export class Snapshots {
   }
 
   /** What the next VM of this boot boots from (`capture`: it may be the one that writes the snapshot). */
-  image(key: string, memCapBytes: number, capture: boolean): VmImage {
+  image(key: string, memCapBytes: number, capture: boolean, disk?: () => DiskSnapshot | undefined): VmImage {
     if (!snapshotsEnabled()) return {};
     const e = this.entry(key);
     this.poll(e);
     if (e.off) return {};
+    if (!e.bytes && e.disk === undefined && disk) this.load(e, disk() ?? null);
     if (e.bytes) return { restore: e.bytes, restoreKb: e.kb };
-    if (!capture || e.producer) return {};
-    e.sab = new SharedArrayBuffer(memCapBytes + DESCRIPTION_BYTES);
+    // With a file to fill, the boot's first VM writes the snapshot (a later process restores from it).
+    if (!(capture || e.disk) || e.producer || e.unsaved === false) return {};
+    e.sab = new SharedArrayBuffer(maxSnapshotBytes(memCapBytes));
     return { capture: e.sab };
+  }
+
+  /** The boot's snapshot from its file, if that is a right one. */
+  private load(e: Entry, disk: DiskSnapshot | null): void {
+    e.disk = disk;
+    const bytes = disk?.read();
+    if (bytes && this.take(e, bytes)) e.fromDisk = true;
+    else if (bytes) disk!.remove();
+  }
+
+  /** Writes the snapshots made in this process that their files do not hold yet (at exit). */
+  save(): void {
+    for (const e of this.entries.values()) {
+      this.poll(e); // a VM that booted and was never claimed (a prewarmed one the run did not need)
+      if (!e.unsaved || !e.bytes || !e.disk) continue;
+      e.unsaved = false;
+      e.disk.write(e.bytes);
+    }
+  }
+
+  /** Snapshots restored from files (tests, benchmarks). */
+  loadedFromDisk(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.fromDisk) n++;
+    return n;
   }
 
   /** The VM made with image(): it writes the snapshot if it was asked to. */
@@ -91,6 +125,7 @@ export class Snapshots {
   /** A VM restored from this boot's snapshot failed to boot: no more snapshots for it. */
   failed(key: string): void {
     const e = this.entry(key);
+    if (e.fromDisk) e.disk?.remove();
     e.off = true;
     e.bytes = undefined;
     this.abandon(e);
@@ -116,10 +151,18 @@ export class Snapshots {
     const w = new Int32Array(e.sab, 0, 4);
     const len = ((HEAD + w[1] + 7) & ~7) + w[2];
     if (!(w[0] === MAGIC && w[1] > 0 && w[2] >= 0 && len <= e.sab.byteLength)) return;
-    const bytes = new Uint8Array(e.sab, 0, len).slice();
+    if (this.take(e, new Uint8Array(e.sab, 0, len).slice()) && e.disk) e.unsaved = true;
+  }
+
+  /** `bytes` as the boot's snapshot if they are one (the header sandbox/snapshot.js writes, their length). */
+  private take(e: Entry, bytes: Uint8Array): boolean {
+    if (bytes.length < HEAD || (bytes.byteOffset & 7) !== 0) return false;
+    const w = new Int32Array(bytes.buffer, bytes.byteOffset, 4);
+    if (!(w[0] === MAGIC && w[1] > 0 && w[2] >= 0 && ((HEAD + w[1] + 7) & ~7) + w[2] === bytes.length)) return false;
     e.bytes = bytes;
     e.kb = memBytesOf(bytes, w[1]); // undefined: VMs restored from it are never rewound (SealedVm.rewindable)
     if (e.kb !== undefined) e.kb >>>= 10;
+    return true;
   }
 
   private abandon(e: Entry): void {

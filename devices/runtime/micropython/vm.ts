@@ -23,7 +23,7 @@ import { glueSource } from './glue';
 import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
 import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
-import { wasmModule } from './wasm';
+import { wasmDigest, wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
 import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
 
@@ -92,6 +92,37 @@ function workerData(): object {
     };
   }
   return inputs.workerData;
+}
+
+/** What a VM's boot message tells it besides its boot configuration (the same for every VM of a boot). */
+function bootOpts(boot: VmBoot, shared: boolean) {
+  return {
+    heapBytes: boot.heapBytes,
+    pystackWords: boot.pystackWords,
+    memCapBytes: boot.memCapBytes,
+    fastFd: true,
+    suspend: shared,
+    fsQuotaBytes: FS_QUOTA.bytes,
+    fsQuotaNodes: FS_QUOTA.nodes,
+    spinMax: L.SPIN_MAX,
+  };
+}
+
+/**
+ * Everything a booted VM of this boot is made from (the key of its snapshot on disk, disk-snapshot.ts):
+ * the patched wasm, the glue, the worker and the sandbox's files, the frozen modules, the boot message.
+ */
+export function bootInputs(boot: VmBoot): (string | Uint8Array)[] {
+  const d = workerData() as Record<string, string>;
+  const py = pyFiles();
+  const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource'].map((k) => d[k]);
+  return [
+    wasmDigest(),
+    fs.readFileSync(WORKER),
+    ...sources,
+    ...Object.keys(py).sort().flatMap((k) => [k, py[k]]),
+    JSON.stringify({ layout: L, trapped: TRAPPED_IMPORTS, opts: bootOpts(boot, vmsPerThread() > 1), config: boot.config }),
+  ];
 }
 
 /** A worker thread that hosts one sealed VM at a time, or (capacity > 1) several whose kernel calls suspend. */
@@ -189,17 +220,7 @@ export class SealedVm implements BridgePeer {
       layout: L,
       trapped: TRAPPED_IMPORTS,
       lib: pyFiles(),
-      opts: {
-        heapBytes: boot.heapBytes,
-        pystackWords: boot.pystackWords,
-        memCapBytes: boot.memCapBytes,
-        fastFd: true,
-        suspend: this.thread.shared,
-        fsQuotaBytes: FS_QUOTA.bytes,
-        fsQuotaNodes: FS_QUOTA.nodes,
-        spinMax: L.SPIN_MAX,
-        bootConfig: new TextEncoder().encode(boot.config),
-      },
+      opts: { ...bootOpts(boot, this.thread.shared), bootConfig: new TextEncoder().encode(boot.config) },
     });
   }
 

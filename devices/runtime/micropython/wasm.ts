@@ -28,14 +28,15 @@ const PKG = '@micropython/micropython-webassembly-pyscript';
 export type WasmModule = object;
 const WA = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WasmModule } }).WebAssembly;
 
-/** Process-wide cache of an immutable input: the compiled module (no simulation state). */
-const compiled: { module?: WasmModule } = {};
+/** Process-wide cache of immutable inputs: the patched bytes, their sha256, the compiled module (no simulation state). */
+const compiled: { bytes?: Uint8Array; digest?: string; module?: WasmModule } = {};
 
 export function stockWasmPath(): string {
   return path.join(path.dirname(require.resolve(`${PKG}/package.json`)), 'micropython.wasm');
 }
 
-function packageRoot(): string | undefined {
+/** The esp32sim package's root folder (where its package.json is), from this file up. */
+export function packageRoot(): string | undefined {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     try {
       if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'esp32sim') return dir;
@@ -85,6 +86,17 @@ export function patchedWasmFile(): string {
 
 /** The patched module, compiled once per process and handed to every VM worker. */
 export function wasmModule(): WasmModule {
-  compiled.module ??= new WA.Module(fs.readFileSync(patchedWasmFile()));
+  compiled.module ??= new WA.Module(patchedBytes());
   return compiled.module;
+}
+
+function patchedBytes(): Uint8Array {
+  compiled.bytes ??= fs.readFileSync(patchedWasmFile());
+  return compiled.bytes;
+}
+
+/** The sha256 of the patched module's bytes (part of the key of a booted VM's snapshot on disk). */
+export function wasmDigest(): string {
+  compiled.digest ??= createHash('sha256').update(patchedBytes()).digest('hex');
+  return compiled.digest;
 }
