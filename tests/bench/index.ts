@@ -97,6 +97,8 @@ const benches: Bench[] = [
         const goal = l.lab === 'echo' || l.lab.startsWith('led') ? atLeast(LAB_SPEED_GOAL) : undefined;
         fig.add(`lab ${l.lab}, warm process, first run (exit ${l.exitCode})`, l.firstRatio, '× real time');
         fig.add(`lab ${l.lab}, warm process, median of later runs`, l.ratio, '× real time', goal);
+        fig.add(`lab ${l.lab}, warm process, CPU per later run`, l.cpuMsPerRun, 'ms');
+        if (l.mainCpuMsPerRun !== undefined) fig.add(`lab ${l.lab}, warm process, main-thread CPU per later run`, l.mainCpuMsPerRun, 'ms');
       }
     },
   ],

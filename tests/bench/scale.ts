@@ -19,13 +19,13 @@
  * admits every board (max-clients) and filters broadcasts (broadcast-filter).
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Simulation } from '../../devices/simulation/simulation';
 import type { DeviceHandle, ScriptSpec } from '../../devices/simulation/api';
 import type { PcBoard } from '../../devices/pc/board';
 import type { TsEnv } from '../../devices/runtime';
 import { canShareVmThreads, vmsPerThread } from '../../devices/runtime/micropython/sharing';
+import { cpuSample, cpuSpent } from './cpu';
 
 export type ScaleKind = 'micropython' | 'typescript' | 'none';
 
@@ -118,24 +118,6 @@ export function classroom(kind: ScaleKind, n: number, opts: { seed?: number; bro
   return { s, boards, counted: () => count };
 }
 
-/** CPU ms of this process's main thread and of its other threads (Linux: /proc/self/task), or undefined. */
-function threadCpuMs(): { main: number; others: number } | undefined {
-  try {
-    const tick = 1000 / 100; // USER_HZ
-    let main = 0;
-    let others = 0;
-    for (const tid of fs.readdirSync('/proc/self/task')) {
-      const f = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      const ms = (Number(f[11]) + Number(f[12])) * tick; // utime + stime
-      if (Number(tid) === process.pid) main += ms;
-      else others += ms;
-    }
-    return { main, others };
-  } catch {
-    return undefined;
-  }
-}
-
 function ready(kind: ScaleKind, b: DeviceHandle): boolean {
   return b.ip() !== '0.0.0.0' && (kind === 'none' || b.scriptState() === 'running');
 }
@@ -153,8 +135,7 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
   const failed = boards.find((b) => b.failure());
   if (failed) throw new Error(`${kind} ×${n}: ${failed.id}: ${failed.failure()}`);
   const c0 = counted();
-  const cpu0 = process.cpuUsage();
-  const tc0 = threadCpuMs();
+  const cpu0 = cpuSample();
   const t1 = performance.now();
   let rss = process.memoryUsage().rss;
   for (let i = 0; i < steadyS; i++) {
@@ -162,9 +143,8 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     rss = Math.max(rss, process.memoryUsage().rss);
   }
   const steadyWallS = (performance.now() - t1) / 1000;
-  const tc1 = threadCpuMs();
-  const cpu = process.cpuUsage(cpu0);
-  const steadyCpuS = (cpu.user + cpu.system) / 1e6;
+  const cpu = cpuSpent(cpu0, cpuSample());
+  const steadyCpuS = cpu.total / 1000;
   const point: ScalePoint = {
     kind,
     n,
@@ -183,10 +163,9 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     rssPerDeviceMB: 0,
     vmsPerThread: kind === 'micropython' ? vmsPerThread() : 0,
   };
-  // (A thread that ended within the window takes its CPU with it: none does in the steady window.)
-  if (tc0 && tc1) {
-    point.mainCpuMsPerDeviceS = (tc1.main - tc0.main) / (n * steadyS);
-    point.otherCpuMsPerDeviceS = (tc1.others - tc0.others) / (n * steadyS);
+  if (cpu.main !== undefined) {
+    point.mainCpuMsPerDeviceS = cpu.main / (n * steadyS);
+    point.otherCpuMsPerDeviceS = (cpu.others ?? 0) / (n * steadyS);
   }
   await s.close();
   return point;
