@@ -6,7 +6,9 @@
  *   micropython  main.py in a MicroPython VM (a worker thread each; from SHARE_FROM boards, 16 VMs per thread)
  *   typescript   the same loop as a TypeScript function in this process
  *   none         no script: the board joins the WiFi and idles
- * For each N: the wall time of the join, then a steady window of virtual time:
+ * For each N: the wall time of the join, a first window of virtual time (the
+ * code the boards run is still being optimised by V8 then: its wall time per
+ * device per virtual second is reported apart), then the steady window:
  * its wall and CPU time (user + system of the whole process, VM threads
  * included), virtual/wall, wall and CPU ms per device per virtual second, the
  * datagrams the PC counted against the ones expected, and the process's RSS.
@@ -36,6 +38,8 @@ export interface ScalePoint {
   joined: number;
   joinVirtualS: number;
   joinWallS: number;
+  /** The first window after the join (as long as the steady one): V8 still compiles the hot code then. */
+  firstWallMsPerDeviceS: number;
   steadyVirtualS: number;
   steadyWallS: number;
   steadyCpuS: number;
@@ -134,6 +138,11 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
   const joinWallS = (performance.now() - t0) / 1000;
   const failed = boards.find((b) => b.failure());
   if (failed) throw new Error(`${kind} ×${n}: ${failed.id}: ${failed.failure()}`);
+  // A first window, as long as the steady one: V8 optimises the boards' hot code during it (for 100
+  // TypeScript boards its background compiler then costs twice what the simulation does).
+  const tw = performance.now();
+  for (let i = 0; i < steadyS; i++) await s.run({ forUs: PERIOD_US });
+  const firstWallMsPerDeviceS = (performance.now() - tw) / (n * steadyS);
   const c0 = counted();
   const cpu0 = cpuSample();
   const t1 = performance.now();
@@ -151,6 +160,7 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     joined,
     joinVirtualS,
     joinWallS,
+    firstWallMsPerDeviceS,
     steadyVirtualS: steadyS,
     steadyWallS,
     steadyCpuS,
@@ -240,6 +250,7 @@ export function formatScalePoint(p: ScalePoint): string {
   const split = p.mainCpuMsPerDeviceS === undefined ? '' : ` (main thread ${p.mainCpuMsPerDeviceS.toFixed(4)}, other threads ${(p.otherCpuMsPerDeviceS ?? 0).toFixed(4)})`;
   return (
     `scale: ${p.kind} ×${p.n}: ${p.joined} joined in ${p.joinVirtualS.toFixed(1)} s virtual, ${p.joinWallS.toFixed(1)} s wall; ` +
+    `first ${p.steadyVirtualS} s after it ${p.firstWallMsPerDeviceS.toFixed(4)} ms wall per device per virtual second; then ` +
     `${p.steadyVirtualS} s virtual in ${p.steadyWallS.toFixed(2)} s wall = ${p.speed.toFixed(0)}× real time; ` +
     `${p.wallMsPerDeviceS.toFixed(4)} ms wall${goal}, ${p.cpuMsPerDeviceS.toFixed(4)} ms CPU${split} per device per virtual second${counted}; ` +
     `RSS ${p.rssMB.toFixed(0)} MB${rssGoal}, ${p.rssPerDeviceMB.toFixed(2)} MB per device${threads}`
