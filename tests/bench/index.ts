@@ -97,6 +97,8 @@ const benches: Bench[] = [
         const goal = l.lab === 'echo' || l.lab.startsWith('led') ? atLeast(LAB_SPEED_GOAL) : undefined;
         fig.add(`lab ${l.lab}, warm process, first run (exit ${l.exitCode})`, l.firstRatio, '× real time');
         fig.add(`lab ${l.lab}, warm process, median of later runs`, l.ratio, '× real time', goal);
+        fig.add(`lab ${l.lab}, warm process, CPU per later run`, l.cpuMsPerRun, 'ms');
+        if (l.mainCpuMsPerRun !== undefined) fig.add(`lab ${l.lab}, warm process, main-thread CPU per later run`, l.mainCpuMsPerRun, 'ms');
       }
     },
   ],
@@ -120,6 +122,7 @@ const benches: Bench[] = [
         const what = `${p.kind} ×${p.n}`;
         fig.add(`${what}: boards joined`, p.joined, 'boards', atLeast(p.n, 'tests/bench/scale.ts'));
         fig.add(`${what}: join (DHCP, boot)`, p.joinWallS, 's wall');
+        fig.add(`${what}: first window after the join, wall per device per virtual second`, p.firstWallMsPerDeviceS, 'ms');
         fig.add(`${what}: steady`, p.speed, '× real time');
         fig.add(`${what}: wall per device per virtual second`, p.wallMsPerDeviceS, 'ms', p.kind === 'none' ? undefined : atMost(DEVICE_MS_GOAL));
         fig.add(`${what}: CPU per device per virtual second`, p.cpuMsPerDeviceS, 'ms');

@@ -16,6 +16,7 @@ import { runScenario } from '../../scenarios/runner/runner';
 import { loadScenario } from '../../scenarios/schema/index';
 import { createSimulation as createDefaultSimulation } from '../../devices/simulation/simulation';
 import { vmSnapshots } from '../../devices/runtime/micropython/pool';
+import { cpuSample, cpuSpent } from './cpu';
 
 export interface LabBench {
   lab: string;
@@ -27,6 +28,10 @@ export interface LabBench {
   /** The median of the runs after the first (VMs rewound in place): what a test runner or the UI server sees. */
   wallS: number;
   ratio: number;
+  /** CPU ms per run over the runs after the first: the whole process, its main thread (the simulation) and its other threads (VMs, V8's background work). */
+  cpuMsPerRun: number;
+  mainCpuMsPerRun?: number;
+  otherCpuMsPerRun?: number;
 }
 
 /** One way of starting the command: medians (and best) over the runs, ms. */
@@ -124,17 +129,30 @@ export async function benchLabs(log: (line: string) => void = console.log): Prom
       return { exitCode: r.exitCode, virtualS: r.endUs / 1e6, wallS };
     };
     const first = await timed();
+    const cpu0 = cpuSample();
     const later = [];
     for (let i = 1; i < LAB_RUNS; i++) later.push(await timed());
+    const cpu = cpuSpent(cpu0, cpuSample());
     const { exitCode, virtualS } = first;
     const wallS = median(later.map((r) => r.wallS));
-    const b = { lab: l.id, exitCode, virtualS, firstWallS: first.wallS, firstRatio: virtualS / first.wallS, wallS, ratio: virtualS / wallS };
+    const b: LabBench = {
+      lab: l.id,
+      exitCode,
+      virtualS,
+      firstWallS: first.wallS,
+      firstRatio: virtualS / first.wallS,
+      wallS,
+      ratio: virtualS / wallS,
+      cpuMsPerRun: cpu.total / later.length,
+      ...(cpu.main === undefined ? {} : { mainCpuMsPerRun: cpu.main / later.length, otherCpuMsPerRun: (cpu.others ?? 0) / later.length }),
+    };
+    const split = b.mainCpuMsPerRun === undefined ? '' : ` (main thread ${b.mainCpuMsPerRun.toFixed(1)}, other threads ${(b.otherCpuMsPerRun ?? 0).toFixed(1)})`;
     labs.push(b);
     const goal = l.id === 'echo' || l.id.startsWith('led') ? ` (goal ≥ ${LAB_SPEED_GOAL}×: ${b.ratio >= LAB_SPEED_GOAL ? 'meets' : 'misses'})` : '';
     const exits = [...new Set([first, ...later].map((r) => r.exitCode))].join(',');
     log(
       `lab ${l.id.padEnd(14)} exit ${exits.padStart(2)}  ${virtualS.toFixed(3)} s virtual: first run ${b.firstRatio.toFixed(0)}×, ` +
-        `then ${wallS.toFixed(4)} s wall = ${b.ratio.toFixed(0)}× real time (median of ${LAB_RUNS - 1})${goal}`,
+        `then ${wallS.toFixed(4)} s wall = ${b.ratio.toFixed(0)}× real time (median of ${later.length})${goal}; CPU ${b.cpuMsPerRun.toFixed(1)} ms a run${split}`,
     );
   }
   const snaps = vmSnapshots();

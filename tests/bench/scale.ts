@@ -6,7 +6,9 @@
  *   micropython  main.py in a MicroPython VM (a worker thread each; from SHARE_FROM boards, 16 VMs per thread)
  *   typescript   the same loop as a TypeScript function in this process
  *   none         no script: the board joins the WiFi and idles
- * For each N: the wall time of the join, then a steady window of virtual time:
+ * For each N: the wall time of the join, a first window of virtual time (the
+ * code the boards run is still being optimised by V8 then: its wall time per
+ * device per virtual second is reported apart), then the steady window:
  * its wall and CPU time (user + system of the whole process, VM threads
  * included), virtual/wall, wall and CPU ms per device per virtual second, the
  * datagrams the PC counted against the ones expected, and the process's RSS.
@@ -19,13 +21,13 @@
  * admits every board (max-clients) and filters broadcasts (broadcast-filter).
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Simulation } from '../../devices/simulation/simulation';
 import type { DeviceHandle, ScriptSpec } from '../../devices/simulation/api';
 import type { PcBoard } from '../../devices/pc/board';
 import type { TsEnv } from '../../devices/runtime';
 import { canShareVmThreads, vmsPerThread } from '../../devices/runtime/micropython/sharing';
+import { cpuSample, cpuSpent } from './cpu';
 
 export type ScaleKind = 'micropython' | 'typescript' | 'none';
 
@@ -36,6 +38,8 @@ export interface ScalePoint {
   joined: number;
   joinVirtualS: number;
   joinWallS: number;
+  /** The first window after the join (as long as the steady one): V8 still compiles the hot code then. */
+  firstWallMsPerDeviceS: number;
   steadyVirtualS: number;
   steadyWallS: number;
   steadyCpuS: number;
@@ -118,24 +122,6 @@ export function classroom(kind: ScaleKind, n: number, opts: { seed?: number; bro
   return { s, boards, counted: () => count };
 }
 
-/** CPU ms of this process's main thread and of its other threads (Linux: /proc/self/task), or undefined. */
-function threadCpuMs(): { main: number; others: number } | undefined {
-  try {
-    const tick = 1000 / 100; // USER_HZ
-    let main = 0;
-    let others = 0;
-    for (const tid of fs.readdirSync('/proc/self/task')) {
-      const f = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      const ms = (Number(f[11]) + Number(f[12])) * tick; // utime + stime
-      if (Number(tid) === process.pid) main += ms;
-      else others += ms;
-    }
-    return { main, others };
-  } catch {
-    return undefined;
-  }
-}
-
 function ready(kind: ScaleKind, b: DeviceHandle): boolean {
   return b.ip() !== '0.0.0.0' && (kind === 'none' || b.scriptState() === 'running');
 }
@@ -152,9 +138,13 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
   const joinWallS = (performance.now() - t0) / 1000;
   const failed = boards.find((b) => b.failure());
   if (failed) throw new Error(`${kind} ×${n}: ${failed.id}: ${failed.failure()}`);
+  // A first window, as long as the steady one: V8 optimises the boards' hot code during it (for 100
+  // TypeScript boards its background compiler then costs twice what the simulation does).
+  const tw = performance.now();
+  for (let i = 0; i < steadyS; i++) await s.run({ forUs: PERIOD_US });
+  const firstWallMsPerDeviceS = (performance.now() - tw) / (n * steadyS);
   const c0 = counted();
-  const cpu0 = process.cpuUsage();
-  const tc0 = threadCpuMs();
+  const cpu0 = cpuSample();
   const t1 = performance.now();
   let rss = process.memoryUsage().rss;
   for (let i = 0; i < steadyS; i++) {
@@ -162,15 +152,15 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     rss = Math.max(rss, process.memoryUsage().rss);
   }
   const steadyWallS = (performance.now() - t1) / 1000;
-  const tc1 = threadCpuMs();
-  const cpu = process.cpuUsage(cpu0);
-  const steadyCpuS = (cpu.user + cpu.system) / 1e6;
+  const cpu = cpuSpent(cpu0, cpuSample());
+  const steadyCpuS = cpu.total / 1000;
   const point: ScalePoint = {
     kind,
     n,
     joined,
     joinVirtualS,
     joinWallS,
+    firstWallMsPerDeviceS,
     steadyVirtualS: steadyS,
     steadyWallS,
     steadyCpuS,
@@ -183,10 +173,9 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     rssPerDeviceMB: 0,
     vmsPerThread: kind === 'micropython' ? vmsPerThread() : 0,
   };
-  // (A thread that ended within the window takes its CPU with it: none does in the steady window.)
-  if (tc0 && tc1) {
-    point.mainCpuMsPerDeviceS = (tc1.main - tc0.main) / (n * steadyS);
-    point.otherCpuMsPerDeviceS = (tc1.others - tc0.others) / (n * steadyS);
+  if (cpu.main !== undefined) {
+    point.mainCpuMsPerDeviceS = cpu.main / (n * steadyS);
+    point.otherCpuMsPerDeviceS = (cpu.others ?? 0) / (n * steadyS);
   }
   await s.close();
   return point;
@@ -261,6 +250,7 @@ export function formatScalePoint(p: ScalePoint): string {
   const split = p.mainCpuMsPerDeviceS === undefined ? '' : ` (main thread ${p.mainCpuMsPerDeviceS.toFixed(4)}, other threads ${(p.otherCpuMsPerDeviceS ?? 0).toFixed(4)})`;
   return (
     `scale: ${p.kind} ×${p.n}: ${p.joined} joined in ${p.joinVirtualS.toFixed(1)} s virtual, ${p.joinWallS.toFixed(1)} s wall; ` +
+    `first ${p.steadyVirtualS} s after it ${p.firstWallMsPerDeviceS.toFixed(4)} ms wall per device per virtual second; then ` +
     `${p.steadyVirtualS} s virtual in ${p.steadyWallS.toFixed(2)} s wall = ${p.speed.toFixed(0)}× real time; ` +
     `${p.wallMsPerDeviceS.toFixed(4)} ms wall${goal}, ${p.cpuMsPerDeviceS.toFixed(4)} ms CPU${split} per device per virtual second${counted}; ` +
     `RSS ${p.rssMB.toFixed(0)} MB${rssGoal}, ${p.rssPerDeviceMB.toFixed(2)} MB per device${threads}`

@@ -37,7 +37,14 @@ export function diskSnapshotDir(): string | undefined {
   if (env && path.isAbsolute(env)) return ownDir(env, false);
   const root = packageRoot();
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'u';
-  return (root && ownDir(path.join(root, 'node_modules', '.cache', 'esp32sim', 'vm-snapshots'), false)) || ownDir(path.join(os.tmpdir(), `esp32sim-cache-${uid}`, 'vm-snapshots'), true);
+  if (root) {
+    const dir = ownDir(path.join(root, 'node_modules', '.cache', 'esp32sim', 'vm-snapshots'), false);
+    if (dir) return dir;
+  }
+  // In the shared temp folder, the folder above ours must be ours and private too: another user who
+  // made it first could otherwise swap our folder for one of theirs between the check and the read.
+  const base = ownDir(path.join(os.tmpdir(), `esp32sim-cache-${uid}`), true);
+  return base && ownDir(path.join(base, 'vm-snapshots'), true);
 }
 
 /** `dir`, made if needed, if it is a writable folder of ours that others cannot write (`private`: nor read). */
