@@ -257,7 +257,7 @@ export class TcpSock implements SockBase {
       const pcb = this.pcb;
       if (this.phase === 'connected' && pcb && sent < data.length) {
         const room = pcb.sndBufAvailable();
-        const n = room > 0 ? pcb.write(data.subarray(sent, sent + room)) : 0;
+        const n = room > 0 ? pcb.write(data, sent, data.length) : 0;
         if (n > 0) {
           sent += n;
           pcb.output();

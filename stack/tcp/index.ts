@@ -35,7 +35,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
   private nextPort: number;
   private nextId = 1;
   private last: Pcb | undefined;
-  /** Where segments and send-buffer copies are carved from (see slab.ts). */
+  /** Where outgoing segments are carved from (see slab.ts). */
   readonly slab = new Slab();
   /** IpLayer.send options of every segment (read synchronously by send, so one object serves). */
   private readonly sendOpts: IpSendOptions = { src: 0, df: true, inFrame: true };

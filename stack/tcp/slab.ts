@@ -27,11 +27,4 @@ export class Slab {
     this.off = (this.off + n + 7) & ~7;
     return out;
   };
-
-  /** A copy of `data` in a new piece. */
-  copy(data: Uint8Array): Uint8Array {
-    const out = this.alloc(data.length);
-    out.set(data);
-    return out;
-  }
 }
