@@ -321,8 +321,9 @@ export class TcpSock implements SockBase {
     const n = Math.min(max, this.rxBytes);
     const head = this.rx[0];
     if (!peek && this.rxOff + n <= head.length) {
-      // All from the first segment: hand out a view (the frame is this device's own; nothing writes to it).
-      const out = head.subarray(this.rxOff, this.rxOff + n);
+      // All from the first segment: hand out a view (the frame is this device's own; nothing writes to it),
+      // the segment's own when it is taken whole (the bulk case: no new view).
+      const out = this.rxOff === 0 && n === head.length ? head : head.subarray(this.rxOff, this.rxOff + n);
       this.rxOff += n;
       if (this.rxOff === head.length) {
         this.rx.shift();
