@@ -114,6 +114,8 @@ export class Ipv4Layer implements IpLayer {
   private nextId: number;
   /** The received header being looked at (parseIpv4Into; its fields are copied out before anything else runs). */
   private readonly rx: Ipv4Header = newIpv4Header();
+  /** The header buildFrame writes (emitIpv4Header reads it before returning). */
+  private readonly txHeader: Ipv4Header = newIpv4Header();
   /** The datagram handed to the transports (reused; see RxDatagram), and whether a handler has it now. */
   private readonly rxd = new RxDatagram();
   private rxdBusy = false;
@@ -293,7 +295,14 @@ export class Ipv4Layer implements IpLayer {
     const frame = opts.inFrame ? payload : new Uint8Array(hdr + payload.length);
     const id = this.nextId;
     this.nextId = (this.nextId + 1) & 0xffff;
-    emitIpv4Header(frame, ETH_HEADER_LEN, { src, dst, proto, ttl: opts.ttl ?? IPV4_DEFAULT_TTL, id, df: opts.df ?? false }, frame.length - hdr);
+    const h = this.txHeader;
+    h.src = src;
+    h.dst = dst;
+    h.proto = proto;
+    h.ttl = opts.ttl ?? IPV4_DEFAULT_TTL;
+    h.id = id;
+    h.df = opts.df ?? false;
+    emitIpv4Header(frame, ETH_HEADER_LEN, h, frame.length - hdr);
     if (!opts.inFrame) frame.set(payload, hdr);
     return frame;
   }
