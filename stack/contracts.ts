@@ -81,7 +81,7 @@ export interface IpLayer {
   readonly mtu: number;
   /** Sends one datagram; fills in ID, checksum, routing (on-link vs gateway) and ARP. */
   send(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts?: IpSendOptions): IpSendResult;
-  /** Registers the input handler of a transport protocol. */
+  /** Registers the input handler of a transport protocol (it reads the datagram during the call and keeps nothing of it but views of its bytes: the layer may reuse it). */
   onProtocol(proto: number, handler: (d: IpDatagram) => void): void;
   /** Sends ICMP destination unreachable (code 3 = port) quoting `d`. */
   sendUnreachable(code: number, d: IpDatagram): void;

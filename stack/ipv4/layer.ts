@@ -49,18 +49,36 @@ interface Route {
 }
 
 /** A datagram handed to a transport; `payload` and `packet` (for ICMP quoting) are cut from the frame only when asked for. */
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A received datagram as the transports see it. The layer reuses one (handlers
+ * read it during the call and keep nothing of it: see IpLayer.onProtocol); a
+ * datagram handed in while another is being handled gets its own.
+ */
 class RxDatagram implements IpDatagram {
-  constructor(
-    readonly src: Ipv4Addr,
-    readonly dst: Ipv4Addr,
-    readonly proto: number,
-    readonly ttl: number,
-    readonly frame: Uint8Array,
-    private readonly start: number,
-    readonly payloadStart: number,
-    readonly payloadEnd: number,
-    readonly ifIndex: number,
-  ) {}
+  src: Ipv4Addr = 0;
+  dst: Ipv4Addr = 0;
+  proto = 0;
+  ttl = 0;
+  frame: Uint8Array = EMPTY;
+  private start = 0;
+  payloadStart = 0;
+  payloadEnd = 0;
+  ifIndex = 0;
+
+  set(p: Ipv4Header, frame: Uint8Array, start: number, ifIndex: number): this {
+    this.src = p.src;
+    this.dst = p.dst;
+    this.proto = p.proto;
+    this.ttl = p.ttl;
+    this.frame = frame;
+    this.start = start;
+    this.payloadStart = p.payloadStart;
+    this.payloadEnd = p.payloadEnd;
+    this.ifIndex = ifIndex;
+    return this;
+  }
 
   get payload(): Uint8Array {
     return this.frame.subarray(this.payloadStart, this.payloadEnd);
@@ -96,6 +114,11 @@ export class Ipv4Layer implements IpLayer {
   private nextId: number;
   /** The received header being looked at (parseIpv4Into; its fields are copied out before anything else runs). */
   private readonly rx: Ipv4Header = newIpv4Header();
+  /** The header buildFrame writes (emitIpv4Header reads it before returning). */
+  private readonly txHeader: Ipv4Header = newIpv4Header();
+  /** The datagram handed to the transports (reused; see RxDatagram), and whether a handler has it now. */
+  private readonly rxd = new RxDatagram();
+  private rxdBusy = false;
   /** route()'s answer, one object reused: callers read it before routing again. */
   private readonly hop: Route = { iface: undefined as unknown as Ipv4Interface, nextHop: undefined };
 
@@ -272,7 +295,14 @@ export class Ipv4Layer implements IpLayer {
     const frame = opts.inFrame ? payload : new Uint8Array(hdr + payload.length);
     const id = this.nextId;
     this.nextId = (this.nextId + 1) & 0xffff;
-    emitIpv4Header(frame, ETH_HEADER_LEN, { src, dst, proto, ttl: opts.ttl ?? IPV4_DEFAULT_TTL, id, df: opts.df ?? false }, frame.length - hdr);
+    const h = this.txHeader;
+    h.src = src;
+    h.dst = dst;
+    h.proto = proto;
+    h.ttl = opts.ttl ?? IPV4_DEFAULT_TTL;
+    h.id = id;
+    h.df = opts.df ?? false;
+    emitIpv4Header(frame, ETH_HEADER_LEN, h, frame.length - hdr);
     if (!opts.inFrame) frame.set(payload, hdr);
     return frame;
   }
@@ -343,15 +373,18 @@ export class Ipv4Layer implements IpLayer {
       else bump(this.counters, isMulticast(p.dst) ? 'rxMulticast' : 'rxNotForUs');
       return;
     }
-    const d = new RxDatagram(p.src, p.dst, p.proto, p.ttl, frame, off, p.payloadStart, end, iface.index);
+    const nested = this.rxdBusy;
+    const d = (nested ? new RxDatagram() : this.rxd).set(p, frame, off, iface.index);
+    this.rxdBusy = true;
     const h = this.handlers.get(p.proto);
     if (!h) {
       bump(this.counters, 'rxUnknownProto');
       if (p.dst !== IPV4_BROADCAST && p.dst !== iface.broadcast) this.sendUnreachable(2, d);
-      return;
+    } else {
+      c.rxDelivered = (c.rxDelivered ?? 0) + 1;
+      h(d);
     }
-    c.rxDelivered = (c.rxDelivered ?? 0) + 1;
-    h(d);
+    this.rxdBusy = nested;
   }
 
   /** Router path: TTL decremented, header checksum recomputed, no fragmentation. */

@@ -26,6 +26,8 @@ export interface SockHost {
   /** Gives an accepted connection an fd; undefined when the table is full. */
   adopt(sock: object): Fd | undefined;
   trace(kind: string, fields: Record<string, unknown>): void;
+  /** `r` as the call `op` on `fd` answers it, its failure traced (EAGAIN and the like are not). */
+  traced<T>(fd: Fd, op: string, r: SockResult<T>): SockResult<T>;
 }
 
 export function ok<T>(value: T): SockResult<T> {

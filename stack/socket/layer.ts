@@ -106,14 +106,14 @@ export class SocketLayer implements SocketApi, SockHost {
     return fd;
   }
 
-  private err<T>(fd: Fd, op: string, r: SockResult<T>): SockResult<T> {
+  traced<T>(fd: Fd, op: string, r: SockResult<T>): SockResult<T> {
     if (!r.ok && !this.quiet.has(r.errno)) this.trace('error', { fd, op, errno: r.errno });
     return r;
   }
 
   /** Wraps a callback so failures are traced. */
   private answer<T>(fd: Fd, op: string, cb: SockCallback<T>): SockCallback<T> {
-    return (r) => cb(this.err(fd, op, r));
+    return (r) => cb(this.traced(fd, op, r));
   }
 
   private get(fd: Fd): Sock | undefined {
@@ -121,17 +121,17 @@ export class SocketLayer implements SocketApi, SockHost {
   }
 
   private badf<T>(fd: Fd, op: string): SockResult<T> {
-    return this.err(fd, op, fail<T>(this.p, 'EBADF'));
+    return this.traced(fd, op, fail<T>(this.p, 'EBADF'));
   }
 
   socket(af: number, type: number, _proto: number): SockResult<Fd> {
     const p = this.p;
-    if (af !== AF_INET) return this.err(-1, 'socket', fail(p, 'EAFNOSUPPORT'));
+    if (af !== AF_INET) return this.traced(-1, 'socket', fail(p, 'EAFNOSUPPORT'));
     if (type !== SOCK_STREAM && type !== SOCK_DGRAM) {
-      return this.err(-1, 'socket', fail(p, p.unsupportedSocketType));
+      return this.traced(-1, 'socket', fail(p, p.unsupportedSocketType));
     }
     const fd = this.allocFd();
-    if (fd === undefined) return this.err(-1, 'socket', fail(p, p.tooManySockets));
+    if (fd === undefined) return this.traced(-1, 'socket', fail(p, p.tooManySockets));
     const s: Sock = type === SOCK_STREAM ? TcpSock.open(this) : new UdpSock(this);
     s.fd = fd;
     this.table.set(fd, s);
@@ -141,27 +141,27 @@ export class SocketLayer implements SocketApi, SockHost {
 
   bind(fd: Fd, addr: SockAddr): SockResult {
     const s = this.get(fd);
-    return s ? this.err(fd, 'bind', s.bind(addr)) : this.badf(fd, 'bind');
+    return s ? this.traced(fd, 'bind', s.bind(addr)) : this.badf(fd, 'bind');
   }
 
   listen(fd: Fd, backlog?: number): SockResult {
     const s = this.get(fd);
     if (!s) return this.badf(fd, 'listen');
-    if (s.type === 'udp') return this.err(fd, 'listen', fail(this.p, 'EOPNOTSUPP'));
-    return this.err(fd, 'listen', s.listen(backlog ?? this.p.defaultBacklog));
+    if (s.type === 'udp') return this.traced(fd, 'listen', fail(this.p, 'EOPNOTSUPP'));
+    return this.traced(fd, 'listen', s.listen(backlog ?? this.p.defaultBacklog));
   }
 
   accept(fd: Fd, cb: SockCallback<{ fd: Fd; addr: SockAddr }>): void {
     const s = this.get(fd);
     if (!s) return cb(this.badf(fd, 'accept'));
-    if (s.type === 'udp') return cb(this.err(fd, 'accept', fail(this.p, 'EOPNOTSUPP')));
+    if (s.type === 'udp') return cb(this.traced(fd, 'accept', fail(this.p, 'EOPNOTSUPP')));
     s.accept(this.answer(fd, 'accept', cb));
   }
 
   connect(fd: Fd, addr: SockAddr, cb: SockCallback): void {
     const s = this.get(fd);
     if (!s) return cb(this.badf(fd, 'connect'));
-    if (s.type === 'udp') return cb(this.err(fd, 'connect', s.connect(addr)));
+    if (s.type === 'udp') return cb(this.traced(fd, 'connect', s.connect(addr)));
     s.connect(addr, this.answer(fd, 'connect', cb));
   }
 
@@ -198,10 +198,8 @@ export class SocketLayer implements SocketApi, SockHost {
     if (!s) return cb(this.badf(fd, 'recv'));
     const peek = (flags & MSG_PEEK) !== 0;
     if (s.type === 'tcp') {
-      // Data already there (the bulk case): answer without setting up a wait.
-      const now = s.recvNow(max, peek);
-      if (now) return cb(this.err(fd, 'recv', now));
-      return s.recv(max, peek, this.dontWait(flags), this.answer(fd, 'recv', cb));
+      // The socket traces the answer itself (no wrapper per call: the bulk receiver's path).
+      return s.recv(max, peek, this.dontWait(flags), cb, fd);
     }
     const done = this.answer(fd, 'recv', cb);
     s.recvfrom(max, peek, this.dontWait(flags), (r) => done(r.ok ? ok(r.value.data) : r));
@@ -235,13 +233,13 @@ export class SocketLayer implements SocketApi, SockHost {
         return OK;
       case 'flag': {
         const v = intValue(value);
-        if (v === undefined) return this.err(fd, 'setsockopt', fail(this.p, 'EINVAL'));
+        if (v === undefined) return this.traced(fd, 'setsockopt', fail(this.p, 'EINVAL'));
         s.setOption(effect.flag, v !== 0);
         return OK;
       }
       case 'linger': {
         // struct linger { int l_onoff; int l_linger; } in the host's (little-endian) byte order.
-        if (!(value instanceof Uint8Array) || value.length < 8) return this.err(fd, 'setsockopt', fail(this.p, 'EINVAL'));
+        if (!(value instanceof Uint8Array) || value.length < 8) return this.traced(fd, 'setsockopt', fail(this.p, 'EINVAL'));
         const dv = new DataView(value.buffer, value.byteOffset, 8);
         s.setLinger(dv.getInt32(0, true) !== 0 ? Math.max(0, dv.getInt32(4, true)) : null);
         return OK;
@@ -252,7 +250,7 @@ export class SocketLayer implements SocketApi, SockHost {
   settimeout(fd: Fd, seconds: number | null): SockResult {
     const s = this.get(fd);
     if (!s) return this.badf(fd, 'settimeout');
-    if (seconds !== null && !(seconds >= 0)) return this.err(fd, 'settimeout', fail(this.p, 'EINVAL'));
+    if (seconds !== null && !(seconds >= 0)) return this.traced(fd, 'settimeout', fail(this.p, 'EINVAL'));
     s.mode = seconds;
     return OK;
   }

@@ -18,7 +18,10 @@ export type TcpPhase = 'new' | 'bound' | 'listen' | 'connecting' | 'connected' |
 
 const EMPTY = new Uint8Array(0);
 
-/** A blocked recv: as waitFor() with an attempt that answers from tryRecv, EBADF when closed. */
+/**
+ * A blocked recv: as waitFor() with an attempt that answers from tryRecv, EBADF
+ * when closed. With `traceAs`, its answers are traced as recv on that fd.
+ */
 class RecvWait extends Waiter {
   constructor(
     private readonly sock: TcpSock,
@@ -26,6 +29,7 @@ class RecvWait extends Waiter {
     private readonly peek: boolean,
     private readonly cb: SockCallback<Uint8Array>,
     private readonly plan: WaitPlan,
+    private readonly traceAs: Fd | undefined,
   ) {
     super(sock);
   }
@@ -33,16 +37,20 @@ class RecvWait extends Waiter {
   attempt(): boolean {
     const r = this.sock.tryRecv(this.max, this.peek);
     if (r === undefined) return false;
-    this.cb(r);
+    this.answer(r);
     return true;
   }
 
   expire(): void {
-    this.cb(fail(this.sock.p, this.plan.expired));
+    this.answer(fail(this.sock.p, this.plan.expired));
   }
 
   closed(): void {
-    this.cb(fail(this.sock.p, 'EBADF'));
+    this.answer(fail(this.sock.p, 'EBADF'));
+  }
+
+  private answer(r: SockResult<Uint8Array>): void {
+    this.cb(this.traceAs === undefined ? r : this.sock.traced(this.traceAs, r));
   }
 }
 
@@ -257,7 +265,7 @@ export class TcpSock implements SockBase {
       const pcb = this.pcb;
       if (this.phase === 'connected' && pcb && sent < data.length) {
         const room = pcb.sndBufAvailable();
-        const n = room > 0 ? pcb.write(data.subarray(sent, sent + room)) : 0;
+        const n = room > 0 ? pcb.write(data, sent, data.length) : 0;
         if (n > 0) {
           sent += n;
           pcb.output();
@@ -290,14 +298,20 @@ export class TcpSock implements SockBase {
     return this.tryRecv(max, peek);
   }
 
-  recv(max: number, peek: boolean, dontWait: boolean, cb: SockCallback<Uint8Array>): void {
+  /** `traceAs`: trace the answer as recv on that fd (the socket layer's recv). */
+  recv(max: number, peek: boolean, dontWait: boolean, cb: SockCallback<Uint8Array>, traceAs?: Fd): void {
     const now = this.recvNow(max, peek);
-    if (now) return cb(now);
+    if (now) return cb(traceAs === undefined ? now : this.traced(traceAs, now));
     // The bulk receiver's path: one object per wait (see RecvWait), not a set of closures.
     const plan = planWait(this.host.p, this.mode, dontWait);
-    const w = new RecvWait(this, max, peek, cb, plan);
+    const w = new RecvWait(this, max, peek, cb, plan, traceAs);
     if (!plan.nonBlocking) return this.host.waits.blockWaiter(w, plan.limitUs);
     if (!w.attempt()) w.expire();
+  }
+
+  /** `r` as recv on `fd` answers it (failures traced). */
+  traced<T>(fd: Fd, r: SockResult<T>): SockResult<T> {
+    return this.host.traced(fd, 'recv', r);
   }
 
   /** recv's answer from what is there now, undefined when it must wait (RecvWait's attempt). */
@@ -321,8 +335,9 @@ export class TcpSock implements SockBase {
     const n = Math.min(max, this.rxBytes);
     const head = this.rx[0];
     if (!peek && this.rxOff + n <= head.length) {
-      // All from the first segment: hand out a view (the frame is this device's own; nothing writes to it).
-      const out = head.subarray(this.rxOff, this.rxOff + n);
+      // All from the first segment: hand out a view (the frame is this device's own; nothing writes to it),
+      // the segment's own when it is taken whole (the bulk case: no new view).
+      const out = this.rxOff === 0 && n === head.length ? head : head.subarray(this.rxOff, this.rxOff + n);
       this.rxOff += n;
       if (this.rxOff === head.length) {
         this.rx.shift();

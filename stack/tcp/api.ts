@@ -93,8 +93,8 @@ export interface TcpPcb {
   connect(ip: Ipv4Addr, port: number): 'ok' | 'no-route';
   /** Free space in the send buffer right now. */
   sndBufAvailable(): number;
-  /** Queues up to sndBufAvailable() bytes; returns how many were taken. */
-  write(data: Uint8Array): number;
+  /** Queues (copies) up to sndBufAvailable() bytes of data[from..to) (default: all of it); returns how many were taken. */
+  write(data: Uint8Array, from?: number, to?: number): number;
   /** Pushes queued data out now (lwIP tcp_output). */
   output(): void;
   /** Tells the core the application consumed n bytes (opens the receive window). */

@@ -35,12 +35,10 @@ export class TcpLayer implements TcpLayerApi, Demux {
   private nextPort: number;
   private nextId = 1;
   private last: Pcb | undefined;
-  /** Where segments and send-buffer copies are carved from (see slab.ts). */
+  /** Where outgoing segments are carved from (see slab.ts). */
   readonly slab = new Slab();
   /** IpLayer.send options of every segment (read synchronously by send, so one object serves). */
   private readonly sendOpts: IpSendOptions = { src: 0, df: true, inFrame: true };
-  /** The checksum's word view of our own slab (segments we send). */
-  private readonly txWords = new WordView();
   readonly txSeg = newTcpRepr();
   /** What segment arrival reuses (input.ts), with a word view of the peers' frames. */
   readonly rx = new RxScratch(new WordView());
@@ -169,7 +167,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
     opts.src = src;
     // Built where it will travel: the IPv4 and Ethernet headers go in front of it in the same piece.
     const frame = this.slab.alloc(FRAME_HEADROOM + tcpSegmentLength(repr));
-    emitTcpInto(frame, FRAME_HEADROOM, repr, src, dst, this.txWords);
+    emitTcpInto(frame, FRAME_HEADROOM, repr, src, dst, this.slab.words);
     const r = this.ip.send(IPPROTO_TCP, dst, frame, opts);
     if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
   }

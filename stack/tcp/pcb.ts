@@ -183,11 +183,11 @@ export class Pcb implements TcpPcb, MachineHooks, Conn {
     return Math.max(0, this.cfg.sndBuf - this.tcb.snd_queue.length);
   }
 
-  write(data: Uint8Array): number {
-    const n = Math.min(this.sndBufAvailable(), data.length);
+  write(data: Uint8Array, from = 0, to = data.length): number {
+    const n = Math.min(this.sndBufAvailable(), to - from);
     if (n <= 0) return 0;
     const t = this.tcb;
-    t.snd_queue.push(this.host.slab.copy(data.subarray(0, n)));
+    t.snd_queue.push(data, from, from + n);
     t.snd_lbb = (t.snd_lbb + n) >>> 0;
     return n;
   }

@@ -34,19 +34,36 @@ function sumBytes(data: Uint8Array, sum: number, from: number, to: number): numb
  * A 32-bit view of a whole buffer, remembered for the next input in the same
  * buffer: the frames of one sender are pieces of few large buffers (the TCP
  * slab), so one view serves many segments instead of a new one per checksum.
- * One per user (no module state); it keeps the last buffer alive.
+ * It also remembers the last input's byte offset: a typed array's `buffer` and
+ * `byteOffset` getters cost tens of ns each, and a slab that hands out a piece
+ * knows both (know()). One per user (no module state); it keeps the last
+ * buffer alive.
  */
 export class WordView {
   private buffer: ArrayBufferLike | undefined;
-  private u32: Uint32Array = new Uint32Array(0);
+  /** The words of `buffer` (a word index is (byte offset in the buffer) / 4). */
+  u32: Uint32Array = new Uint32Array(0);
+  private data: Uint8Array | undefined;
+  private base = 0;
 
-  /** The view of `data`'s whole buffer (a word index is (byte offset in the buffer) / 4). */
-  of(data: Uint8Array): Uint32Array {
-    if (data.buffer !== this.buffer) {
-      this.buffer = data.buffer;
-      this.u32 = new Uint32Array(data.buffer, 0, data.buffer.byteLength >> 2);
+  /** Makes u32 cover `data`'s buffer; returns data's byte offset in it. */
+  place(data: Uint8Array): number {
+    if (data === this.data) return this.base;
+    const buffer = data.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.u32 = new Uint32Array(buffer, 0, buffer.byteLength >> 2);
     }
-    return this.u32;
+    this.data = data;
+    return (this.base = data.byteOffset);
+  }
+
+  /** `data` lies at `byteOffset` of `buffer`, whose words are `u32` (from the buffer's start). */
+  know(data: Uint8Array, buffer: ArrayBufferLike, u32: Uint32Array, byteOffset: number): void {
+    this.data = data;
+    this.buffer = buffer;
+    this.u32 = u32;
+    this.base = byteOffset;
   }
 }
 
@@ -56,8 +73,10 @@ export class WordView {
  */
 export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.length, view?: WordView): number {
   const n = to - from;
-  const off = data.byteOffset + from;
-  if (n < WIDE_MIN || !LITTLE_ENDIAN || (off & 1) !== 0) return sumBytes(data, initial, from, to);
+  if (n < WIDE_MIN || !LITTLE_ENDIAN) return sumBytes(data, initial, from, to);
+  const base = view ? view.place(data) : data.byteOffset;
+  const off = base + from;
+  if ((off & 1) !== 0) return sumBytes(data, initial, from, to);
   let sum = initial;
   let i = from;
   if (off & 2) {
@@ -68,10 +87,10 @@ export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.leng
   let u32: Uint32Array;
   let k: number;
   if (view) {
-    u32 = view.of(data);
-    k = (data.byteOffset + i) >> 2;
+    u32 = view.u32;
+    k = (base + i) >> 2;
   } else {
-    u32 = new Uint32Array(data.buffer, data.byteOffset + i, words);
+    u32 = new Uint32Array(data.buffer, base + i, words);
     k = 0;
   }
   const end = k + words;
@@ -87,12 +106,25 @@ export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.leng
   for (; k < end; k++) a += u32[k];
   const swapped = foldSum(a + b);
   sum += ((swapped & 0xff) << 8) | (swapped >>> 8);
-  return sumBytes(data, sum, i + words * 4, to);
+  i += words * 4;
+  // At most three bytes left: one big-endian word, then a last byte padded with 0.
+  if (i + 1 < to) {
+    sum += (data[i] << 8) | data[i + 1];
+    i += 2;
+  }
+  if (i < to) sum += data[i] << 8;
+  return sum;
 }
 
 /** Folds a partial sum to 16 bits with end-around carry (not complemented). */
 export function foldSum(sum: number): number {
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  if (sum > 0xffffffff) {
+    // Past 32 bits (a long run of words): its two 32-bit halves, exact below 2^53 (no division, no %).
+    const lo = sum >>> 0;
+    const hi = (sum - lo) * 2.3283064365386963e-10; // 2^-32: exact
+    sum = (lo >>> 16) + (lo & 0xffff) + (hi >>> 16) + (hi & 0xffff);
+  }
+  while (sum > 0xffff) sum = (sum >>> 16) + (sum & 0xffff);
   return sum;
 }
 

@@ -22,7 +22,7 @@ import { WiredSegment } from '../../devices/medium/wired';
 import { Nic } from '../../devices/nic';
 import { Simulator } from '../../sim/simulator';
 import { NetStack } from '../../stack/netstack';
-import { AF_INET, SOCK_STREAM, type SocketApi } from '../../stack/socket/api';
+import { AF_INET, SOCK_STREAM, type SockResult, type SocketApi } from '../../stack/socket/api';
 import { parseIp } from '../../stack/wire/types';
 import { allocationProfile, cpuProfileByArea } from './profile';
 import { benchLoopback } from './tcp';
@@ -67,16 +67,17 @@ function startTransfer(sim: Simulator, a: SocketApi, b: SocketApi, bIp: string, 
   b.accept(lfd, (acc) => {
     if (!acc.ok) return void (st.error = `accept ${acc.errno}`);
     const fd = acc.value.fd;
-    const loop = (): void =>
-      b.recv(fd, CHUNK, 0, (r) => {
-        if (!r.ok) return void (st.error = `recv ${r.errno}`);
-        if (r.value.length === 0) {
-          st.eof = true;
-          return;
-        }
-        st.received += r.value.length;
-        loop();
-      });
+    // One callback for every recv, as the node:net side has one 'data' handler.
+    const onData = (r: SockResult<Uint8Array>): void => {
+      if (!r.ok) return void (st.error = `recv ${r.errno}`);
+      if (r.value.length === 0) {
+        st.eof = true;
+        return;
+      }
+      st.received += r.value.length;
+      loop();
+    };
+    const loop = (): void => b.recv(fd, CHUNK, 0, onData);
     loop();
   });
   const fd = check(a.socket(AF_INET, SOCK_STREAM, 0), 'socket');

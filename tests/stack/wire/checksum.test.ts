@@ -1,4 +1,5 @@
-import { foldSum, internetChecksum, pseudoHeaderSum, sumWords, checksumOk } from '../../../stack/wire/checksum';
+import { foldSum, internetChecksum, pseudoHeaderSum, sumWords, checksumOk, WordView } from '../../../stack/wire/checksum';
+import { Slab } from '../../../stack/tcp/slab';
 import { hex } from './bytes';
 
 describe('internet checksum', () => {
@@ -61,7 +62,23 @@ describe('internet checksum, word-wide path', () => {
         expect(foldSum(sumWords(view, 0x1234))).toBe(foldSum(reference(view) + 0x1234));
         // The same bytes as a range of the whole buffer.
         expect(foldSum(sumWords(base, 0, off, off + len))).toBe(reference(view));
+        // Through a word view: placed from the getters (twice: the remembered offset), or told by a slab.
+        const words = new WordView();
+        expect(foldSum(sumWords(view, 0, 0, len, words))).toBe(reference(view));
+        expect(foldSum(sumWords(view, 0, 0, len, words))).toBe(reference(view));
+        const slab = new Slab(8192);
+        slab.alloc(off);
+        const piece = slab.alloc(len);
+        piece.set(view);
+        expect(foldSum(sumWords(piece, 0, 0, len, slab.words))).toBe(reference(view));
       }
+    }
+  });
+
+  it('folds any sum below 2^53 to its residue mod 0xffff (0xffff for a non-zero multiple)', () => {
+    for (const s of [0, 1, 0xfffe, 0xffff, 0x10000, 0x1fffe, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000, 2 ** 40 + 12345, 0xffff * 2 ** 30, 2 ** 53 - 1]) {
+      const r = Number(BigInt(s) % 0xffffn);
+      expect([s, foldSum(s)]).toEqual([s, s === 0 ? 0 : r === 0 ? 0xffff : r]);
     }
   });
 
