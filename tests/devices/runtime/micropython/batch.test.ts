@@ -1,5 +1,5 @@
 import type { MicroPythonRuntime } from '../../../../devices/runtime';
-import { runPy, type PyRun } from './helpers';
+import { runPy, startPy, type PyRun } from './helpers';
 
 /** What a run did, as the board saw it: console lines, GPIO 2's levels and the trace, each with its virtual time. */
 function seen(r: PyRun) {
@@ -72,5 +72,28 @@ describe('MicroPython calls put off until the next call that needs an answer (pi
     const { off, on, rOn } = await both(source);
     expect(seen(on)).toEqual(seen(off));
     expect(rOn.deferred).toBe(2);
+  });
+});
+
+describe('a Ctrl-C that reaches a pin write put off', () => {
+  test('is raised at the script\'s next call (the script had gone past the write), not lost', async () => {
+    const source = ['import time', 'from machine import Pin', 'p = Pin(2, Pin.OUT)', 'time.sleep_ms(1)', 'for i in range(5):', '    p.value(i & 1)', 'time.sleep(10)', 'print("not reached")'].join('\n');
+    // Where the second write of the loop is handed to the OS (the same virtual time with or without putting off).
+    const ref = await runPy(source, { batchCalls: false });
+    const second = ref.board.gpio.history(2)[1][0];
+    const interrupted = async (batchCalls: boolean) => {
+      const r = startPy(source, { batchCalls });
+      r.board.sim.schedule(second - 1 - r.board.sim.now, () => r.proc.interrupt());
+      await r.board.sim.run({ until: 60_000_000, stopWhen: () => r.proc.state !== 'running' });
+      r.proc.kill();
+      return r;
+    };
+    // Without putting off, the write itself raises it (Ctrl-C lands between two calls either way).
+    expect((await interrupted(false)).out()).toContain('line 6');
+    const r = await interrupted(true);
+    expect(r.out()).toContain('KeyboardInterrupt');
+    expect(r.out()).toContain('line 7'); // the sleep: the next call after the writes
+    expect(r.out()).not.toContain('not reached');
+    expect(r.board.sim.now).toBeLessThan(second + 1_000_000);
   });
 });
