@@ -120,33 +120,13 @@
       return hand.post(async);
     }
     // The host took the output and the calls put off with the request (it set the batch's count to 0).
-    function answered() { outLen = 0; h[L.OUTLEN] = 0; batchN = 0; }
+    function answered() { outLen = 0; h[L.OUTLEN] = 0; hand.batchTaken(); }
     function roundTrip() { postRequest(false); answered(); }
     /** null once answered, or a promise of the answer (ASYNC only). */
     function roundTripAsync() {
       const p = postRequest(true);
       if (!p) { answered(); return null; }
       return p.then(answered);
-    }
-
-    // ---- calls put off (TAG_DEFER, bridge/protocol.ts DEFERRABLE_OPS): queued in the SAB's batch area ----
-    const b32 = new Int32Array(SAB, L.BATCH_OFF, L.BATCH_SIZE >> 2);
-    const BATCH_MAX = ((L.BATCH_SIZE >> 2) - 1) / L.BATCH_ENTRY_WORDS | 0;
-    let batchN = 0;
-    /** Queues the call of header word w (int arguments only) and answers None at once; false when the batch is full. */
-    function defer(w, op, tags) {
-      if (batchN >= BATCH_MAX) return false;
-      let at = 1 + batchN * L.BATCH_ENTRY_WORDS;
-      b32[at++] = op;
-      for (let i = 1; i <= 6; i++) b32[at++] = m32[w + i];
-      b32[at++] = tags;
-      b32[at] = outLen;
-      b32[0] = ++batchN;
-      m32[w + L.P_KIND] = L.K_NONE;
-      m32[w + L.P_VAL] = 0;
-      m32[w + L.P_INLEN] = 0;
-      m32[w + L.P_PENDING] = h[L.PENDING]; // still the last answer's
-      return true;
     }
 
     // ---- /dev/k: one kernel call per read() of the 64-byte header ----
@@ -173,7 +153,7 @@
       let tags = m32[w + L.P_TAGS];
       if (tags & L.TAG_DEFER) {
         tags &= ~L.TAG_DEFER;
-        if (olen === 0 && defer(w, op, tags)) return length;
+        if (olen === 0 && hand.defer(m32, w, op, tags, outLen)) return length;
       }
       h[L.OP] = op;
       h[L.A0] = m32[w + 1]; h[L.A0 + 1] = m32[w + 2]; h[L.A0 + 2] = m32[w + 3];
@@ -445,7 +425,7 @@
       outStruct = boot.snap.state.outStruct; rules.rng = boot.snap.state.rng;
       h[L.CALLS] = boot.snap.state.calls;
       outLen = 0; outTotal = 0; h[L.OUTLEN] = 0; h[L.OUTTOTAL_KB] = 0;
-      batchN = 0; b32[0] = 0;
+      hand.batchTaken(true);
       lastAnsLen = 0; lastAnsKind = 0;
       gcEach = false;
       memCap = opts.memCapBytes;
