@@ -34,6 +34,8 @@ export interface RuntimeOptions {
   jitterMs?: number;
   /** Test hook: a MicroPython VM collects garbage at every kernel call. */
   gcEveryCall?: boolean;
+  /** Test hook: false = a MicroPython VM puts no call off (bridge/protocol.ts DEFERRABLE_OPS): a hand-over per call. */
+  batchCalls?: boolean;
   /** TypeScript: the script's main function, instead of loading spec.modulePath. */
   main?: TsScriptMain;
   /** The board's virtual time (µs), for the VM's own clock. */

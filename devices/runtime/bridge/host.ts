@@ -15,7 +15,7 @@
  */
 import { ERRNO_KEYBOARD_INTERRUPT, type ScriptRuntime, type SysResult, type SysValue, type Syscall } from '../contract';
 import { wallLimitMessage, watchdogMessage, type WallClock } from '../wallclock';
-import { KNOWN_OPS, LAYOUT as L, MAX_OPS, OP_NAME, TAG } from './protocol';
+import { DEFERRABLE_OPS, KNOWN_OPS, LAYOUT as L, MAX_OPS, OP_NAME, TAG } from './protocol';
 
 const EINVAL = 22;
 /** The known ops' codes (protocol.ts): computed once, copied per runtime. */
@@ -73,6 +73,14 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   private ready = false;
   /** Callbacks due on the device, told to the worker with each answer (timers, IRQs). */
   pending = 0;
+  /** The request that brought calls put off: handled once the OS carried them out (queued before it). */
+  private held: { op: number; booting: boolean } | undefined;
+  /** Where the output not yet taken starts in OUT (the part before went with the calls put off). */
+  private outFrom = 0;
+  /** Requests the worker handed over, and calls it put off that came with them (tests, benchmarks). */
+  handovers = 0;
+  deferred = 0;
+  private batch: Int32Array | undefined;
 
   protected constructor(
     protected readonly peer: BridgePeer,
@@ -96,12 +104,23 @@ export abstract class BridgeRuntime implements ScriptRuntime {
 
   start(): Syscall {
     if (this.queued.length) return this.queued.shift()!;
-    return this.waitRequest(this.bridge.bootTimeoutMs ?? Math.max(30_000, this.bridge.clock.watchdogMs), true);
+    return this.waitRequest(this.bootBudgetMs(), true);
+  }
+
+  private bootBudgetMs(): number {
+    return this.bridge.bootTimeoutMs ?? Math.max(30_000, this.bridge.clock.watchdogMs);
   }
 
   resume(result: SysResult): Syscall {
+    // A Ctrl-C that reached a call put off (the script is past it) is raised at the script's next call.
+    if (this.held && !result.ok && result.errno === ERRNO_KEYBOARD_INTERRUPT) this.kbiPending = true;
     if (this.queued.length) return this.queued.shift()!;
     if (this.dead) return { op: 'exit', args: [1, 'script is not running'] };
+    if (this.held) {
+      const { op, booting } = this.held;
+      this.held = undefined;
+      return this.waitRequest(booting ? this.bootBudgetMs() : this.bridge.clock.budgetMs(), booting, op);
+    }
     if (this.waiting) this.answer(result);
     return this.waitRequest(this.bridge.clock.budgetMs(), false);
   }
@@ -110,8 +129,9 @@ export abstract class BridgeRuntime implements ScriptRuntime {
     if (this.dead) return;
     this.dead = true;
     // Blocked in a kernel call: the worker unwinds cleanly and its thread can host the next script.
-    this.peer.finish(this.waiting && !this.flushing);
+    this.peer.finish((this.waiting || this.held !== undefined) && !this.flushing);
     this.waiting = false;
+    this.held = undefined;
   }
 
   /** The worker's memory, as its own side measured it (bytes). */
@@ -199,14 +219,27 @@ export abstract class BridgeRuntime implements ScriptRuntime {
 
   // ---- requests ----
 
-  private waitRequest(budgetMs: number, booting: boolean): Syscall {
+  /** `held`: a request already handed over (it came with calls put off, now carried out). */
+  private waitRequest(budgetMs: number, booting: boolean, held?: number): Syscall {
     const peer = this.peer;
     // One budget until the script's next kernel call: the runtime's own answers (op names, the
     // configuration, the source, output flushes) never restart it, so a loop of them cannot hang the host.
     let deadline = wallNow() + budgetMs;
     for (let first = true; ; first = false) {
-      const op = peer.next(first ? budgetMs : Math.max(0, deadline - wallNow()));
-      if (op === -1) return this.overdue(budgetMs, booting);
+      let op: number;
+      if (first && held !== undefined) op = held;
+      else {
+        op = peer.next(first ? budgetMs : Math.max(0, deadline - wallNow()));
+        if (op === -1) return this.overdue(budgetMs, booting);
+        this.handovers++;
+        const put = this.takeBatch();
+        if (put) {
+          // The calls put off go to the OS first, in order (with the output printed before each), then this request.
+          this.held = { op, booting };
+          this.queued.push(...put.slice(1));
+          return put[0];
+        }
+      }
       this.takeOut();
       if (peer.memoryBytes() > peer.memCapBytes + MiB) return this.fail('VM error: memory above its cap');
       if (!first && op !== L.OP_FINAL && wallNow() > deadline) return this.overdue(budgetMs, booting);
@@ -295,18 +328,52 @@ export abstract class BridgeRuntime implements ScriptRuntime {
     this.reply(code);
   }
 
-  /** The request's arguments, by their tags; undefined when they do not add up (the worker then gets EINVAL). */
-  private args(): SysValue[] | undefined {
-    const { h, u8 } = this.peer;
-    const tags = h[L.TAGS];
-    const dlen = h[L.DLEN];
+  /**
+   * The calls the worker put off (LAYOUT.BATCH_*), as syscalls with the output printed before each
+   * (a write, as withOutput makes), or undefined when there are none. An entry that is not a
+   * deferrable op with int arguments is dropped: nobody waits for its answer.
+   */
+  private takeBatch(): Syscall[] | undefined {
+    const h = this.peer.h;
+    const b = (this.batch ??= new Int32Array(this.peer.sab, L.BATCH_OFF, L.BATCH_SIZE >> 2));
+    const n = b[0];
+    if (!n) return undefined;
+    b[0] = 0;
+    const max = ((L.BATCH_SIZE >> 2) - 1) / L.BATCH_ENTRY_WORDS;
+    const out: Syscall[] = [];
+    const outLen = Math.min(Math.max(h[L.OUTLEN], 0), L.OUT_SIZE);
+    for (let i = 0; i < Math.min(n, max); i++) {
+      const at = 1 + i * L.BATCH_ENTRY_WORDS;
+      const args = this.args(b, at + 1, b[at + 7], 0);
+      const name = this.names[b[at]];
+      const outAt = b[at + 8];
+      if (outAt >= this.outFrom && outAt <= outLen) {
+        this.takeOut(outAt);
+        if (this.outText) {
+          out.push({ op: 'write', args: [this.outText] });
+          this.outText = '';
+        }
+      }
+      if (!args || name === undefined || !DEFERRABLE_OPS.includes(name) || args.some((a) => typeof a !== 'number')) continue;
+      this.deferred++;
+      out.push({ op: name, args });
+    }
+    return out.length ? out : undefined;
+  }
+
+  /**
+   * A request's arguments (the header's, by default), by their tags; undefined when they do not add
+   * up (the worker then gets EINVAL). `words[first..first+5]` are the six argument words, `dlen` the payload's length.
+   */
+  private args(words: Int32Array = this.peer.h, first: number = L.A0, tags: number = this.peer.h[L.TAGS], dlen: number = this.peer.h[L.DLEN]): SysValue[] | undefined {
+    const { u8 } = this.peer;
     if (dlen < 0 || dlen > L.DATA_SIZE || tags >>> 18 !== 0) return undefined;
     const out: SysValue[] = [];
     let last = -1;
     let at = 0;
     for (let i = 0; i < 6; i++) {
       const tag = (tags >>> (3 * i)) & 7;
-      const w = h[L.A0 + i];
+      const w = words[first + i];
       let v: SysValue;
       if (tag === TAG.NONE) v = null;
       else if (tag === TAG.INT) v = w;
@@ -342,13 +409,18 @@ export abstract class BridgeRuntime implements ScriptRuntime {
     return this.withOutput({ op: 'exit', args: ok ? [code, typeof reason === 'string' ? reason : ''] : [1, 'VM error: a malformed exit call'] });
   }
 
-  /** Drains the worker's output area: it travels with the request that follows it. */
-  private takeOut(): void {
+  /** Drains the worker's output area (up to `upTo`: a call put off came there): it travels with the request that follows it. */
+  private takeOut(upTo?: number): void {
     const h = this.peer.h;
     const n = Math.min(Math.max(h[L.OUTLEN], 0), L.OUT_SIZE);
-    if (!n) return;
-    h[L.OUTLEN] = 0;
-    this.outText += this.outDec.decode(this.peer.u8.subarray(L.OUT_OFF, L.OUT_OFF + n), { stream: true });
+    const end = upTo ?? n;
+    const from = this.outFrom;
+    if (upTo === undefined) {
+      this.outFrom = 0;
+      h[L.OUTLEN] = 0;
+    } else this.outFrom = end;
+    if (end <= from) return;
+    this.outText += this.outDec.decode(this.peer.u8.subarray(L.OUT_OFF + from, L.OUT_OFF + end), { stream: true });
   }
 
   /** Output printed before a call reaches the console first. */

@@ -147,7 +147,18 @@ export const LAYOUT = {
   DATA_SIZE: 128 * 1024,
   OUT_OFF: 128 + 128 * 1024,
   OUT_SIZE: 16 * 1024,
-  TOTAL: 128 + 144 * 1024,
+  /**
+   * Calls put off (see DEFERRABLE_OPS): the VM's JavaScript queues them here instead of a round trip
+   * and they travel with its next request. Int32 words from BATCH_OFF: [0] how many (the VM adds, the
+   * host sets 0 once it took them), then the entries, BATCH_ENTRY_WORDS each: op, A0..A5, tags, and
+   * OUTLEN when the call was made (the output printed before it goes to the console before it).
+   */
+  BATCH_OFF: 128 + 144 * 1024,
+  BATCH_SIZE: 4 * 1024,
+  BATCH_ENTRY_WORDS: 9,
+  /** Bit of Python's tags word (P_TAGS): the call may be put off (py/_kern.py post()); never reaches the host. */
+  TAG_DEFER: 1 << 30,
+  TOTAL: 128 + 148 * 1024,
 
   /** Wall time an unclaimed pooled VM waits before it retires (its thread then boots a fresh one or ends). */
   IDLE_MS: 10_000,
@@ -196,6 +207,17 @@ export const TRAPPED_IMPORTS = [
   'js_then_reject',
   '(unknown import)',
 ] as const;
+
+/**
+ * The calls a VM may put off and send with its next request (py/_kern.py post()), since their answer
+ * is known before they are made: ok and None for a valid pin of a board with GPIO, and no callback
+ * can become due by then (the script armed no interrupt source: no Timer, Pin.irq, ESP-NOW callback
+ * or micropython.schedule). The host hands them to the OS in order, each at the virtual time it would
+ * have had (one syscall after another, as before), so runs are unchanged; a failure of one would go
+ * unreported, which is why nothing that can fail is in this list. UDP sendto is not: lwIP answers it
+ * synchronously with the byte count or an error (EHOSTUNREACH, ENOMEM...) a script may act on.
+ */
+export const DEFERRABLE_OPS: readonly string[] = ['pin.write'];
 
 /** What an op name may look like ("socket.recv", "_flush"): checked before it is interned. */
 export const OP_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/;

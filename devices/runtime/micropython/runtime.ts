@@ -100,6 +100,8 @@ export class MicroPythonRuntime extends BridgeRuntime {
       mainFromFlash: Boolean(flash && opts.mainFromFlash),
       // A small script comes with the configuration (no 'source' round trips): escaped, it still fits the answer area.
       source: !opts.mainFromFlash && this.text.length <= INLINE_SOURCE_BYTES ? opts.source : null,
+      // The VM may put calls off and send them with its next request (bridge/protocol.ts DEFERRABLE_OPS).
+      batch: opts.batchCalls !== false,
     };
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }

@@ -20,6 +20,7 @@ _busy = _kern.in_callback
 
 def handler(kind, id, func, arg):
     # What an entry [kind, id] from the board runs; func None forgets it.
+    _kern.ARMED = True  # callbacks may fall due from now on: no call is put off (_kern.post)
     if func is None:
         _handlers.pop((kind, id), None)
     else:
@@ -31,6 +32,7 @@ def schedule(func, arg):
     if _kern.PC:
         func(arg)  # no board: at once
         return
+    _kern.ARMED = True
     i = _next[0]
     _next[0] = (i + 1) & 0xFFFF
     _sched[i] = (func, arg)

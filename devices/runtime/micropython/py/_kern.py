@@ -34,6 +34,7 @@ K_FLOAT = 4
 K_STR = 5
 K_BYTES = 6
 K_JSON = 7
+_DEFER = 1 << 30  # TAG_DEFER: the VM's JavaScript may put the call off (post())
 _OP_REFETCH = 0x7F03
 _OP_BOOTCFG = 0x7F04
 _I32_MIN = -0x80000000
@@ -60,6 +61,11 @@ in_callback = [False]
 wake = [False]
 wakeable = [False]
 dispatch = lambda: None  # replaced by py/_irq.py
+# Calls put off (post()): only while the host allows it (BATCH, from 'config') and no callback
+# can fall due before they would have been answered: ARMED once the script set up any source of
+# callbacks (py/_irq.py: a handler, micropython.schedule), for the rest of the run.
+BATCH = False
+ARMED = False
 
 
 def _put(i, v, parts):
@@ -206,6 +212,30 @@ def call(op, a=None, b=None, c=None, d=None, e=None):
     return _value(k)
 
 
+def post(op, a, b):
+    # A call whose answer is None whatever happens (bridge/protocol.ts DEFERRABLE_OPS; two int
+    # arguments): while nothing can make callbacks due, the VM's JavaScript queues it and it goes
+    # to the host with the next call that needs its answer, one hand-over for all.
+    if not BATCH or ARMED:
+        return call(op, a, b)
+    h = _h
+    code = _codes.get(op)
+    if code is None:
+        code = _intern(op)
+    h[0] = code
+    h[1] = a
+    h[2] = b
+    h[14] = _T_INT | _T_INT << 3 | _DEFER
+    h[8] = 0
+    _rd(h)
+    k = h[11]
+    pending[0] = h[15]
+    if pending[0]:
+        return _safe(k)
+    if k != K_NONE:
+        return _value(k)
+
+
 def callw(op, data, a=None, b=None, c=None, d=None):
     # Sends `data` (bytes-like) as the last argument of the call.
     if a is None:
@@ -282,5 +312,7 @@ def prepare():
 
 def configure():
     # Once claimed: the run's part of the configuration (seed, the script's name, WiFi) joins it.
+    global BATCH
     CFG.update(call('config'))
+    BATCH = bool(CFG.get('batch')) and not PC
     return CFG

@@ -1,7 +1,7 @@
 # machine.Pin, Signal and PWM of the ESP32 port (MicroPython 1.27): one Pin object per GPIO,
 # modes IN / OUT / OPEN_DRAIN, pulls, Pin.irq (handlers run at the board's safe points, with the
 # Pin as argument), ext0 wake-up (trigger=WAKE_LOW|WAKE_HIGH with wake=), PWM as duty 0..1023.
-from _kern import call
+from _kern import call, post
 import _irq
 
 # GPIOs of the ESP32 (quickref: 0-19, 21-23, 25-27, 32-39); 34-39 are input only.
@@ -72,7 +72,7 @@ class Pin:
         if mode is not None and mode & 2 and self._id >= _FIRST_INPUT_ONLY:
             raise ValueError('pin can only be input')
         if value is not None:
-            call('pin.write', self._id, 1 if value else 0)
+            post('pin.write', self._id, 1 if value else 0)
         if mode is not None or pull != -1:
             m = None if mode is None else ('od' if mode == Pin.OPEN_DRAIN else 'out' if mode & 2 else 'in')
             p = 'keep' if pull == -1 else 'up' if pull == Pin.PULL_UP else 'down' if pull == Pin.PULL_DOWN else None
@@ -84,19 +84,19 @@ class Pin:
     def value(self, v=None):
         if v is None:
             return call('pin.read', self._id)
-        call('pin.write', self._id, 1 if v else 0)
+        post('pin.write', self._id, 1 if v else 0)
 
     def __call__(self, v=None):
         return self.value(v)
 
     def on(self):
-        call('pin.write', self._id, 1)
+        post('pin.write', self._id, 1)
 
     def off(self):
-        call('pin.write', self._id, 0)
+        post('pin.write', self._id, 0)
 
     def toggle(self):
-        call('pin.write', self._id, 0 if call('pin.read', self._id) else 1)
+        post('pin.write', self._id, 0 if call('pin.read', self._id) else 1)
 
     def irq(self, handler=None, trigger=IRQ_FALLING | IRQ_RISING, wake=None):
         if self._irq is None:

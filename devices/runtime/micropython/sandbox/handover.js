@@ -6,6 +6,7 @@
 //    set aside, JSPI, and the thread runs the other VMs' answers meanwhile).
 // Both spin the same way and post the same words: which one a VM uses changes no answer.
 // The same two ways for a pooled VM's wait for its claim.
+// And the batch of calls put off (defer): they go with the next request posted.
 (function () {
   'use strict';
   const G = globalThis;
@@ -69,6 +70,33 @@
       sleepSync();
       return null;
     }
+    // ---- calls put off (TAG_DEFER, bridge/protocol.ts DEFERRABLE_OPS): queued in the SAB's batch area ----
+    const b32 = new Int32Array(h.buffer, L.BATCH_OFF, L.BATCH_SIZE >> 2);
+    const BATCH_MAX = (((L.BATCH_SIZE >> 2) - 1) / L.BATCH_ENTRY_WORDS) | 0;
+    let batchN = 0;
+    /**
+     * Queues the call in Python's header (m32 at word w; int arguments only), with the output length so
+     * far, and answers it None at once; false when the batch is full (the call then makes a round trip).
+     */
+    function defer(m32, w, op, tags, outLen) {
+      if (batchN >= BATCH_MAX) return false;
+      let at = 1 + batchN * L.BATCH_ENTRY_WORDS;
+      b32[at++] = op;
+      for (let i = 1; i <= 6; i++) b32[at++] = m32[w + i];
+      b32[at++] = tags;
+      b32[at] = outLen;
+      b32[0] = ++batchN;
+      m32[w + L.P_KIND] = L.K_NONE;
+      m32[w + L.P_VAL] = 0;
+      m32[w + L.P_INLEN] = 0;
+      m32[w + L.P_PENDING] = h[L.PENDING]; // still the last answer's
+      return true;
+    }
+    /** The host took the batch with a request (it set its count to 0); `clear`: a rewound VM's, nobody took it. */
+    function batchTaken(clear) {
+      batchN = 0;
+      if (clear) b32[0] = 0;
+    }
     /** An unclaimed VM that waited IDLE_MS retires. */
     function retired(r) {
       if (r !== 'timed-out' || Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_RETIRED) !== L.C_IDLE) return false;
@@ -94,6 +122,6 @@
         check();
       });
     }
-    return { post, claimed, jitterWait, setJitter(ms) { jitter = ms | 0; } };
+    return { post, claimed, jitterWait, defer, batchTaken, setJitter(ms) { jitter = ms | 0; } };
   };
 })();

@@ -119,7 +119,8 @@
       h[L.CALLS]++;
       return hand.post(async);
     }
-    function answered() { outLen = 0; h[L.OUTLEN] = 0; } // the host took the output with the request
+    // The host took the output and the calls put off with the request (it set the batch's count to 0).
+    function answered() { outLen = 0; h[L.OUTLEN] = 0; hand.batchTaken(); }
     function roundTrip() { postRequest(false); answered(); }
     /** null once answered, or a promise of the answer (ASYNC only). */
     function roundTripAsync() {
@@ -149,10 +150,15 @@
       if (olen < 0 || olen > L.DATA_SIZE || (olen && optr + olen > memBuf.byteLength)) throw errno(EINVAL);
       if (icap < 0 || (icap && iptr + icap > memBuf.byteLength)) throw errno(EFAULT);
       if (icap > L.DATA_SIZE) icap = L.DATA_SIZE;
+      let tags = m32[w + L.P_TAGS];
+      if (tags & L.TAG_DEFER) {
+        tags &= ~L.TAG_DEFER;
+        if (olen === 0 && hand.defer(m32, w, op, tags, outLen)) return length;
+      }
       h[L.OP] = op;
       h[L.A0] = m32[w + 1]; h[L.A0 + 1] = m32[w + 2]; h[L.A0 + 2] = m32[w + 3];
       h[L.A0 + 3] = m32[w + 4]; h[L.A0 + 4] = m32[w + 5]; h[L.A0 + 5] = m32[w + 6];
-      h[L.TAGS] = m32[w + L.P_TAGS];
+      h[L.TAGS] = tags;
       h[L.DLEN] = olen;
       h[L.ICAP] = icap;
       if (olen) {
@@ -419,6 +425,7 @@
       outStruct = boot.snap.state.outStruct; rules.rng = boot.snap.state.rng;
       h[L.CALLS] = boot.snap.state.calls;
       outLen = 0; outTotal = 0; h[L.OUTLEN] = 0; h[L.OUTTOTAL_KB] = 0;
+      hand.batchTaken(true);
       lastAnsLen = 0; lastAnsKind = 0;
       gcEach = false;
       memCap = opts.memCapBytes;

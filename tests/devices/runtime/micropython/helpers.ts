@@ -13,7 +13,7 @@ export interface PyRun {
 /** Starts `source` as main.py on a fake board (not yet run). */
 export function startPy(
   source: string,
-  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; heapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number; gcEveryCall?: boolean } = {},
+  opts: { kind?: 'esp32' | 'pc'; seed?: number; watchdogMs?: number; wallLimitMs?: number; memoryCapBytes?: number; heapBytes?: number; board?: FakeBoard; filename?: string; jitterMs?: number; gcEveryCall?: boolean; batchCalls?: boolean } = {},
 ): PyRun {
   const board = opts.board ?? fakeBoard({ kind: opts.kind, seed: opts.seed });
   const clock = new WallClock(opts.watchdogMs ?? 30_000, opts.wallLimitMs ?? 600_000);
@@ -28,6 +28,7 @@ export function startPy(
       heapBytes: opts.heapBytes,
       jitterMs: opts.jitterMs,
       gcEveryCall: opts.gcEveryCall,
+      batchCalls: opts.batchCalls,
     },
   );
   const proc = new ScriptProcess(board, runtime, { personality: board.kind, name: opts.filename ?? 'main.py', clock });
