@@ -23,13 +23,11 @@
       Atomics.wait(jitterCell, 0, 0, ((jrng >>> 0) / 4294967296) * jitter);
     }
     function sleepSync() {
-      h[L.VM_SLEEPS]++;
       Atomics.store(h, L.VM_SLEEP, 1);
       while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.FLAG, L.FLAG_REQ);
       Atomics.store(h, L.VM_SLEEP, 0);
     }
     function sleepAsync() {
-      h[L.VM_SLEEPS]++;
       Atomics.store(h, L.VM_SLEEP, 1);
       return new Promise((resolve) => {
         const check = () => {
