@@ -6,7 +6,8 @@
  *   micropython  main.py in a MicroPython VM (a worker thread each; from SHARE_FROM boards, 16 VMs per thread)
  *   typescript   the same loop as a TypeScript function in this process
  *   none         no script: the board joins the WiFi and idles
- * For each N: the wall time of the join, a first window of virtual time (the
+ * For each N: the wall time of the join, a first window of virtual time (30 s, longer for
+ * a few cheap boards: at least 1.5 s of wall time, at most an hour virtual; the
  * code the boards run is still being optimised by V8 then: its wall time per
  * device per virtual second is reported apart), then the steady window:
  * its wall and CPU time (user + system of the whole process, VM threads
@@ -126,6 +127,10 @@ function ready(kind: ScaleKind, b: DeviceHandle): boolean {
   return b.ip() !== '0.0.0.0' && (kind === 'none' || b.scriptState() === 'running');
 }
 
+/** The first window's least wall time and most virtual seconds (the steady window is as long in virtual time). */
+const MIN_WINDOW_WALL_MS = 1500;
+const MAX_WINDOW_S = 3600;
+
 export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30): Promise<ScalePoint> {
   const t0 = performance.now();
   const { s, boards, counted } = classroom(kind, n);
@@ -140,14 +145,20 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
   if (failed) throw new Error(`${kind} ×${n}: ${failed.id}: ${failed.failure()}`);
   // A first window, as long as the steady one: V8 optimises the boards' hot code during it (for 100
   // TypeScript boards its background compiler then costs twice what the simulation does).
+  // It lasts steadyS virtual seconds at least, and as long as it takes for MIN_WINDOW_WALL_MS of wall
+  // time (at most MAX_WINDOW_S): a few boards' 30 s pass in a fifth of a second, most of it the JIT's.
   const tw = performance.now();
-  for (let i = 0; i < steadyS; i++) await s.run({ forUs: PERIOD_US });
-  const firstWallMsPerDeviceS = (performance.now() - tw) / (n * steadyS);
+  let windowS = 0;
+  while (windowS < steadyS || (performance.now() - tw < MIN_WINDOW_WALL_MS && windowS < MAX_WINDOW_S)) {
+    await s.run({ forUs: PERIOD_US });
+    windowS++;
+  }
+  const firstWallMsPerDeviceS = (performance.now() - tw) / (n * windowS);
   const c0 = counted();
   const cpu0 = cpuSample();
   const t1 = performance.now();
   let rss = process.memoryUsage().rss;
-  for (let i = 0; i < steadyS; i++) {
+  for (let i = 0; i < windowS; i++) {
     await s.run({ forUs: PERIOD_US });
     rss = Math.max(rss, process.memoryUsage().rss);
   }
@@ -161,21 +172,21 @@ export async function benchScalePoint(kind: ScaleKind, n: number, steadyS = 30):
     joinVirtualS,
     joinWallS,
     firstWallMsPerDeviceS,
-    steadyVirtualS: steadyS,
+    steadyVirtualS: windowS,
     steadyWallS,
     steadyCpuS,
-    speed: steadyS / steadyWallS,
-    wallMsPerDeviceS: (steadyWallS * 1000) / (n * steadyS),
-    cpuMsPerDeviceS: (steadyCpuS * 1000) / (n * steadyS),
+    speed: windowS / steadyWallS,
+    wallMsPerDeviceS: (steadyWallS * 1000) / (n * windowS),
+    cpuMsPerDeviceS: (steadyCpuS * 1000) / (n * windowS),
     counted: counted() - c0,
-    expected: kind === 'none' ? 0 : joined * steadyS,
+    expected: kind === 'none' ? 0 : joined * windowS,
     rssMB: rss / 1e6,
     rssPerDeviceMB: 0,
     vmsPerThread: kind === 'micropython' ? vmsPerThread() : 0,
   };
   if (cpu.main !== undefined) {
-    point.mainCpuMsPerDeviceS = cpu.main / (n * steadyS);
-    point.otherCpuMsPerDeviceS = (cpu.others ?? 0) / (n * steadyS);
+    point.mainCpuMsPerDeviceS = cpu.main / (n * windowS);
+    point.otherCpuMsPerDeviceS = (cpu.others ?? 0) / (n * windowS);
   }
   await s.close();
   return point;
