@@ -428,9 +428,12 @@
     }
     function idleThenRun() {
       // ---- pooled: wait to be claimed (or retire) ----
+      // Without holding the thread (Atomics.waitAsync): its event loop, and V8's tasks on it (GC,
+      // installing optimized code), get their turn between runs, so a VM rewound many times needs no
+      // new realm for them. The claim's words are read the same way: this changes no run.
       Atomics.store(h, L.STATE, L.S_IDLE);
       Atomics.notify(h, L.STATE);
-      return after(hand.claimed(ASYNC), (claimed) => claimed && run());
+      return after(hand.claimed(true), (claimed) => claimed && run());
     }
     function run() {
       rules.seed(h[L.SEED]);
