@@ -350,7 +350,7 @@ export class SealedVm implements BridgePeer {
    * thread of its own (a shared one's stacks are set aside by JSPI), waiting in one of Python's kernel
    * calls (not an output flush or its last word), whose memory is the size it was restored at. Every
    * REWIND_RUNS runs it ends instead and its realm starts over. (Its thread's event loop, and V8's
-   * tasks on it, get their turn while it waits for each claim: sandbox/kernel.js idleThenRun.) A new
+   * tasks on it, get a turn while it waits for every 64th claim: sandbox/kernel.js idleThenRun.) A new
    * realm is dear in a warm process: its JavaScript (the glue, the sandbox) is optimized again, ~150 ms of
    * CPU, ~4 ms a run at one every 64 runs.
    */
