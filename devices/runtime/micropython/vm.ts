@@ -349,7 +349,10 @@ export class SealedVm implements BridgePeer {
    * Rewinding pays only for a VM restored from a snapshot (it holds the snapshot to put back), in a
    * thread of its own (a shared one's stacks are set aside by JSPI), waiting in one of Python's kernel
    * calls (not an output flush or its last word), whose memory is the size it was restored at. Every
-   * REWIND_RUNS runs it ends instead: its thread's event loop, and V8's tasks on it, get a turn.
+   * REWIND_RUNS runs it ends instead and its realm starts over. (Its thread's event loop, and V8's
+   * tasks on it, get a turn while it waits for every 64th claim: sandbox/kernel.js idleThenRun.) A new
+   * realm is dear in a warm process: its JavaScript (the glue, the sandbox) is optimized again, ~150 ms of
+   * CPU, ~4 ms a run at one every 64 runs.
    */
   private rewindable(): boolean {
     const h = this.h;
@@ -397,6 +400,6 @@ export class SealedVm implements BridgePeer {
 function rewindEnabled(): boolean {
   return process.env.ESP32SIM_VM_REWIND !== '0';
 }
-const REWIND_RUNS = 64;
+const REWIND_RUNS = 4096;
 /** The header words a rewound VM starts its next claim with at 0, as a new VM (the rest: FLAG, the sleep words, MEMKB and RESTORED, are live or the VM's). */
 const REWIND_ZEROED = [L.OP, L.A0, L.A0 + 1, L.A0 + 2, L.A0 + 3, L.A0 + 4, L.A0 + 5, L.DLEN, L.ICAP, L.AVAL, L.ALEN, L.OUTLEN, L.WHY, L.WHYARG, L.SEED, L.CALLS, L.OUTTOTAL_KB, L.MEMCAP_KB, L.TAGS, L.JITTER_MS, L.GC_EACH];

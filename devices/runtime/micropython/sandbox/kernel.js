@@ -430,14 +430,21 @@
       gcEach = false;
       memCap = opts.memCapBytes;
       hand.setJitter(0);
+      rewinds++;
       // From a fresh microtask: the run's frames are gone first (a VM rewound many times never nests).
       Promise.resolve().then(idleThenRun).then(undefined, onFatal);
     }
+    // Every TURN_EVERY rewinds, the claim is waited for without holding the thread (Atomics.waitAsync):
+    // its event loop, and V8's tasks on it, get a turn, so a VM rewound many times needs no new realm
+    // for them. Not every time: an asynchronous wake costs the host more than a blocked thread's.
+    // The claim's words are read the same way: this changes no run.
+    const TURN_EVERY = 64;
+    let rewinds = 0;
     function idleThenRun() {
       // ---- pooled: wait to be claimed (or retire) ----
       Atomics.store(h, L.STATE, L.S_IDLE);
       Atomics.notify(h, L.STATE);
-      return after(hand.claimed(ASYNC), (claimed) => claimed && run());
+      return after(hand.claimed(ASYNC || (rewinds > 0 && rewinds % TURN_EVERY === 0)), (claimed) => claimed && run());
     }
     function run() {
       rules.seed(h[L.SEED]);

@@ -101,6 +101,32 @@ describe('VMs rewound in place after a run', () => {
     }
   });
 
+  test('a VM rewound a hundred times is still the same VM, and the last script on it sees a booted one', async () => {
+    process.env[POOL] = '0';
+    const booted = await runPy(PROBE, { seed: 3 });
+    process.env[POOL] = '1';
+    let first: unknown;
+    for (let i = 0; i < 8 && first === undefined; i++) {
+      await settlePool();
+      const r = await runPy('print(1)\n');
+      if ((r.runtime as MicroPythonRuntime).restored) first = vmOf(r);
+    }
+    expect(first).toBeDefined();
+    await settlePool(); // the rewind after that run is counted
+    const before = vmSnapshots().rewinds;
+    for (let i = 0; i < 100; i++) {
+      await settlePool();
+      const r = await runPy(i % 2 ? DIRTY : 'print(1)\n', { seed: i });
+      expect(vmOf(r)).toBe(first); // each time the same VM (its realm, wasm instance and thread), rewound
+    }
+    await settlePool();
+    const probe = await runPy(PROBE, { seed: 3 });
+    expect(vmOf(probe)).toBe(first);
+    expect(vmSnapshots().rewinds).toBe(before + 100);
+    expect(probe.out()).toBe(booted.out());
+    expect(probe.board.sim.trace.text()).toBe(booted.board.sim.trace.text());
+  });
+
   test('ESP32SIM_VM_REWIND=0: no VM is rewound (each ended one makes way for a new one)', async () => {
     process.env[REWIND] = '0';
     const before = vmSnapshots().rewinds;
