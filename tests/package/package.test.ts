@@ -164,7 +164,7 @@ test('the tarball holds the compiled package, its types and assets, and no tests
     'dist/scenarios/index.d.ts',
     'dist/scenarios/cli/main.js',
     'dist/cli.js',
-    'dist/devices/runtime/micropython/worker.mjs',
+    'dist/devices/runtime/micropython/worker.cjs',
     'dist/devices/runtime/micropython/py/_boot.py',
     'scenarios/cli/bin.js',
     'scenarios/labs/echo/scenario.yaml',

@@ -1,6 +1,6 @@
 /**
  * Defence in depth below Python: JS-level probes that stand for "the attacker already runs
- * JavaScript inside the VM's sealed realm" (worker.mjs compiles them, test only, and the VM's
+ * JavaScript inside the VM's sealed realm" (worker.cjs compiles them, test only, and the VM's
  * kernel calls them after boot with everything it holds), run through the real runtime and OS.
  * Then the worker's own (outer) realm, a recycled thread, and Node's error printer.
  */

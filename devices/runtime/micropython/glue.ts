@@ -1,6 +1,6 @@
 /**
  * The package's own emscripten glue (micropython.mjs, an ES module) as a
- * classic script for the sealed node:vm realm of each VM (worker.mjs): Node 20
+ * classic script for the sealed node:vm realm of each VM (worker.cjs): Node 20
  * runs vm.SourceTextModule only behind a flag, so the module syntax is
  * rewritten (import.meta.url ×4, two exports; the counts are checked) and
  * nothing else. Inside the realm the glue's Node branches never run (there is

@@ -27,7 +27,7 @@ import { wasmDigest, wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
 import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
 
-const WORKER = path.join(__dirname, 'worker.mjs');
+const WORKER = path.join(__dirname, 'worker.cjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
