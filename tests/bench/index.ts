@@ -93,6 +93,11 @@ const benches: Bench[] = [
       fig.add('cold start after npm install: first timeline line', r.coldStart.firstLineMs, 'ms', atMost(FIRST_LINE_GOAL_MS));
       fig.add('cold start after npm install: exit', r.coldStart.totalMs, 'ms');
       fig.add('cold start without a code cache: first timeline line', r.coldStartNoCache.firstLineMs, 'ms');
+      fig.add("Node's own start (node -e 0)", r.nodeStartMs, 'ms');
+      if (r.withoutExtraCerts) {
+        fig.add('cold start without NODE_EXTRA_CA_CERTS: first timeline line', r.withoutExtraCerts.coldStart.firstLineMs, 'ms', atMost(FIRST_LINE_GOAL_MS));
+        fig.add("Node's own start without NODE_EXTRA_CA_CERTS", r.withoutExtraCerts.nodeStartMs, 'ms');
+      }
       for (const l of r.labs) {
         const goal = l.lab === 'echo' || l.lab.startsWith('led') ? atLeast(LAB_SPEED_GOAL) : undefined;
         fig.add(`lab ${l.lab}, warm process, first run (exit ${l.exitCode})`, l.firstRatio, '× real time');

@@ -5,7 +5,8 @@
  * `esp32sim run scenarios/labs/echo` in a child process: wall time to its first
  * timeline line (goal ≤ 300 ms) and to its exit, as after `npm install` (the
  * compiled dist/ and the V8 code cache the build primed) and with no code cache
- * at all (ESP32SIM_COMPILE_CACHE=0: an installed package's very first run).
+ * at all (ESP32SIM_COMPILE_CACHE=0: an installed package's very first run),
+ * next to Node's own start; where NODE_EXTRA_CA_CERTS is set, also without it.
  * Wall time is fine here: this is a benchmark, not simulated code.
  */
 import { spawn } from 'node:child_process';
@@ -49,6 +50,13 @@ export interface LabsBenchResult {
   coldStart: ColdStart;
   /** Without any code cache (an installed package's first run). */
   coldStartNoCache: ColdStart;
+  /** Node's own start in the same environment (`node -e 0`, median ms): the part no code of ours runs in. */
+  nodeStartMs: number;
+  /**
+   * When NODE_EXTRA_CA_CERTS is set (Node 20 reads that bundle before any JavaScript: ~80 ms here),
+   * the same cold start and Node's start without it, as on a machine that does not set it.
+   */
+  withoutExtraCerts?: { coldStart: ColdStart; nodeStartMs: number };
 }
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -81,6 +89,20 @@ function startOnce(env: NodeJS.ProcessEnv): Promise<{ first: number; total: numb
   });
 }
 
+/** Node's own start (`node -e 0`), median of COLD_RUNS, ms. */
+async function nodeStart(env: NodeJS.ProcessEnv): Promise<number> {
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', () => resolve(performance.now() - t0));
+    });
+  const runs = [];
+  for (let i = 0; i < COLD_RUNS; i++) runs.push(await once());
+  return median(runs);
+}
+
 async function coldStart(env: NodeJS.ProcessEnv): Promise<ColdStart> {
   const runs = [];
   for (let i = 0; i < COLD_RUNS; i++) runs.push(await startOnce(env));
@@ -106,11 +128,21 @@ function formatColdStart(what: string, c: ColdStart): string {
 
 export async function benchLabs(log: (line: string) => void = console.log): Promise<LabsBenchResult> {
   // Cold starts first, while this process has not loaded the simulation yet.
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   const cold = await coldStart(env);
   log(formatColdStart('after npm install', cold));
   const coldNoCache = await coldStart({ ...env, ESP32SIM_COMPILE_CACHE: '0' });
   log(formatColdStart('no code cache', coldNoCache));
+  const nodeStartMs = await nodeStart(env);
+  log(`cold start: Node's own start here (node -e 0): ${nodeStartMs.toFixed(0)} ms, median of ${COLD_RUNS}`);
+  let withoutExtraCerts: LabsBenchResult['withoutExtraCerts'];
+  if (env.NODE_EXTRA_CA_CERTS) {
+    const bare = { ...env };
+    delete bare.NODE_EXTRA_CA_CERTS;
+    withoutExtraCerts = { coldStart: await coldStart(bare), nodeStartMs: await nodeStart(bare) };
+    log(formatColdStart('without NODE_EXTRA_CA_CERTS, which this machine sets', withoutExtraCerts.coldStart));
+    log(`cold start: Node's own start without NODE_EXTRA_CA_CERTS: ${withoutExtraCerts.nodeStartMs.toFixed(0)} ms (Node 20 reads that certificate bundle before any JavaScript runs)`);
+  }
   const labs: LabBench[] = [];
   // Warm-up: load (transpile) the simulation modules once so the first lab's ratio is not a module-load figure.
   await (await createDefaultSimulation({})).close();
@@ -157,7 +189,7 @@ export async function benchLabs(log: (line: string) => void = console.log): Prom
   }
   const snaps = vmSnapshots();
   log(`labs: ${snaps.restores} VMs restored from snapshots of booted VMs (${(snaps.bytes / 1024).toFixed(0)} KiB held), ${snaps.rewinds} rewound in place; the others booted`);
-  return { labs, coldStart: cold, coldStartNoCache: coldNoCache };
+  return { labs, coldStart: cold, coldStartNoCache: coldNoCache, nodeStartMs, ...(withoutExtraCerts ? { withoutExtraCerts } : {}) };
 }
 
 if (require.main === module) {
