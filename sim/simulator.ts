@@ -40,14 +40,40 @@ interface Event {
  * with post(), since keys are unique and each lane is already sorted.
  */
 export class Lane {
-  /** @internal Queued events after the head (which is in the heap). */
-  q: Event[] = [];
+  /** @internal Queued events after the head (which is in the heap): a ring, its length a power of two. */
+  q: (Event | null)[] = new Array<Event | null>(16).fill(null);
   /** @internal Index of the next queued event in q. */
-  next = 0;
+  first = 0;
+  /** @internal How many events are queued in q. */
+  count = 0;
   /** @internal Whether the lane's head is in the heap. */
   active = false;
   /** @internal Time of the lane's last event. */
   last = 0;
+
+  /** @internal */
+  enqueue(ev: Event): void {
+    let q = this.q;
+    if (this.count === q.length) {
+      // Full: twice the room, in order from 0 (a ring that never shrinks allocates nothing per event).
+      const bigger = new Array<Event | null>(q.length * 2).fill(null);
+      for (let i = 0; i < this.count; i++) bigger[i] = q[(this.first + i) & (q.length - 1)];
+      this.q = q = bigger;
+      this.first = 0;
+    }
+    q[(this.first + this.count++) & (q.length - 1)] = ev;
+  }
+
+  /** @internal The next queued event, or null. */
+  dequeue(): Event | null {
+    if (this.count === 0) return null;
+    const q = this.q;
+    const ev = q[this.first];
+    q[this.first] = null;
+    this.first = (this.first + 1) & (q.length - 1);
+    this.count--;
+    return ev;
+  }
 }
 
 /** Spent event records kept for reuse (a frame in flight costs no allocation in the kernel). */
@@ -159,7 +185,7 @@ export class Simulator {
     } else if (ev.time >= lane.last) {
       lane.last = ev.time;
       ev.lane = lane;
-      lane.q.push(ev);
+      lane.enqueue(ev);
     } else this.heap.push(ev);
   }
 
@@ -258,15 +284,13 @@ export class Simulator {
     }
     const lane = ev.lane;
     if (lane === null) this.heap.pop();
-    else if (lane.next < lane.q.length) {
-      this.heap.replaceTop(lane.q[lane.next++]);
-      if (lane.next === lane.q.length) {
-        lane.q.length = 0;
-        lane.next = 0;
+    else {
+      const next = lane.dequeue();
+      if (next !== null) this.heap.replaceTop(next);
+      else {
+        lane.active = false;
+        this.heap.pop();
       }
-    } else {
-      lane.active = false;
-      this.heap.pop();
     }
     const { id, fn, a, b } = ev;
     if (id !== 0) this.live.delete(id);

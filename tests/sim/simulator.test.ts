@@ -87,6 +87,30 @@ describe('Simulator', () => {
     ]);
   });
 
+  test('a lane holding more events than its first ring, wrapping while it runs, keeps the order of post()', () => {
+    const script = (sim: Simulator, laned: boolean): string[] => {
+      const seen: string[] = [];
+      const lane = sim.lane();
+      const fn = (w: string, at: number): void => {
+        seen.push(`${w}@${sim.now}`);
+        // Each event sends one more, later (two for the first ones): the lane grows past 16 while it drains.
+        if (at < 200) send(at + 7, `${w}+`);
+        if (/^s\d+$/.test(w)) send(at + 11, `${w}'`);
+      };
+      const send = (t: number, w: string): void => {
+        if (laned) sim.postLane(lane, t, fn, w, t);
+        else sim.post(t, fn, w, t);
+      };
+      for (let i = 0; i < 20; i++) send(i * 3, `s${i}`);
+      for (let i = 0; i < 10; i++) sim.post(i * 5, (w: string) => void seen.push(w), `p${i}`, 0);
+      sim.runSync();
+      return seen;
+    };
+    const laned = script(new Simulator(), true);
+    expect(laned.length).toBeGreaterThan(100);
+    expect(laned).toEqual(script(new Simulator(), false));
+  });
+
   test('a cancelled timer leaves the queue at once; reused event records do not disturb the order', () => {
     const sim = new Simulator();
     const seen: number[] = [];
