@@ -39,6 +39,13 @@ export class EventHeap<T extends HeapEntry> {
     return top;
   }
 
+  /** Pops the top and puts `item` in its place in one sift (a lane's next event taking over its slot). */
+  replaceTop(item: T): void {
+    const a = this.items;
+    a[0].pos = -1;
+    this.down(item, 0);
+  }
+
   /** Takes `item` out wherever it is; false when it is not in the heap. */
   remove(item: T): boolean {
     const a = this.items;

@@ -29,6 +29,51 @@ interface Event {
   b: unknown;
   /** Kept by the heap. */
   pos: number;
+  /** The lane this posted event belongs to, or null. */
+  lane: Lane | null;
+}
+
+/**
+ * A FIFO of posted events whose (time, seq) keys only grow (one link's frames
+ * in order). Only its head sits in the heap, so the heap holds one entry per
+ * lane instead of one per frame in flight; the order of events is the same as
+ * with post(), since keys are unique and each lane is already sorted.
+ */
+export class Lane {
+  /** @internal Queued events after the head (which is in the heap): a ring, its length a power of two. */
+  q: (Event | null)[] = new Array<Event | null>(16).fill(null);
+  /** @internal Index of the next queued event in q. */
+  first = 0;
+  /** @internal How many events are queued in q. */
+  count = 0;
+  /** @internal Whether the lane's head is in the heap. */
+  active = false;
+  /** @internal Time of the lane's last event. */
+  last = 0;
+
+  /** @internal */
+  enqueue(ev: Event): void {
+    let q = this.q;
+    if (this.count === q.length) {
+      // Full: twice the room, in order from 0 (a ring that never shrinks allocates nothing per event).
+      const bigger = new Array<Event | null>(q.length * 2).fill(null);
+      for (let i = 0; i < this.count; i++) bigger[i] = q[(this.first + i) & (q.length - 1)];
+      this.q = q = bigger;
+      this.first = 0;
+    }
+    q[(this.first + this.count++) & (q.length - 1)] = ev;
+  }
+
+  /** @internal The next queued event, or null. */
+  dequeue(): Event | null {
+    if (this.count === 0) return null;
+    const q = this.q;
+    const ev = q[this.first];
+    q[this.first] = null;
+    this.first = (this.first + 1) & (q.length - 1);
+    this.count--;
+    return ev;
+  }
 }
 
 /** Spent event records kept for reuse (a frame in flight costs no allocation in the kernel). */
@@ -55,6 +100,7 @@ export class Simulator {
   private heap = new EventHeap<Event>();
   private live = new Map<TimerId, Event>();
   private pool: Event[] = [];
+  private readonly nowLane = new Lane();
   /** Posted events not yet run. */
   private posted = 0;
   private seq = 0;
@@ -110,15 +156,43 @@ export class Simulator {
    * flight): no closure, no id, no cancel; the event record is recycled.
    */
   post<A, B>(time: Micros, fn: PostFn<A, B>, a: A, b: B): void {
+    // Events due now come in time order: one lane for them all.
+    if (time <= this._now) return this.postLane(this.nowLane, time, fn, a, b);
     this.nextId++; // keeps the ids of later timers what they would be with at()
     this.posted++;
     this.heap.push(this.event(time, 0, fn as Event['fn'], a, b));
   }
 
+  /** A new lane for postLane(). */
+  lane(): Lane {
+    return new Lane();
+  }
+
+  /**
+   * post() through `lane`, for events that mostly come in time order. One
+   * earlier than the lane's last event goes to the heap on its own (same
+   * order as post() either way).
+   */
+  postLane<A, B>(lane: Lane, time: Micros, fn: PostFn<A, B>, a: A, b: B): void {
+    this.nextId++;
+    this.posted++;
+    const ev = this.event(time, 0, fn as Event['fn'], a, b);
+    if (!lane.active) {
+      lane.active = true;
+      lane.last = ev.time;
+      ev.lane = lane;
+      this.heap.push(ev);
+    } else if (ev.time >= lane.last) {
+      lane.last = ev.time;
+      ev.lane = lane;
+      lane.enqueue(ev);
+    } else this.heap.push(ev);
+  }
+
   private event(time: Micros, id: TimerId, fn: Event['fn'], a: unknown, b: unknown): Event {
     const t = Math.max(Math.round(time), this._now);
     const ev = this.pool.pop();
-    if (!ev) return { time: t, seq: this.seq++, id, fn, a, b, pos: -1 };
+    if (!ev) return { time: t, seq: this.seq++, id, fn, a, b, pos: -1, lane: null };
     ev.time = t;
     ev.seq = this.seq++;
     ev.id = id;
@@ -131,6 +205,7 @@ export class Simulator {
   private recycle(ev: Event): void {
     ev.fn = noop;
     ev.a = ev.b = undefined;
+    ev.lane = null;
     if (this.pool.length < POOL_MAX) this.pool.push(ev);
   }
 
@@ -207,7 +282,16 @@ export class Simulator {
       this._now = Math.max(this._now, until);
       return 'until';
     }
-    this.heap.pop();
+    const lane = ev.lane;
+    if (lane === null) this.heap.pop();
+    else {
+      const next = lane.dequeue();
+      if (next !== null) this.heap.replaceTop(next);
+      else {
+        lane.active = false;
+        this.heap.pop();
+      }
+    }
     const { id, fn, a, b } = ev;
     if (id !== 0) this.live.delete(id);
     else this.posted--;

@@ -10,7 +10,7 @@
  * Media that fan one frame out to several receivers give each its own copy.
  */
 import type { Rng } from '../../sim/rng';
-import type { Simulator } from '../../sim/simulator';
+import type { Lane, Simulator } from '../../sim/simulator';
 import { bump, type Counters } from '../../stack/contracts';
 
 export interface LinkSpec {
@@ -67,12 +67,16 @@ export class HopQueue {
   private busyUntil = 0;
   /** Latest arrival scheduled so far (keeps FIFO order unless a reorder is drawn). */
   private lastArrival = 0;
+  /** The in-order arrivals (all but reordered frames and duplicates), as one kernel lane. */
+  private readonly lane: Lane;
 
   constructor(
     private readonly sim: Simulator,
     private readonly rng: Rng,
     private readonly counters: Counters,
-  ) {}
+  ) {
+    this.lane = sim.lane();
+  }
 
   /**
    * Sends `frame` over this hop with `p`; `deliver` runs once per copy that
@@ -97,11 +101,12 @@ export class HopQueue {
       // Held back long enough for the next frames to overtake it.
       arrival += p.latencyUs + p.jitterUs + 1000;
       bump(this.counters, 'reordered');
+      this.sim.post(arrival, deliver, frame, arrival);
     } else {
       arrival = Math.max(arrival, this.lastArrival);
       this.lastArrival = arrival;
+      this.sim.postLane(this.lane, arrival, deliver, frame, arrival);
     }
-    this.sim.post(arrival, deliver, frame, arrival);
     if (this.rng.chance(p.duplicate)) {
       bump(this.counters, 'duplicated');
       const dupAt = arrival + airUs + 1;

@@ -34,13 +34,14 @@ export class WiredSegment implements MediumAttachment {
   /** Plugs a NIC in; `latencyUs` is its one-way delay to the segment. */
   plug(port: MediumPort, latencyUs: number): void {
     const sim = this.sim;
+    const lane = sim.lane();
     const p: WiredPort = {
       port,
       params: { latencyUs, jitterUs: 0, loss: 0, duplicate: 0, reorder: 0, rateBps: 1_000_000_000, down: false },
       queue: new HopQueue(sim, sim.rng(`${this.name}/${port.device}`), this.counters),
       // Receiver's latency added on delivery (one closure per port, none per frame).
       arrive: (frame) => {
-        if (p.params.latencyUs > 0) sim.post(sim.now + p.params.latencyUs, deliverTo, p.port, frame);
+        if (p.params.latencyUs > 0) sim.postLane(lane, sim.now + p.params.latencyUs, deliverTo, p.port, frame);
         else p.port.deliver(frame);
       },
     };

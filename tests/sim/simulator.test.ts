@@ -48,6 +48,69 @@ describe('Simulator', () => {
     expect(sim.pending).toBe(0);
   });
 
+  test('events posted through lanes run in the same order as with post(), also when posted while running', () => {
+    // The same script twice: once through two lanes, once with plain post().
+    const script = (sim: Simulator, laned: boolean): string[] => {
+      const seen: string[] = [];
+      const lanes = [sim.lane(), sim.lane()];
+      const send = (k: number, t: number, what: string): void => {
+        const fn = (w: string, at: number) => void seen.push(`${w}@${at}@${sim.now}`);
+        if (laned) sim.postLane(lanes[k], t, fn, what, t);
+        else sim.post(t, fn, what, t);
+      };
+      send(0, 10, 'a0');
+      send(0, 30, 'a1');
+      send(1, 30, 'b0');
+      sim.post(30, (w: string) => void seen.push(w), 'p', 0);
+      send(0, 30, 'a2');
+      sim.at(20, () => {
+        seen.push('t20');
+        send(1, 30, 'b1');
+        send(0, 40, 'a3');
+      });
+      sim.at(40, () => {
+        seen.push('t40');
+        send(1, 40, 'b2');
+        send(1, 60, 'b3');
+        send(0, 50, 'a4');
+      });
+      expect(sim.runSync()).toBe('idle');
+      expect(sim.pending).toBe(0);
+      return seen;
+    };
+    const laned = script(new Simulator(), true);
+    expect(laned).toEqual(script(new Simulator(), false));
+    expect(laned).toEqual([
+      'a0@10@10', 't20', 'a1@30@30', 'b0@30@30', 'p', 'a2@30@30', 'b1@30@30',
+      // t40 was scheduled before a3 was posted (at 20): same time, earlier seq.
+      't40', 'a3@40@40', 'b2@40@40', 'a4@50@50', 'b3@60@60',
+    ]);
+  });
+
+  test('a lane holding more events than its first ring, wrapping while it runs, keeps the order of post()', () => {
+    const script = (sim: Simulator, laned: boolean): string[] => {
+      const seen: string[] = [];
+      const lane = sim.lane();
+      const fn = (w: string, at: number): void => {
+        seen.push(`${w}@${sim.now}`);
+        // Each event sends one more, later (two for the first ones): the lane grows past 16 while it drains.
+        if (at < 200) send(at + 7, `${w}+`);
+        if (/^s\d+$/.test(w)) send(at + 11, `${w}'`);
+      };
+      const send = (t: number, w: string): void => {
+        if (laned) sim.postLane(lane, t, fn, w, t);
+        else sim.post(t, fn, w, t);
+      };
+      for (let i = 0; i < 20; i++) send(i * 3, `s${i}`);
+      for (let i = 0; i < 10; i++) sim.post(i * 5, (w: string) => void seen.push(w), `p${i}`, 0);
+      sim.runSync();
+      return seen;
+    };
+    const laned = script(new Simulator(), true);
+    expect(laned.length).toBeGreaterThan(100);
+    expect(laned).toEqual(script(new Simulator(), false));
+  });
+
   test('a cancelled timer leaves the queue at once; reused event records do not disturb the order', () => {
     const sim = new Simulator();
     const seen: number[] = [];
