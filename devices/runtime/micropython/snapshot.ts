@@ -150,7 +150,8 @@ export class Snapshots {
     if (!e.sab) return;
     const w = new Int32Array(e.sab, 0, 4);
     const len = ((HEAD + w[1] + 7) & ~7) + w[2];
-    if (!(w[0] === MAGIC && w[1] > 0 && w[2] >= 0 && len <= e.sab.byteLength)) return;
+    // The length the header gives, if it lies in the buffer: take() checks the rest of the header.
+    if (!(len >= HEAD && len <= e.sab.byteLength)) return;
     if (this.take(e, new Uint8Array(e.sab, 0, len).slice()) && e.disk) e.unsaved = true;
   }
 

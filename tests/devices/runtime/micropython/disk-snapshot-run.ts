@@ -6,20 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { MicroPythonRuntime } from '../../../../devices/runtime/micropython/runtime';
 import { vmSnapshots } from '../../../../devices/runtime/micropython/pool';
-import { runPy } from './helpers';
-
-// What a VM is made of, as a script sees it: heap addresses and free memory, a frozen module's inode, the PRNG, the modules.
-const PROBE = [
-  'import gc, os, sys, random',
-  'a = object(); b = [1, 2, 3]; c = "x" * 40',
-  'print(id(a), id(b), id(c), gc.mem_free(), gc.mem_alloc())',
-  'print(os.stat("/.frozen/_kern.py"))',
-  'print(random.getrandbits(30), random.random())',
-  'print(sorted(sys.modules.keys()))',
-  'gc.collect()',
-  'print(gc.mem_free(), id(object()))',
-  '',
-].join('\n');
+import { runPy, VM_PROBE as PROBE } from './helpers';
 
 (async () => {
   const r = await runPy(PROBE, { kind: 'esp32', seed: 7 });

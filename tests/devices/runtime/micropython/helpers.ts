@@ -48,3 +48,20 @@ export async function runPy(source: string, opts: Parameters<typeof startPy>[1] 
 export async function settlePool(): Promise<void> {
   for (let i = 0; i < 500 && idleVms().booted < idleVms().idle; i++) await new Promise((r) => setTimeout(r, 10));
 }
+
+/**
+ * What a VM is made of, as a script sees it (the snapshot tests compare it between VMs): heap
+ * addresses and free memory (the heap's layout), the inode of a frozen module (the filesystem's
+ * order), the PRNG, the loaded modules, a collection.
+ */
+export const VM_PROBE = [
+  'import gc, os, sys, random',
+  'a = object(); b = [1, 2, 3]; c = "x" * 40',
+  'print(id(a), id(b), id(c), gc.mem_free(), gc.mem_alloc())',
+  'print(os.stat("/.frozen/_kern.py"))',
+  'print(random.getrandbits(30), random.random())',
+  'print(sorted(sys.modules.keys()))',
+  'gc.collect()',
+  'print(gc.mem_free(), id(object()))',
+  '',
+].join('\n');

@@ -1,21 +1,7 @@
 import { LAYOUT as L } from '../../../../devices/runtime/bridge/protocol';
 import type { MicroPythonRuntime } from '../../../../devices/runtime/micropython/runtime';
 import { Snapshots } from '../../../../devices/runtime/micropython/snapshot';
-import { runPy, settlePool } from './helpers';
-
-// What a VM is made of, as a script sees it: heap addresses and free memory (the heap's layout),
-// the inode of a frozen module (the filesystem's order), the PRNG, the loaded modules, a collection.
-const PROBE = [
-  'import gc, os, sys, random',
-  'a = object(); b = [1, 2, 3]; c = "x" * 40',
-  'print(id(a), id(b), id(c), gc.mem_free(), gc.mem_alloc())',
-  'print(os.stat("/.frozen/_kern.py"))',
-  'print(random.getrandbits(30), random.random())',
-  'print(sorted(sys.modules.keys()))',
-  'gc.collect()',
-  'print(gc.mem_free(), id(object()))',
-  '',
-].join('\n');
+import { runPy, settlePool, VM_PROBE as PROBE } from './helpers';
 
 const POOL = 'ESP32SIM_VM_POOL';
 const SNAP = 'ESP32SIM_VM_SNAPSHOT';
