@@ -339,10 +339,9 @@ export abstract class BridgeRuntime implements ScriptRuntime {
     const n = b[0];
     if (!n) return undefined;
     b[0] = 0;
-    const max = ((L.BATCH_SIZE >> 2) - 1) / L.BATCH_ENTRY_WORDS;
     const out: Syscall[] = [];
     const outLen = Math.min(Math.max(h[L.OUTLEN], 0), L.OUT_SIZE);
-    for (let i = 0; i < Math.min(n, max); i++) {
+    for (let i = 0; i < Math.min(n, L.BATCH_MAX); i++) {
       const at = 1 + i * L.BATCH_ENTRY_WORDS;
       const args = this.args(b, at + 1, b[at + 7], 0);
       const name = this.names[b[at]];

@@ -156,6 +156,8 @@ export const LAYOUT = {
   BATCH_OFF: 128 + 144 * 1024,
   BATCH_SIZE: 4 * 1024,
   BATCH_ENTRY_WORDS: 9,
+  /** Entries the batch holds: the whole ones after its count word, ((4096 >> 2) - 1) / 9 rounded down. */
+  BATCH_MAX: 113,
   /** Bit of Python's tags word (P_TAGS): the call may be put off (py/_kern.py post()); never reaches the host. */
   TAG_DEFER: 1 << 30,
   TOTAL: 128 + 148 * 1024,

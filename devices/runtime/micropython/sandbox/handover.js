@@ -70,14 +70,13 @@
     }
     // ---- calls put off (TAG_DEFER, bridge/protocol.ts DEFERRABLE_OPS): queued in the SAB's batch area ----
     const b32 = new Int32Array(h.buffer, L.BATCH_OFF, L.BATCH_SIZE >> 2);
-    const BATCH_MAX = (((L.BATCH_SIZE >> 2) - 1) / L.BATCH_ENTRY_WORDS) | 0;
     let batchN = 0;
     /**
      * Queues the call in Python's header (m32 at word w; int arguments only), with the output length so
      * far, and answers it None at once; false when the batch is full (the call then makes a round trip).
      */
     function defer(m32, w, op, tags, outLen) {
-      if (batchN >= BATCH_MAX) return false;
+      if (batchN >= L.BATCH_MAX) return false;
       let at = 1 + batchN * L.BATCH_ENTRY_WORDS;
       b32[at++] = op;
       for (let i = 1; i <= 6; i++) b32[at++] = m32[w + i];

@@ -1,4 +1,5 @@
 import type { MicroPythonRuntime } from '../../../../devices/runtime';
+import { LAYOUT as L } from '../../../../devices/runtime/bridge/protocol';
 import { runPy, startPy, type PyRun } from './helpers';
 
 /** What a run did, as the board saw it: console lines, GPIO 2's levels and the trace, each with its virtual time. */
@@ -20,6 +21,13 @@ async function both(source: string) {
 }
 
 describe('MicroPython calls put off until the next call that needs an answer (pin writes)', () => {
+  test('the batch holds BATCH_MAX whole entries after its count word, and no more', () => {
+    const words = L.BATCH_SIZE >> 2;
+    expect(1 + L.BATCH_MAX * L.BATCH_ENTRY_WORDS).toBeLessThanOrEqual(words);
+    expect(1 + (L.BATCH_MAX + 1) * L.BATCH_ENTRY_WORDS).toBeGreaterThan(words);
+    expect(L.BATCH_OFF + L.BATCH_SIZE).toBeLessThanOrEqual(L.TOTAL);
+  });
+
   test('many pin writes between prints, then a sleep: the same run, one hand-over instead of one per write', async () => {
     const source = [
       'import time',
