@@ -37,6 +37,7 @@ const OPT_SACK_PERMITTED = 4;
 export interface TcpRepr {
   srcPort: number;
   dstPort: number;
+  /** Sequence and acknowledgment numbers: parsed as signed 32-bit (stack/tcp/seq.ts), emitted from either form; print with `>>> 0`. */
   seq: number;
   ack: number;
   flags: number;
@@ -87,8 +88,8 @@ export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4A
   }
   out.srcPort = readU16(b, off + TCP_SRC_PORT);
   out.dstPort = readU16(b, off + TCP_DST_PORT);
-  out.seq = readU32(b, off + TCP_SEQ);
-  out.ack = readU32(b, off + TCP_ACKNO);
+  out.seq = readU32(b, off + TCP_SEQ) | 0;
+  out.ack = readU32(b, off + TCP_ACKNO) | 0;
   out.flags = b[off + TCP_FLAGS];
   out.window = readU16(b, off + TCP_WINDOW);
   out.urgent = readU16(b, off + TCP_URGENT);
