@@ -25,6 +25,11 @@ function deliverTo(port: MediumPort, frame: Uint8Array): void {
 export class WiredSegment implements MediumAttachment {
   private ports = new Map<MacAddr, WiredPort>();
   readonly counters: Counters = {};
+  /** The last sender's port and the last unicast destination's (a flow's frames: no map lookups). */
+  private lastFrom: MediumPort | undefined;
+  private lastSrc: WiredPort | undefined;
+  private lastDstMac = -1;
+  private lastDst: WiredPort | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -46,17 +51,30 @@ export class WiredSegment implements MediumAttachment {
       },
     };
     this.ports.set(port.mac, p);
+    this.lastFrom = this.lastSrc = this.lastDst = undefined;
+    this.lastDstMac = -1;
   }
 
   send(from: MediumPort, frame: Uint8Array): void {
-    const src = this.ports.get(from.mac);
+    let src = this.lastSrc;
+    if (from !== this.lastFrom || src === undefined) {
+      src = this.ports.get(from.mac);
+      this.lastFrom = from;
+      this.lastSrc = src;
+    }
     if (!src || frame.length < 14) {
       bump(this.counters, 'drop');
       return;
     }
     // Sender's latency on its own queue, then the receiver's port (see `arrive`).
     if ((frame[0] & 1) === 0) {
-      const p = this.ports.get(readMac(frame, 0));
+      const mac = readMac(frame, 0);
+      let p = this.lastDst;
+      if (mac !== this.lastDstMac || p === undefined) {
+        p = this.ports.get(mac);
+        this.lastDstMac = mac;
+        this.lastDst = p;
+      }
       if (p && p !== src) src.queue.send(src.params, frame, p.arrive);
       else bump(this.counters, 'dropUnknownDst');
       return;

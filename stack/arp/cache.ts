@@ -40,6 +40,9 @@ export type ArpOutcome = 'sent' | 'queued';
 export class ArpCache {
   private entries = new Map<Ipv4Addr, ArpEntry>();
   private pending = new Map<Ipv4Addr, Pending>();
+  /** The entry lookup() found last and its address (undefined once that entry may have changed). */
+  private last: ArpEntry | undefined;
+  private lastIp: Ipv4Addr = 0;
   /** Called with the IP whose address another station claims (our address in its sender field). */
   onConflict: ((ip: Ipv4Addr, mac: MacAddr) => void) | undefined;
   /** Sees every valid ARP packet received (the DHCP client's address conflict check). */
@@ -56,13 +59,18 @@ export class ArpCache {
 
   /** The MAC for `ip`, or undefined when unknown or expired. */
   lookup(ip: Ipv4Addr): MacAddr | undefined {
-    const e = this.entries.get(ip);
+    // The last address looked up again (a connection's every segment): no map lookup.
+    const last = this.last;
+    const e = last !== undefined && this.lastIp === ip ? last : this.entries.get(ip);
     if (!e) return undefined;
     if (e.expiresAt <= this.sim.now) {
       this.entries.delete(ip);
+      this.last = undefined;
       bump(this.counters, 'expired');
       return undefined;
     }
+    this.lastIp = ip;
+    this.last = e;
     return e.mac;
   }
 
@@ -149,6 +157,7 @@ export class ArpCache {
   /** Forgets everything (address change, link down); queued frames are dropped and counted. */
   flush(): void {
     this.entries.clear();
+    this.last = undefined;
     for (const p of this.pending.values()) this.dropPending(p);
     this.pending.clear();
   }
@@ -157,6 +166,7 @@ export class ArpCache {
     const cur = this.entries.get(ip);
     if (cur && cur.expiresAt === Infinity && expiresAt !== Infinity) return;
     this.entries.set(ip, { mac, expiresAt });
+    if (this.lastIp === ip) this.last = undefined;
     const p = this.pending.get(ip);
     if (p) {
       this.pending.delete(ip);

@@ -8,7 +8,7 @@ import { initialCwnd } from './config';
 import type { Conn } from './conn';
 import { updateRcvAnnWnd } from './output';
 import type { Arrival } from './segment';
-import { seqGt, seqLt } from './seq';
+import { seqAdd, seqGt, seqLt } from './seq';
 import { baseRto, rttSample } from './timers';
 
 /** Default MSS when the peer sends no option (RFC 9293 §3.7.1). */
@@ -24,7 +24,7 @@ export function takeSyn(c: Conn, a: Arrival): void {
   const t = c.tcb;
   const seg = a.seg;
   t.irs = seg.seq;
-  t.rcv_nxt = (seg.seq + 1) >>> 0;
+  t.rcv_nxt = seqAdd(seg.seq, 1);
   t.rcv_ann_right_edge = t.rcv_nxt;
   t.mss = effectiveMss(c, seg);
   t.snd_wnd = t.snd_wnd_max = seg.window;

@@ -83,7 +83,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
   }
 
   newIss(): number {
-    return this.issRng.u32();
+    return this.issRng.u32() | 0;
   }
 
   /** Next free ephemeral port (lwIP: increments from a random start, wraps in 49152-65535). */

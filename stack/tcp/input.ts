@@ -28,7 +28,7 @@ import {
   zeroWindowUsable,
   type Arrival,
 } from './segment';
-import { seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from './seq';
 import { HANDSHAKE, RECEIVES_TEXT, SYNCHRONIZED } from './states';
 import { TF_ACK_DELAY, TF_ACK_NOW, TF_INFR, type OoSeg } from './tcb';
 import { armDelayedAck, baseRto, restartRtx, rttSample, stopPersist } from './timers';
@@ -120,10 +120,10 @@ function listenInput(layer: Demux, l: Pcb, a: Arrival): void {
   c.joinBacklog(l);
   const t = c.tcb;
   t.irs = seg.seq;
-  t.rcv_nxt = (seg.seq + 1) >>> 0;
+  t.rcv_nxt = seqAdd(seg.seq, 1);
   t.iss = layer.newIss();
   t.snd_una = t.snd_nxt = t.snd_max = t.iss;
-  t.snd_lbb = (t.iss + 1) >>> 0;
+  t.snd_lbb = seqAdd(t.iss, 1);
   t.snd_wnd = t.snd_wnd_max = seg.window;
   t.snd_wl1 = seg.seq;
   t.snd_wl2 = t.iss;
@@ -206,7 +206,7 @@ function synchronizedInput(pcb: Pcb, a: Arrival): void {
 function ackInput(pcb: Pcb, seg: TcpRepr, isNew: boolean, dataLen: number, fin: boolean): void {
   const t = pcb.tcb;
   const ack = seg.ack;
-  const rightEdgeBefore = (t.snd_wl2 + t.snd_wnd) >>> 0;
+  const rightEdgeBefore = seqAdd(t.snd_wl2, t.snd_wnd);
   if (seqLt(t.snd_wl1, seg.seq) || (t.snd_wl1 === seg.seq && seqLe(t.snd_wl2, ack))) {
     t.snd_wnd = seg.window;
     if (seg.window > t.snd_wnd_max) t.snd_wnd_max = seg.window;
@@ -216,7 +216,7 @@ function ackInput(pcb: Pcb, seg: TcpRepr, isNew: boolean, dataLen: number, fin: 
   }
   if (isNew) return newAck(pcb, ack);
   const outstanding = t.snd_max !== t.snd_una;
-  if (dataLen === 0 && !fin && outstanding && ((ack + seg.window) >>> 0) === rightEdgeBefore) dupAck(pcb);
+  if (dataLen === 0 && !fin && outstanding && seqAdd(ack, seg.window) === rightEdgeBefore) dupAck(pcb);
   // lwIP tcp_receive: an ACK at SND.UNA that is not a duplicate (data, a window change,
   // nothing outstanding) ends a run of duplicates: only consecutive ones trigger fast retransmit.
   else t.dupacks = 0;
@@ -305,7 +305,7 @@ function receiveData(pcb: Pcb, seq: number, data: Uint8Array, fin: boolean): boo
   let finIn = false;
   if (data.length > 0) deliver(pcb, data);
   if (fin) {
-    t.rcv_nxt = (t.rcv_nxt + 1) >>> 0;
+    t.rcv_nxt = seqAdd(t.rcv_nxt, 1);
     finIn = true;
   }
   if (t.ooseq.length > 0 && !finIn) {
@@ -324,7 +324,7 @@ function receiveData(pcb: Pcb, seq: number, data: Uint8Array, fin: boolean): boo
 
 function deliver(pcb: Pcb, data: Uint8Array): void {
   const t = pcb.tcb;
-  t.rcv_nxt = (t.rcv_nxt + data.length) >>> 0;
+  t.rcv_nxt = seqAdd(t.rcv_nxt, data.length);
   t.rcv_wnd -= data.length;
   t.rcv_queued += data.length;
   updateRcvAnnWnd(pcb);
@@ -351,8 +351,8 @@ function drainOoseq(pcb: Pcb): boolean {
     const s = q.shift()!;
     const skip = seqDiff(t.rcv_nxt, s.seq);
     if (skip < s.data.length) deliver(pcb, s.data.subarray(skip));
-    if (s.fin && ((s.seq + s.data.length) >>> 0) === t.rcv_nxt) {
-      t.rcv_nxt = (t.rcv_nxt + 1) >>> 0;
+    if (s.fin && seqAdd(s.seq, s.data.length) === t.rcv_nxt) {
+      t.rcv_nxt = seqAdd(t.rcv_nxt, 1);
       q.length = 0;
       return true;
     }

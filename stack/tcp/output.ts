@@ -8,7 +8,7 @@ import { lwipMode } from './config';
 import type { Conn, TcpHost } from './conn';
 import type { Arrival } from './segment';
 import { segLen } from './segment';
-import { seqGt, seqMax } from './seq';
+import { seqAdd, seqGt, seqMax } from './seq';
 import { SENDS_DATA, SYNCHRONIZED } from './states';
 import { TF_ACK_DELAY, TF_ACK_NOW, TF_FIN } from './tcb';
 import { restartRtx, startPersist, startRttTiming } from './timers';
@@ -22,7 +22,7 @@ const EMPTY = new Uint8Array(0);
  */
 export function updateRcvAnnWnd(c: Conn): number {
   const t = c.tcb;
-  const newRight = (t.rcv_nxt + t.rcv_wnd) >>> 0;
+  const newRight = seqAdd(t.rcv_nxt, t.rcv_wnd);
   const grow = (newRight - t.rcv_ann_right_edge) | 0;
   if (grow >= Math.min(c.cfg.rcvWnd >> 1, c.cfg.mss)) {
     t.rcv_ann_wnd = t.rcv_wnd;
@@ -37,7 +37,7 @@ export function updateRcvAnnWnd(c: Conn): number {
 export function sendSegment(c: Conn, flags: number, seq: number, payload: Uint8Array, mss?: number): void {
   const t = c.tcb;
   const window = Math.min(t.rcv_ann_wnd, 0xffff);
-  t.rcv_ann_right_edge = (t.rcv_nxt + t.rcv_ann_wnd) >>> 0;
+  t.rcv_ann_right_edge = seqAdd(t.rcv_nxt, t.rcv_ann_wnd);
   // The layer's one outgoing header: transmit() has read it by the time it returns.
   const repr = c.host.txSeg;
   repr.srcPort = c.localPort;
@@ -62,7 +62,7 @@ export function retransmitSyn(c: Conn, withAck: boolean): void {
   const flags = withAck ? TCP_SYN | TCP_ACK : TCP_SYN;
   if (!withAck) t.rcv_ann_wnd = Math.min(t.rcv_wnd, 0xffff);
   sendSegment(c, flags, t.iss, EMPTY, Math.min(c.cfg.mss, c.host.ip.mtu - 40));
-  t.snd_nxt = (t.iss + 1) >>> 0;
+  t.snd_nxt = seqAdd(t.iss, 1);
   t.snd_max = seqMax(t.snd_max, t.snd_nxt);
 }
 
@@ -120,7 +120,7 @@ export function tcpOutput(c: Conn): void {
       const fin = finPending && off + len === q.length;
       sendData(c, t.snd_nxt, len, fin);
       if (t.rttest < 0) startRttTiming(c, t.snd_nxt);
-      t.snd_nxt = (t.snd_nxt + len + (fin ? 1 : 0)) >>> 0;
+      t.snd_nxt = seqAdd(t.snd_nxt, fin ? len + 1 : len);
       if (seqGt(t.snd_nxt, t.snd_max)) t.snd_max = t.snd_nxt;
       if (!c.rtx.armed) restartRtx(c);
       sent = true;
@@ -158,9 +158,9 @@ export function sendPersistProbe(c: Conn): void {
   const off = (t.snd_nxt - t.sndQueueStart) | 0;
   if (t.snd_queue.length - off > 0) {
     sendData(c, t.snd_nxt, 1, false);
-    t.snd_max = seqMax(t.snd_max, (t.snd_nxt + 1) >>> 0);
+    t.snd_max = seqMax(t.snd_max, seqAdd(t.snd_nxt, 1));
   } else {
-    sendSegment(c, TCP_ACK, (t.snd_nxt - 1) >>> 0, EMPTY);
+    sendSegment(c, TCP_ACK, seqAdd(t.snd_nxt, -1), EMPTY);
   }
   c.count('txProbe');
 }
@@ -178,7 +178,7 @@ export function sendWindowFill(c: Conn): boolean {
   if (off < 0 || unsent <= 0 || Math.min(unsent, t.mss) <= t.snd_wnd) return false;
   const len = t.snd_wnd;
   sendData(c, t.snd_una, len, false);
-  t.snd_nxt = (t.snd_una + len) >>> 0;
+  t.snd_nxt = seqAdd(t.snd_una, len);
   t.snd_max = seqMax(t.snd_max, t.snd_nxt);
   t.rttest = -1; // Karn: it may be a retransmission
   c.count('txProbe');
@@ -187,7 +187,7 @@ export function sendWindowFill(c: Conn): boolean {
 
 /** Keepalive probe: SEQ = SND.NXT - 1, no data (lwIP tcp_keepalive). */
 export function sendKeepalive(c: Conn): void {
-  sendSegment(c, TCP_ACK, (c.tcb.snd_nxt - 1) >>> 0, EMPTY);
+  sendSegment(c, TCP_ACK, seqAdd(c.tcb.snd_nxt, -1), EMPTY);
   c.count('txKeepalive');
 }
 
@@ -211,7 +211,7 @@ export function replyRst(host: TcpHost, a: Arrival): void {
     srcPort: s.dstPort,
     dstPort: s.srcPort,
     seq: hasAck ? s.ack : 0,
-    ack: lwip || !hasAck ? (s.seq + segLen(s)) >>> 0 : 0,
+    ack: lwip || !hasAck ? seqAdd(s.seq, segLen(s)) : 0,
     flags: lwip || !hasAck ? TCP_RST | TCP_ACK : TCP_RST,
     window: lwip ? Math.min(host.cfg.rcvWnd, 0xffff) : 0,
     urgent: 0,

@@ -15,6 +15,7 @@ import { tcpMachine, type MachineHooks, type StateTimerKind, type TcpMachine, ty
 import { replyRst, retransmitSyn, sendConnRst, sendSynAndArm, tcpOutput, updateRcvAnnWnd } from './output';
 import type { Arrival } from './segment';
 import { KEEPALIVE, STATE_TAGS, WRITABLE } from './states';
+import { seqAdd } from './seq';
 import { Tcb, TF_ACK_NOW, TF_FIN } from './tcb';
 import { TimerSlot } from './timer-slot';
 import { armKeepalive, idleDeadline } from './timers';
@@ -171,7 +172,7 @@ export class Pcb implements TcpPcb, MachineHooks, Conn {
     t.mss = Math.min(this.cfg.mss, ipl.mtu - 40);
     t.iss = this.host.newIss();
     t.snd_una = t.snd_nxt = t.snd_max = t.iss;
-    t.snd_lbb = (t.iss + 1) >>> 0;
+    t.snd_lbb = seqAdd(t.iss, 1);
     t.rcv_ann_wnd = t.rcv_wnd;
     this.host.addConnection(this);
     this.fire({ type: 'app.connect' });
@@ -188,7 +189,7 @@ export class Pcb implements TcpPcb, MachineHooks, Conn {
     if (n <= 0) return 0;
     const t = this.tcb;
     t.snd_queue.push(data, from, from + n);
-    t.snd_lbb = (t.snd_lbb + n) >>> 0;
+    t.snd_lbb = seqAdd(t.snd_lbb, n);
     return n;
   }
 

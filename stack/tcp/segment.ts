@@ -6,7 +6,7 @@
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
-import { seqGt, seqLe, seqLt } from './seq';
+import { seqAdd, seqGt, seqLe, seqLt } from './seq';
 import { TF_FIN, type Tcb } from './tcb';
 
 /** A segment as it arrived: the parsed header and the addresses of its IPv4 datagram. */
@@ -28,11 +28,11 @@ export function segLen(seg: TcpRepr): number {
 export function acceptable(rcvNxt: number, rcvWnd: number, seq: number, len: number): boolean {
   if (len === 0) {
     if (rcvWnd === 0) return seq === rcvNxt;
-    return seqLe(rcvNxt, seq) && seqLt(seq, (rcvNxt + rcvWnd) >>> 0);
+    return seqLe(rcvNxt, seq) && seqLt(seq, seqAdd(rcvNxt, rcvWnd));
   }
   if (rcvWnd === 0) return false;
-  const end = (seq + len - 1) >>> 0;
-  const right = (rcvNxt + rcvWnd) >>> 0;
+  const end = seqAdd(seq, len - 1);
+  const right = seqAdd(rcvNxt, rcvWnd);
   // lwIP tcp_receive also takes a segment that starts before RCV.NXT and ends
   // past the right edge (a collapsed retransmission wider than a small window):
   // its new part is in the window and is trimmed to it.
@@ -93,7 +93,7 @@ export function repeatedSyn(t: Tcb, seg: TcpRepr): boolean {
 
 /** The peer's FIN again (our ACK of it was lost): a FIN that ends exactly at RCV.NXT. */
 export function retransmittedFin(t: Tcb, seg: TcpRepr, len: number): boolean {
-  return (seg.flags & (TCP_FIN | TCP_RST)) === TCP_FIN && ((seg.seq + len) >>> 0) === t.rcv_nxt;
+  return (seg.flags & (TCP_FIN | TCP_RST)) === TCP_FIN && seqAdd(seg.seq, len) === t.rcv_nxt;
 }
 
 /**
@@ -101,5 +101,5 @@ export function retransmittedFin(t: Tcb, seg: TcpRepr, len: number): boolean {
  * this ACK acknowledges new data up to and including it.
  */
 export function ourFinAcked(t: Tcb, ack: number, range: AckRange): boolean {
-  return (t.flags & TF_FIN) !== 0 && range === 'new' && ack === ((t.snd_lbb + 1) >>> 0);
+  return (t.flags & TF_FIN) !== 0 && range === 'new' && ack === seqAdd(t.snd_lbb, 1);
 }

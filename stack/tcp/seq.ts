@@ -1,7 +1,16 @@
 /**
- * Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4). Plain functions on
- * unsigned 32-bit numbers; comparisons use the signed 32-bit difference.
+ * Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4), the one place for
+ * it. A sequence number is held as a signed 32-bit integer (the same 32 bits
+ * as on the wire, read with `| 0`): V8 keeps such values as small integers,
+ * where the unsigned form of a random ISS (half of them >= 2^31) is a boxed
+ * double on every update. Print one with `>>> 0`; comparisons use the signed
+ * 32-bit difference.
  */
+
+/** a + n modulo 2^32, as a sequence number. */
+export function seqAdd(a: number, n: number): number {
+  return (a + n) | 0;
+}
 
 /** Signed distance a - b (negative when a is before b). */
 export function seqDiff(a: number, b: number): number {

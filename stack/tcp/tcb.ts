@@ -162,6 +162,6 @@ export class Tcb {
 
   /** Sequence number of the first byte of the send queue (the oldest unacknowledged data byte). */
   get sndQueueStart(): number {
-    return (this.snd_lbb - this.snd_queue.length) >>> 0;
+    return (this.snd_lbb - this.snd_queue.length) | 0;
   }
 }

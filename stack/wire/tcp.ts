@@ -37,6 +37,7 @@ const OPT_SACK_PERMITTED = 4;
 export interface TcpRepr {
   srcPort: number;
   dstPort: number;
+  /** Sequence and acknowledgment numbers: parsed as signed 32-bit (stack/tcp/seq.ts), emitted from either form; print with `>>> 0`. */
   seq: number;
   ack: number;
   flags: number;
@@ -73,8 +74,9 @@ export function parseTcp(b: Uint8Array, src: Ipv4Addr, dst: Ipv4Addr, opts?: Tcp
 /**
  * parseTcp of the segment b[off..end) (e.g. where it lies in its frame), into
  * `out` (a receive path's reused object). The options absent from this
- * segment read undefined; `out.payload` is a new view every time, so it may
- * be kept. Returns the error, or undefined when parsed.
+ * segment read undefined; `out.payload` is a new view every time (one shared
+ * empty view when there is no payload), so it may be kept. Returns the error,
+ * or undefined when parsed.
  */
 export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4Addr, dst: Ipv4Addr, out: TcpRepr, opts?: TcpParseOptions): ParseError {
   const n = end - off;
@@ -87,12 +89,13 @@ export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4A
   }
   out.srcPort = readU16(b, off + TCP_SRC_PORT);
   out.dstPort = readU16(b, off + TCP_DST_PORT);
-  out.seq = readU32(b, off + TCP_SEQ);
-  out.ack = readU32(b, off + TCP_ACKNO);
+  out.seq = readU32(b, off + TCP_SEQ) | 0;
+  out.ack = readU32(b, off + TCP_ACKNO) | 0;
   out.flags = b[off + TCP_FLAGS];
   out.window = readU16(b, off + TCP_WINDOW);
   out.urgent = readU16(b, off + TCP_URGENT);
-  out.payload = b.subarray(off + hlen, end);
+  // A pure ACK shares the one empty view (a view of nothing holds nothing; one allocation less per ACK).
+  out.payload = off + hlen === end ? EMPTY : b.subarray(off + hlen, end);
   // A reused object: forget the previous segment's options (a fresh one never had them).
   if (out.mss !== undefined) out.mss = undefined;
   if (out.wscale !== undefined) out.wscale = undefined;

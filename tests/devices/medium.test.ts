@@ -133,4 +133,20 @@ describe('wired WAN segment', () => {
     expect(r.got.map((x) => x.n)).toEqual([9]);
     expect(h2.got.map((x) => x.n)).toEqual([9]);
   });
+
+  test('a port plugged in for a MAC that already had one gets the frames from then on (the remembered ports are forgotten)', () => {
+    const sim = new Simulator(1);
+    const seg = new WiredSegment(sim, 'wan');
+    const r = port('router', 1);
+    const h1 = port('h1', 2);
+    seg.plug(r, 0);
+    seg.plug(h1, 10);
+    seg.send(r, frame(2, 1, 1));
+    sim.runSync();
+    const replacement = port('h1b', 2);
+    seg.plug(replacement, 10);
+    seg.send(r, frame(2, 1, 2));
+    sim.runSync();
+    expect([h1.got.map((x) => x.n), replacement.got.map((x) => x.n)]).toEqual([[1], [2]]);
+  });
 });

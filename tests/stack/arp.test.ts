@@ -38,6 +38,19 @@ describe('ARP', () => {
     expect(a.stack.udp.sendto(5000, ip('192.168.1.20'), 7000, Buffer.from('three'))).toBe('sent');
   });
 
+  test('the entry a lookup remembers gives way to a new one for the same address, and to a flush', () => {
+    const { sim, a, b } = setup();
+    const bIp = ip('192.168.1.20');
+    a.stack.udp.sendto(5000, bIp, 7000, Buffer.from('x'));
+    runFor(sim, 10_000);
+    expect(a.iface.arp.lookup(bIp)).toBe(b.nic.mac);
+    expect(a.iface.arp.lookup(bIp)).toBe(b.nic.mac);
+    a.iface.arp.addStatic(bIp, 0x02_00_00_00_00_99);
+    expect(a.iface.arp.lookup(bIp)).toBe(0x02_00_00_00_00_99);
+    a.iface.arp.flush();
+    expect(a.iface.arp.lookup(bIp)).toBeUndefined();
+  });
+
   test('resolved entry, 5 minutes idle: expires and is requested again', () => {
     const { sim, hub, a } = setup();
     a.stack.udp.sendto(5000, ip('192.168.1.20'), 7000, Buffer.from('x'));

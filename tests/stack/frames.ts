@@ -72,8 +72,9 @@ export function tcp(...checks: Checker<TcpRepr>[]): Checker<Ipv4Packet> {
 
 /** tcpdump-style flags, exactly: 'S', 'S.', '.', 'P.', 'F.', 'R', 'R.'. */
 export const flags = (f: string): Checker<TcpRepr> => field('flags', (s) => formatTcpFlags(s.flags), f);
-export const seq = (n: number): Checker<TcpRepr> => field('seq', (s) => s.seq, n >>> 0);
-export const ack = (n: number): Checker<TcpRepr> => field('ack', (s) => s.ack, n >>> 0);
+// Sequence numbers compared (and shown) unsigned, as traces print them (parsed, they are signed: stack/tcp/seq.ts).
+export const seq = (n: number): Checker<TcpRepr> => field('seq', (s) => s.seq >>> 0, n >>> 0);
+export const ack = (n: number): Checker<TcpRepr> => field('ack', (s) => s.ack >>> 0, n >>> 0);
 export const window = (n: number): Checker<TcpRepr> => field('window', (s) => s.window, n);
 export const mss = (n: number | undefined): Checker<TcpRepr> => field('mss', (s) => s.mss, n);
 export const srcPort = (n: number): Checker<TcpRepr | UdpDatagram> => field('srcPort', (s) => s.srcPort, n);

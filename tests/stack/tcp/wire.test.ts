@@ -46,7 +46,8 @@ describe('wire/tcp', () => {
       srcPort: 48896,
       dstPort: 80,
       seq: 0x01234567,
-      ack: 0x89abcdef,
+      // Sequence numbers parse in their signed 32-bit form (stack/tcp/seq.ts).
+      ack: 0x89abcdef | 0,
       flags: TCP_FIN | TCP_RST | TCP_ACK | TCP_URG,
       window: 0x0123,
       urgent: 0x0201,
