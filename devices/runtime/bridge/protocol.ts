@@ -44,11 +44,7 @@ export const LAYOUT = {
   /** Virtual time in ms (the host writes it with each answer; the VM's clock reads it). */
   VT_LO: 18,
   VT_HI: 19,
-  /**
-   * 1 while that side sleeps in Atomics.wait (the other side notifies only then). MAIN_SLEEP is
-   * MAIN_WITH, MAIN_ASLEEP, or MAIN_AWAY: the main thread turned to another worker (bridge/handover.ts
-   * Baton), and this one stops spinning for its answer.
-   */
+  /** 1 while that side sleeps in Atomics.wait (the other side notifies only then). */
   MAIN_SLEEP: 20,
   VM_SLEEP: 21,
   /** Pooled VM hand-over: C_IDLE → C_SENT (claimed) or C_RETIRED (idle too long). */
@@ -72,10 +68,6 @@ export const LAYOUT = {
   /** 1 when the VM was restored from a snapshot of a booted VM instead of booting (VM JavaScript; tests). */
   RESTORED: 31,
   HEADER_INTS: 32,
-
-  MAIN_WITH: 0,
-  MAIN_ASLEEP: 1,
-  MAIN_AWAY: 2,
 
   FLAG_RUN: 0,
   FLAG_REQ: 1,
@@ -173,31 +165,19 @@ export const LAYOUT = {
   /** Wall time an unclaimed pooled VM waits before it retires (its thread then boots a fresh one or ends). */
   IDLE_MS: 10_000,
   /**
-   * Bounded, adaptive spins before Atomics.wait (a spin iteration, one Atomics.load, takes ~35 ns on a
-   * 2-core VM; waking a thread asleep in Atomics.wait ~15-60 µs when a core is free, milliseconds when
-   * other processes hold both: tmp measurements in the hand-over commit). A TypeScript worker spins
-   * SPIN_MAX iterations, gives up after SPIN_GIVEUP failed spins in a row and then probes once every
-   * SPIN_PROBE waits.
+   * Bounded, adaptive spins before Atomics.wait (iterations of Atomics.load, 5-25 ns each). A side spins
+   * only when the other was awake when it handed over, gives up after SPIN_GIVEUP failed spins in a row and
+   * then probes once every SPIN_PROBE waits: only the running VM and the main thread ever spin, briefly.
    */
   SPIN_MAX: 1_000,
+  /**
+   * The main thread's spin while it waits for a worker's next request (handover.ts): longer, since it
+   * has nothing else to do meanwhile and a sleeping host costs the worker a notify and itself a wake.
+   * It pays whenever the request comes within it.
+   */
+  MAIN_SPIN_MAX: 4_000,
   SPIN_GIVEUP: 8,
   SPIN_PROBE: 64,
-  /**
-   * A MicroPython VM spins up to VM_SPIN_MAX iterations (~140 µs: the main thread's work for a quick
-   * call, a UDP send, takes 50-200 µs) and stops as soon as the main thread turns to another VM
-   * (MAIN_AWAY, bridge/handover.ts Baton), so only one VM spins at a time, however many there are.
-   */
-  VM_SPIN_MAX: 4_000,
-  /**
-   * The main thread's spin (µs of wall time) for a worker's next request: after releasing a worker that
-   * was spinning (its request follows its script's next stretch), and after waking a sleeping one (its
-   * wake-up comes first). It pays whenever the request comes within it (no sleep for the main thread,
-   * no notify for the worker).
-   */
-  MAIN_SPIN_US: 150,
-  MAIN_WAKE_SPIN_US: 150,
-  /** A spin that does not pay halves, down to its maximum >> SPIN_SHRINK; one that pays doubles back. */
-  SPIN_SHRINK: 4,
 } as const;
 
 export type Layout = typeof LAYOUT;

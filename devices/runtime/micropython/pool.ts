@@ -7,7 +7,6 @@
  * ESP32SIM_VM_POOL=0 disables the pool (=n keeps n idle VMs per boot).
  */
 import { LAYOUT as L } from '../bridge/protocol';
-import { Baton } from '../bridge/handover';
 import { bootInputs, SealedVm, VmThread, type VmBoot } from './vm';
 import { vmsPerThread } from './sharing';
 import { maxSnapshotBytes, Snapshots } from './snapshot';
@@ -26,8 +25,6 @@ const bootKey = (b: VmBoot) => `${b.personality}/${b.heapBytes}/${b.pystackWords
  * simulation state: a claimed VM is handed its run (seed, script, configuration) only then.
  */
 class VmPool {
-  /** Which of its VMs the main thread is with (bridge/handover.ts): the others do not spin. */
-  readonly baton = new Baton();
   private idle = new Map<string, { boot: VmBoot; vms: SealedVm[] }>();
   private threads: VmThread[] = [];
   private readonly snapshots = new Snapshots();
@@ -41,7 +38,7 @@ class VmPool {
   private make(boot: VmBoot, thread: VmThread | undefined, capture: boolean): SealedVm {
     const key = bootKey(boot);
     const image = this.snapshots.image(key, boot.memCapBytes, capture, () => this.diskFor(boot));
-    const vm = new SealedVm(boot, this.threadFor(thread), image, this.recycle, this.baton);
+    const vm = new SealedVm(boot, this.threadFor(thread), image, this.recycle);
     if (vm.image.restore) this.restores++;
     if (vm.image.capture) {
       this.snapshots.made(key, vm);
@@ -178,7 +175,7 @@ export function prewarmVms(boots: VmBoot[], each = poolSize()): void {
 
 /** A VM with this boot, from the pool when one is there (the pool is then topped up). */
 export function takeVm(boot: VmBoot): { vm: SealedVm; pooled: boolean } {
-  if (poolSize() === 0) return { vm: new SealedVm(boot, pool.threadFor(), {}, pool.recycle, pool.baton), pooled: false };
+  if (poolSize() === 0) return { vm: new SealedVm(boot, pool.threadFor(), {}, pool.recycle), pooled: false };
   return pool.take(boot);
 }
 

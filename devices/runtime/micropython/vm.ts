@@ -20,7 +20,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
-import { type Baton, Handover } from '../bridge/handover';
+import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
 import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmDigest, wasmModule } from './wasm';
@@ -104,7 +104,7 @@ function bootOpts(boot: VmBoot, shared: boolean) {
     suspend: shared,
     fsQuotaBytes: FS_QUOTA.bytes,
     fsQuotaNodes: FS_QUOTA.nodes,
-    spinMax: L.VM_SPIN_MAX,
+    spinMax: L.SPIN_MAX,
   };
 }
 
@@ -191,7 +191,7 @@ export class SealedVm implements BridgePeer {
   readonly sab = new SharedArrayBuffer(L.TOTAL);
   readonly h = new Int32Array(this.sab, 0, L.HEADER_INTS);
   readonly u8 = new Uint8Array(this.sab);
-  private readonly handover: Handover;
+  private readonly handover = new Handover(this.h, () => this.thread.alive);
   /** Called once, at the VM's first request (the pool takes a snapshot it wrote then). */
   onFirstRequest: (() => void) | undefined;
   /** Set once the VM ended after its exit call and its thread may host the next VM. */
@@ -210,10 +210,7 @@ export class SealedVm implements BridgePeer {
     readonly image: VmImage = {},
     /** Who takes the VM once it ended cleanly (its thread, or the VM itself rewound: pool.ts); without one, freeThread() tells. */
     private readonly ended?: (vm: SealedVm) => void,
-    /** Shared by the VMs the main thread hands over to (the pool's): only the one it is with spins. */
-    baton?: Baton,
   ) {
-    this.handover = new Handover(this.h, () => this.thread.alive, baton);
     if (this.thread.shared) this.thread.hosted++;
     this.thread.boot({
       restore: image.restore,

@@ -42,7 +42,7 @@ let spinProbe = 0;
 
 function roundTrip() {
   Atomics.store(h, L.FLAG, L.FLAG_REQ);
-  if (Atomics.load(h, L.MAIN_SLEEP) === L.MAIN_ASLEEP) Atomics.notify(h, L.FLAG);
+  if (Atomics.load(h, L.MAIN_SLEEP) !== 0) Atomics.notify(h, L.FLAG);
   const budget = spinFails < L.SPIN_GIVEUP || ++spinProbe % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
   let n = budget;
   while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {

@@ -11,8 +11,8 @@
   'use strict';
   const G = globalThis;
   G.__mpHandover = function (h, L, opts) {
-    const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.VM_SPIN_MAX;
-    let spin = SPIN_MAX;
+    const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.SPIN_MAX;
+    let spinFails = 0, spinProbe = 0;
     // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
     // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
     let jitter = 0, jrng = 0x2545f491;
@@ -46,20 +46,23 @@
     /** Posts the request already written; null once the answer is there, or (async) a promise of it. */
     function post(async) {
       Atomics.store(h, L.FLAG, L.FLAG_REQ);
-      if (Atomics.load(h, L.MAIN_SLEEP) === L.MAIN_ASLEEP) Atomics.notify(h, L.FLAG);
-      // Spin while the host is with this VM: it stops when the host turns to another VM (MAIN_AWAY:
-      // the answer is not coming soon, and the VM released next needs the core). The spin halves
-      // while it does not pay (the answer came after it) and doubles back while it does.
-      let n = spin;
-      if (Atomics.load(h, L.FLAG) === L.FLAG_ANS) return null; // already answered: no spin, no verdict
+      const hostAsleep = Atomics.load(h, L.MAIN_SLEEP) !== 0;
+      if (hostAsleep) Atomics.notify(h, L.FLAG);
+      // Spin only while the host is awake (a sleeping host takes longer to wake than a spin
+      // lasts, and spinning would take the core it needs); probe now and then to get back.
+      const budget = spinFails < L.SPIN_GIVEUP || (++spinProbe % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
+      let n = budget;
+      const ready = Atomics.load(h, L.FLAG) === L.FLAG_ANS; // already answered: no spin, no verdict
       let slept = false;
-      let away = false;
       while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {
-        if (--n > 0 && !(away = Atomics.load(h, L.MAIN_SLEEP) === L.MAIN_AWAY)) continue;
+        if (--n > 0) continue;
         slept = true;
+        n = -1;
         break;
       }
-      if (!away) spin = slept ? Math.max(spin >> 1, SPIN_MAX >> L.SPIN_SHRINK) : Math.min(spin << 1, SPIN_MAX);
+      // A spin pays only if the answer came early in it; a late success (the host was
+      // descheduled) or a sleep counts as a failure.
+      if (budget && !ready) { if (n > budget >> 1) spinFails = 0; else spinFails++; }
       if (!slept) return null;
       if (async) return sleepAsync();
       sleepSync();
