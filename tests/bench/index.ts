@@ -5,7 +5,7 @@
  * (name, value, unit, goal, met). Benchmarks measure wall time; they are never
  * part of `npm test`.
  *   npm run bench            all of them
- *   npm run bench -- tcp vm  only the named ones (kernel, ping, tcp, tcp-stack, vm, labs, long, scale)
+ *   npm run bench -- tcp vm  only the named ones (kernel, ping, handover, tcp, tcp-stack, vm, labs, long, scale)
  *   ESP32SIM_BENCH_JSON=out.json npm run bench   the figures elsewhere
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchKernel } from './kernel';
 import { benchPing } from './ping';
+import { benchHandover, formatHandoverCase } from './handover';
 import { benchTcpVsLoopback } from './tcp';
 import { benchTcpStackVsLoopback, formatTcpStackBench, TCP_STACK_GOAL } from './tcp-stack';
 import { benchVm, formatVmBench } from './vm';
@@ -41,6 +42,19 @@ const benches: Bench[] = [
       const r = await benchPing();
       console.log(`ping: ${Math.round(r.pingsPerS)} ICMP echo round trips per wall second (esp32 ⇄ pc over WiFi, ${r.received} answered)`);
       fig.add('ICMP echo round trips per wall second', r.pingsPerS, 'round trips/s');
+    },
+  ],
+  [
+    'handover',
+    async (fig) => {
+      const r = await benchHandover();
+      console.log(`handover: one spin iteration (Atomics.load) ${r.spinNs.toFixed(1)} ns`);
+      fig.add('spin iteration (Atomics.load)', r.spinNs, 'ns');
+      for (const c of r.cases) {
+        console.log(formatHandoverCase(c));
+        fig.add(`hand-over between two threads, ${c.name}, median`, c.p50Us, 'µs');
+        fig.add(`hand-over between two threads, ${c.name}, 90th percentile`, c.p90Us, 'µs');
+      }
     },
   ],
   [
