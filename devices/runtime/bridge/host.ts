@@ -18,8 +18,9 @@ import { wallLimitMessage, watchdogMessage, type WallClock } from '../wallclock'
 import { DEFERRABLE_OPS, KNOWN_OPS, LAYOUT as L, MAX_OPS, OP_NAME, TAG } from './protocol';
 
 const EINVAL = 22;
-/** The known ops' codes (protocol.ts): computed once, copied per runtime. */
+/** The known ops' codes (protocol.ts) and names by code (0 is the interning call itself): computed once, copied by a runtime that interns another op. */
 const KNOWN_OP_CODES: ReadonlyMap<string, number> = new Map(KNOWN_OPS.map((n, i) => [n, i + 1]));
+const KNOWN_OP_NAMES: readonly string[] = ['(intern)', ...KNOWN_OPS];
 const MiB = 1024 * 1024;
 /** Output held between kernel calls before it goes to the console as a write of its own (bounded host memory). */
 const OUT_HOLD_CHARS = MiB;
@@ -57,9 +58,13 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   private readonly enc = new TextEncoder();
   private readonly dec = new TextDecoder('utf-8', { fatal: false });
   private readonly outDec = new TextDecoder();
-  /** Interned op names: code i names[i]; 0 is the interning call itself. */
-  private readonly names: string[] = ['(intern)', ...KNOWN_OPS];
-  private readonly codes = new Map<string, number>(KNOWN_OP_CODES);
+  /**
+   * Interned op names: code i names[i]; 0 is the interning call itself. The known ones are shared
+   * until the worker interns one more, which copies them once (most never do: the copy costs ~10 µs).
+   */
+  private names: readonly string[] = KNOWN_OP_NAMES;
+  private codes: ReadonlyMap<string, number> = KNOWN_OP_CODES;
+  private own: { names: string[]; codes: Map<string, number> } | undefined;
   private queued: Syscall[] = [];
   private outText = '';
   /** The worker waits for an answer (false while we only replay queued syscalls). */
@@ -322,8 +327,11 @@ export abstract class BridgeRuntime implements ScriptRuntime {
     if (code === undefined) {
       if (this.names.length >= MAX_OPS) return this.refuse();
       code = this.names.length;
-      this.names.push(name);
-      this.codes.set(name, code);
+      const own = (this.own ??= { names: [...KNOWN_OP_NAMES], codes: new Map(KNOWN_OP_CODES) });
+      own.names.push(name);
+      own.codes.set(name, code);
+      this.names = own.names;
+      this.codes = own.codes;
     }
     this.reply(code);
   }

@@ -28,16 +28,23 @@ export const PYSTACK_WORDS = 2048;
 /** A script up to this size travels inside the 'config' answer (JSON may escape a byte into 6: 96 KiB < DATA_SIZE). */
 const INLINE_SOURCE_BYTES = 16 * KiB;
 
-/** What a VM of this kind and heap boots with: its wasm memory is capped at the heap plus 2 MiB. */
+/**
+ * What a VM of this kind and heap boots with: its wasm memory is capped at the heap plus 2 MiB.
+ * The configuration's JSON (~30 µs) is written when first read: only a VM booted for it reads it,
+ * and a runtime that gets a pooled VM (every run of a warm process) never does.
+ */
 export function vmBoot(personality: 'esp32' | 'pc', heapBytes?: number, memoryCapBytes?: number): VmBoot {
   const heap = heapBytes ?? (personality === 'pc' ? PC_HEAP_BYTES : ESP32_HEAP_BYTES);
   const floor = heap + PYSTACK_WORDS * 4 + 512 * KiB;
+  let config: string | undefined;
   return {
     personality,
     heapBytes: heap,
     pystackWords: PYSTACK_WORDS,
     memCapBytes: Math.max(floor, memoryCapBytes ?? heap + 2 * MiB),
-    config: JSON.stringify(bootConfig(personality, heap)),
+    get config() {
+      return (config ??= JSON.stringify(bootConfig(personality, heap)));
+    },
   };
 }
 

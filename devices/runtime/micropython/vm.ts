@@ -46,7 +46,7 @@ export interface VmBoot {
   /** Wasm memory never grows past this (a refused growth is a MemoryError inside the VM). */
   memCapBytes: number;
   /** The personality's configuration (JSON): the VM installs the device's modules with it before it is claimed. */
-  config: string;
+  readonly config: string;
 }
 
 /** The VM's in-memory files (/.frozen, /tmp) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
