@@ -226,7 +226,7 @@ function dupAck(pcb: Pcb): void {
   const t = pcb.tcb;
   t.dupacks++;
   if (t.dupacks === 3 && !(t.flags & TF_INFR)) {
-    const flight = (t.snd_max - t.snd_una) | 0;
+    const flight = seqDiff(t.snd_max, t.snd_una);
     t.ssthresh = Math.max(flight >> 1, 2 * t.mss);
     t.recover = t.snd_max;
     t.flags |= TF_INFR;

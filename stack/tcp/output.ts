@@ -4,16 +4,16 @@
  * receiver's SWS-avoiding window, retransmissions, probes and RSTs.
  */
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpRepr } from '../wire/tcp';
+import { EMPTY_BYTES } from '../wire/types';
 import { lwipMode } from './config';
 import type { Conn, TcpHost } from './conn';
 import type { Arrival } from './segment';
 import { segLen } from './segment';
-import { seqAdd, seqGt, seqMax } from './seq';
+import { seqAdd, seqDiff, seqGt, seqMax } from './seq';
 import { SENDS_DATA, SYNCHRONIZED } from './states';
 import { TF_ACK_DELAY, TF_ACK_NOW, TF_FIN } from './tcb';
 import { restartRtx, startPersist, startRttTiming } from './timers';
 
-const EMPTY = new Uint8Array(0);
 
 /**
  * lwIP tcp_update_rcv_ann_wnd: only move the announced right edge by at least
@@ -23,12 +23,12 @@ const EMPTY = new Uint8Array(0);
 export function updateRcvAnnWnd(c: Conn): number {
   const t = c.tcb;
   const newRight = seqAdd(t.rcv_nxt, t.rcv_wnd);
-  const grow = (newRight - t.rcv_ann_right_edge) | 0;
+  const grow = seqDiff(newRight, t.rcv_ann_right_edge);
   if (grow >= Math.min(c.cfg.rcvWnd >> 1, c.cfg.mss)) {
     t.rcv_ann_wnd = t.rcv_wnd;
     return grow;
   }
-  const left = (t.rcv_ann_right_edge - t.rcv_nxt) | 0;
+  const left = seqDiff(t.rcv_ann_right_edge, t.rcv_nxt);
   t.rcv_ann_wnd = left > 0 ? left : 0;
   return 0;
 }
@@ -61,7 +61,7 @@ export function retransmitSyn(c: Conn, withAck: boolean): void {
   const t = c.tcb;
   const flags = withAck ? TCP_SYN | TCP_ACK : TCP_SYN;
   if (!withAck) t.rcv_ann_wnd = Math.min(t.rcv_wnd, 0xffff);
-  sendSegment(c, flags, t.iss, EMPTY, Math.min(c.cfg.mss, c.host.ip.mtu - 40));
+  sendSegment(c, flags, t.iss, EMPTY_BYTES, Math.min(c.cfg.mss, c.host.ip.mtu - 40));
   t.snd_nxt = seqAdd(t.iss, 1);
   t.snd_max = seqMax(t.snd_max, t.snd_nxt);
 }
@@ -79,8 +79,8 @@ export function sendSynAndArm(c: Conn, withAck: boolean): void {
 function sendData(c: Conn, seq: number, len: number, fin: boolean): void {
   const t = c.tcb;
   const q = t.snd_queue;
-  const off = (seq - t.sndQueueStart) | 0;
-  const payload = len > 0 ? q.read(off, len, c.host.slab.alloc) : EMPTY;
+  const off = seqDiff(seq, t.sndQueueStart);
+  const payload = len > 0 ? q.read(off, len, c.host.slab.alloc) : EMPTY_BYTES;
   let flags = TCP_ACK;
   if (len > 0 && off + len === q.length) flags |= TCP_PSH;
   if (fin) flags |= TCP_FIN;
@@ -103,12 +103,12 @@ export function tcpOutput(c: Conn): void {
     const finQueued = (t.flags & TF_FIN) !== 0;
     const start = t.sndQueueStart;
     for (;;) {
-      const off = (t.snd_nxt - start) | 0;
+      const off = seqDiff(t.snd_nxt, start);
       if (off < 0) break; // our SYN is being retransmitted
       const unsent = q.length - off;
       const finPending = finQueued && off <= q.length && !seqGt(t.snd_nxt, t.snd_lbb);
       if (unsent <= 0 && !finPending) break;
-      const inflight = (t.snd_nxt - t.snd_una) | 0;
+      const inflight = seqDiff(t.snd_nxt, t.snd_una);
       const len = unsent > t.mss ? t.mss : unsent > 0 ? unsent : 0;
       if (len > 0 && inflight + len > wnd) {
         // Does not fit: wait for ACKs, or probe a closed/too-small peer window.
@@ -131,7 +131,7 @@ export function tcpOutput(c: Conn): void {
 }
 
 export function sendEmptyAck(c: Conn): void {
-  sendSegment(c, TCP_ACK, c.tcb.snd_nxt, EMPTY);
+  sendSegment(c, TCP_ACK, c.tcb.snd_nxt, EMPTY_BYTES);
 }
 
 /**
@@ -141,8 +141,8 @@ export function sendEmptyAck(c: Conn): void {
 export function retransmitFirst(c: Conn): void {
   const t = c.tcb;
   const q = t.snd_queue;
-  const off = (t.snd_una - t.sndQueueStart) | 0;
-  const outstanding = (t.snd_max - t.snd_una) | 0;
+  const off = seqDiff(t.snd_una, t.sndQueueStart);
+  const outstanding = seqDiff(t.snd_max, t.snd_una);
   const dataLeft = q.length - off;
   const len = Math.max(0, Math.min(t.mss, dataLeft, outstanding));
   const fin = (t.flags & TF_FIN) !== 0 && off + len === q.length && seqGt(t.snd_max, t.snd_lbb);
@@ -155,12 +155,12 @@ export function retransmitFirst(c: Conn): void {
 /** Zero-window probe: one byte of unsent data (lwIP 2.x), or the FIN. */
 export function sendPersistProbe(c: Conn): void {
   const t = c.tcb;
-  const off = (t.snd_nxt - t.sndQueueStart) | 0;
+  const off = seqDiff(t.snd_nxt, t.sndQueueStart);
   if (t.snd_queue.length - off > 0) {
     sendData(c, t.snd_nxt, 1, false);
     t.snd_max = seqMax(t.snd_max, seqAdd(t.snd_nxt, 1));
   } else {
-    sendSegment(c, TCP_ACK, seqAdd(t.snd_nxt, -1), EMPTY);
+    sendSegment(c, TCP_ACK, seqAdd(t.snd_nxt, -1), EMPTY_BYTES);
   }
   c.count('txProbe');
 }
@@ -173,7 +173,7 @@ export function sendPersistProbe(c: Conn): void {
  */
 export function sendWindowFill(c: Conn): boolean {
   const t = c.tcb;
-  const off = (t.snd_una - t.sndQueueStart) | 0;
+  const off = seqDiff(t.snd_una, t.sndQueueStart);
   const unsent = t.snd_queue.length - off;
   if (off < 0 || unsent <= 0 || Math.min(unsent, t.mss) <= t.snd_wnd) return false;
   const len = t.snd_wnd;
@@ -187,13 +187,13 @@ export function sendWindowFill(c: Conn): boolean {
 
 /** Keepalive probe: SEQ = SND.NXT - 1, no data (lwIP tcp_keepalive). */
 export function sendKeepalive(c: Conn): void {
-  sendSegment(c, TCP_ACK, seqAdd(c.tcb.snd_nxt, -1), EMPTY);
+  sendSegment(c, TCP_ACK, seqAdd(c.tcb.snd_nxt, -1), EMPTY_BYTES);
   c.count('txKeepalive');
 }
 
 /** RST|ACK of this connection (abort): SEQ = SND.NXT, ACK = RCV.NXT. */
 export function sendConnRst(c: Conn): void {
-  sendSegment(c, TCP_RST | TCP_ACK, c.tcb.snd_nxt, EMPTY);
+  sendSegment(c, TCP_RST | TCP_ACK, c.tcb.snd_nxt, EMPTY_BYTES);
   c.count('txRst');
 }
 
@@ -215,7 +215,7 @@ export function replyRst(host: TcpHost, a: Arrival): void {
     flags: lwip || !hasAck ? TCP_RST | TCP_ACK : TCP_RST,
     window: lwip ? Math.min(host.cfg.rcvWnd, 0xffff) : 0,
     urgent: 0,
-    payload: EMPTY,
+    payload: EMPTY_BYTES,
   };
   host.count('txRst');
   host.transmit(a.dst, a.src, repr);

@@ -6,6 +6,7 @@
  */
 import type { TcpConfig } from './api';
 import { initialCwnd } from './config';
+import { seqAdd } from './seq';
 
 /** lwIP TF_ACK_DELAY: one segment arrived whose ACK waits for the delayed-ACK timer. */
 export const TF_ACK_DELAY = 0x01;
@@ -162,6 +163,6 @@ export class Tcb {
 
   /** Sequence number of the first byte of the send queue (the oldest unacknowledged data byte). */
   get sndQueueStart(): number {
-    return (this.snd_lbb - this.snd_queue.length) | 0;
+    return seqAdd(this.snd_lbb, -this.snd_queue.length);
   }
 }
