@@ -36,7 +36,7 @@ import {
   IPV4_MTU,
   IPV4_TTL,
 } from '../wire/ipv4';
-import { BROADCAST_MAC, IPV4_BROADCAST, ipToString, readMac, readU16, writeU16, type Ipv4Addr, type MacAddr } from '../wire/types';
+import { BROADCAST_MAC, EMPTY_BYTES, IPV4_BROADCAST, ipToString, readMac, readU16, writeU16, type Ipv4Addr, type MacAddr } from '../wire/types';
 import { Ipv4Interface, type IfaceConfig } from './iface';
 
 /** DHCP client port: accepted on an interface that has no address yet (lwIP LWIP_IP_ACCEPT_UDP_PORT). */
@@ -49,7 +49,6 @@ interface Route {
 }
 
 /** A datagram handed to a transport; `payload` and `packet` (for ICMP quoting) are cut from the frame only when asked for. */
-const EMPTY = new Uint8Array(0);
 
 /**
  * A received datagram as the transports see it. The layer reuses one (handlers
@@ -61,7 +60,7 @@ class RxDatagram implements IpDatagram {
   dst: Ipv4Addr = 0;
   proto = 0;
   ttl = 0;
-  frame: Uint8Array = EMPTY;
+  frame: Uint8Array = EMPTY_BYTES;
   private start = 0;
   payloadStart = 0;
   payloadEnd = 0;

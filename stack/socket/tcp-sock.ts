@@ -6,7 +6,7 @@
  * as the "pending error", so recv reports it twice, then ENOTCONN; Linux
  * reports sk_err once, then EOF.
  */
-import { ipToString } from '../wire/types';
+import { EMPTY_BYTES, ipToString } from '../wire/types';
 import type { TcpError, TcpPcb } from '../tcp/api';
 import { parseIp } from '../wire/types';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, type Fd, type SockAddr, type SockCallback, type SockResult } from './api';
@@ -16,7 +16,6 @@ import type { Personality, SocketFlag } from '../personality';
 
 export type TcpPhase = 'new' | 'bound' | 'listen' | 'connecting' | 'connected' | 'dead';
 
-const EMPTY = new Uint8Array(0);
 
 /**
  * A blocked recv: as waitFor() with an attempt that answers from tryRecv, EBADF
@@ -317,7 +316,7 @@ export class TcpSock implements SockBase {
   /** recv's answer from what is there now, undefined when it must wait (RecvWait's attempt). */
   tryRecv(max: number, peek: boolean): SockResult<Uint8Array> | undefined {
     if (this.rxBytes > 0 && max > 0) return ok(this.take(max, peek));
-    if (this.fin) return ok(EMPTY);
+    if (this.fin) return ok(EMPTY_BYTES);
     if (this.phase === 'dead') {
       if (this.queuedErrs > 0) {
         if (!peek) this.queuedErrs--;
@@ -325,9 +324,9 @@ export class TcpSock implements SockBase {
       }
       const e = peek ? this.pendingErr : this.takePending();
       if (e) return failNo(e);
-      return this.host.p.afterErrorRecv === 'eof' ? ok(EMPTY) : fail(this.host.p, 'ENOTCONN');
+      return this.host.p.afterErrorRecv === 'eof' ? ok(EMPTY_BYTES) : fail(this.host.p, 'ENOTCONN');
     }
-    if (max <= 0 && this.phase === 'connected') return ok(EMPTY);
+    if (max <= 0 && this.phase === 'connected') return ok(EMPTY_BYTES);
     return undefined;
   }
 

@@ -4,7 +4,7 @@
  * a length check. Parsing never throws on untrusted bytes.
  */
 import { checksumOk, internetChecksum, pseudoHeaderSum, type WordView } from './checksum';
-import { ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
+import { EMPTY_BYTES, ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 export const TCP_FIN = 1;
 export const TCP_SYN = 2;
@@ -57,11 +57,10 @@ export interface TcpParseOptions {
   words?: WordView;
 }
 
-const EMPTY = new Uint8Array(0);
 
 /** A TcpRepr to parse into (parseTcpInto). */
 export function newTcpRepr(): TcpRepr {
-  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY };
+  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY_BYTES };
 }
 
 /** Parses one TCP segment (the IPv4 payload, already trimmed to the IP total length). */
@@ -95,7 +94,7 @@ export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4A
   out.window = readU16(b, off + TCP_WINDOW);
   out.urgent = readU16(b, off + TCP_URGENT);
   // A pure ACK shares the one empty view (a view of nothing holds nothing; one allocation less per ACK).
-  out.payload = off + hlen === end ? EMPTY : b.subarray(off + hlen, end);
+  out.payload = off + hlen === end ? EMPTY_BYTES : b.subarray(off + hlen, end);
   // A reused object: forget the previous segment's options (a fresh one never had them).
   if (out.mss !== undefined) out.mss = undefined;
   if (out.wscale !== undefined) out.wscale = undefined;

@@ -87,6 +87,9 @@ export function writeU32(b: Uint8Array, off: number, v: number): void {
   b[off + 3] = v & 255;
 }
 
+/** The one empty byte view (a payload of nothing, a frame slot not yet filled): it holds nothing, so it is shared. */
+export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
+
 export function readU16(b: Uint8Array, off: number): number {
   return (b[off] << 8) | b[off + 1];
 }
