@@ -13,6 +13,9 @@ import type * as Main from './main';
 /** Commands that run MicroPython scripts (and so want booted VMs at once). */
 const RUNS_SCRIPTS = ['run', 'demo', 'replay', 'ui'];
 
+/** The VM's wasm tiering budget for the command (wasm.ts compileWasmModuleLateTierUp): ~55× V8's. */
+const COLD_TIERING_BUDGET = 100_000_000;
+
 /** Starts booting one ESP32 and one PC VM when `argv` is a command that runs scripts (not its --help). */
 export function prewarm(argv: readonly string[]): void {
   if (!RUNS_SCRIPTS.includes(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return;
@@ -21,6 +24,10 @@ export function prewarm(argv: readonly string[]): void {
   const { prewarmVms } = require('../../devices/runtime/micropython/pool') as typeof import('../../devices/runtime/micropython/pool');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { vmBoot } = require('../../devices/runtime/micropython/runtime') as typeof import('../../devices/runtime/micropython/runtime');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { compileWasmModuleLateTierUp } = require('../../devices/runtime/micropython/wasm') as typeof import('../../devices/runtime/micropython/wasm');
+  // A one-shot run: its cores go to its VMs first. The UI server runs many labs, so it tiers up as usual.
+  if (argv[0] !== 'ui') compileWasmModuleLateTierUp(COLD_TIERING_BUDGET);
   prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);
 }
 

@@ -83,8 +83,10 @@ export class DiskSnapshot {
     readonly key: string,
     /** The largest snapshot that boot can have (its memory cap and the description's room). */
     private readonly maxBytes: number,
+    /** What the file holds: a booted VM ('snap'), or V8's code cache of the VM's JavaScript ('v8cache', vm.ts). */
+    ext = 'snap',
   ) {
-    this.file = path.join(dir, `${key}.snap`);
+    this.file = path.join(dir, `${key}.${ext}`);
   }
 
   /** The snapshot's bytes (a copy of their own, 8-aligned), or undefined; a file that is not right is deleted. */

@@ -26,6 +26,7 @@ import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmDigest, wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
 import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
+import { DiskSnapshot, diskKey, diskSnapshotDir } from './disk-snapshot';
 
 const WORKER = path.join(__dirname, 'worker.cjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
@@ -77,13 +78,28 @@ function pyFiles(): Record<string, Uint8Array> {
   return inputs.files;
 }
 
+/**
+ * V8's code cache of the glue's script for the workers (its top level: what compiling it here gives,
+ * ~14 ms of this thread), kept beside the VMs' snapshots (disk-snapshot.ts: the same checks), so that
+ * a new process reads it instead. Its key is the source, Node's versions and this process's flags
+ * (V8 rejects data made with other flags or another source, and the worker then compiles the glue).
+ */
+function glueCodeCache(source: string): Uint8Array {
+  const dir = diskSnapshotDir();
+  const file = dir ? new DiskSnapshot(dir, diskKey(['v8-code-cache', JSON.stringify(process.execArgv), source]), 4 * 1024 * 1024, 'v8cache') : undefined;
+  const kept = file?.read();
+  if (kept) return kept;
+  const made = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
+  file?.write(made);
+  return made;
+}
+
 function workerData(): object {
   if (!inputs.workerData) {
     const source = glueSource();
-    const glueCache = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
     inputs.workerData = {
       glueSource: source,
-      glueCache,
+      glueCache: glueCodeCache(source),
       kernelSource: fs.readFileSync(KERNEL, 'utf8'),
       kernelFsSource: fs.readFileSync(KERNEL_FS, 'utf8'),
       kernelSnapSource: fs.readFileSync(KERNEL_SNAP, 'utf8'),

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 /** Bump when wasm/patch.mjs or its options change what it produces. */
 export const PATCH_VERSION = 3;
@@ -88,6 +89,30 @@ export function patchedWasmFile(): string {
 export function wasmModule(): WasmModule {
   compiled.module ??= new WA.Module(patchedBytes());
   return compiled.module;
+}
+
+/** V8 11.3's (Node 20's) default --wasm-tiering-budget: what the flag is put back to. */
+const DEFAULT_TIERING_BUDGET = 1_800_000;
+
+/**
+ * Compiles the module now (if it is not yet) with a larger budget before a function is recompiled
+ * by V8's optimizing tier (TurboFan, on V8's background threads): a one-shot run (the command) then
+ * spends its first second in the baseline code instead of optimizing the VM's hot functions on the
+ * cores its VMs need (~50 ms of CPU before the echo lab's first line); a long run still tiers up.
+ * V8 reads the budget when it compiles a module, so the flag is set only meanwhile and put back:
+ * V8's code caches carry a hash of the flags, which is the start-up one again. It changes no result
+ * (either tier runs the same wasm). Only on V8 11.3, whose default is known (elsewhere the module is
+ * compiled as usual), and not when Node was started with a budget of its own.
+ */
+export function compileWasmModuleLateTierUp(budget: number): void {
+  if (compiled.module || !process.versions.v8.startsWith('11.3.') || [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('tiering-budget'))) return;
+  const bytes = patchedBytes();
+  setFlagsFromString(`--wasm-tiering-budget=${budget}`);
+  try {
+    compiled.module = new WA.Module(bytes);
+  } finally {
+    setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_TIERING_BUDGET}`);
+  }
 }
 
 function patchedBytes(): Uint8Array {

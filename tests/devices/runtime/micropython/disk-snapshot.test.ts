@@ -65,6 +65,23 @@ describe('booted-VM snapshots on disk', () => {
     expect(run(dir)).toEqual({ ...booted, restored: false, fromDisk: 0 });
   });
 
+  test("the glue's V8 code cache is kept beside the snapshots, ours alone; a tampered one is deleted, the glue compiled and the cache written anew", () => {
+    const booted = run(dir);
+    const caches = fs.readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    expect(caches).toHaveLength(1);
+    const file = path.join(dir, caches[0]);
+    expect(fs.statSync(file).mode & 0o077).toBe(0);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 10] ^= 0x55; // its sha256 no longer fits
+    fs.writeFileSync(file, bytes);
+    expect(run(dir)).toEqual(booted);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(false);
+    // Writable by others: not used, deleted and made again.
+    fs.chmodSync(file, 0o666);
+    expect(run(dir)).toEqual(booted);
+    expect(fs.statSync(file).mode & 0o077).toBe(0);
+  });
+
   test('ESP32SIM_VM_SNAPSHOT=memory: no file is read (the package cache may hold one: the VM still boots)', () => {
     expect(run('memory')).toMatchObject({ restored: false, fromDisk: 0 });
   });
