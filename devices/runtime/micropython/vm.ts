@@ -88,7 +88,7 @@ function pyFiles(): Record<string, Uint8Array> {
  * its CPU before the echo lab's first line). Its key is the source, Node's versions and this process's
  * flags (V8 rejects data made with other flags or another source, and the worker then compiles the glue).
  */
-function glueCodeCache(source: string): Uint8Array {
+export function glueCodeCache(source: string): Uint8Array {
   const dir = diskSnapshotDir();
   const file = dir ? new DiskSnapshot(dir, diskKey(['v8-code-cache/eager', JSON.stringify(process.execArgv), source]), 4 * 1024 * 1024, 'v8cache') : undefined;
   const kept = file?.read();
