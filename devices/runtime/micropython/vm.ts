@@ -79,19 +79,35 @@ function pyFiles(): Record<string, Uint8Array> {
 }
 
 /**
- * V8's code cache of the glue's script for the workers (its top level: what compiling it here gives,
- * ~14 ms of this thread), kept beside the VMs' snapshots (disk-snapshot.ts: the same checks), so that
- * a new process reads it instead. Its key is the source, Node's versions and this process's flags
- * (V8 rejects data made with other flags or another source, and the worker then compiles the glue).
+ * V8's code cache of the glue's script for the workers, kept beside the VMs' snapshots (disk-snapshot.ts:
+ * the same checks), so that a new process reads it instead of compiling the glue on this thread. Made
+ * here, by the trusted host, from the source alone (nothing has run), with every function compiled
+ * (--no-lazy while V8 compiles it, then put back before the cache is written, so the data carries the
+ * start-up flags' hash): the glue is one function (glue.ts), so a cache of its top level held nothing a
+ * worker runs, and each VM thread compiled the glue's body and the functions its boot calls (~9 ms of
+ * its CPU before the echo lab's first line). Its key is the source, Node's versions and this process's
+ * flags (V8 rejects data made with other flags or another source, and the worker then compiles the glue).
  */
-function glueCodeCache(source: string): Uint8Array {
+export function glueCodeCache(source: string): Uint8Array {
   const dir = diskSnapshotDir();
-  const file = dir ? new DiskSnapshot(dir, diskKey(['v8-code-cache', JSON.stringify(process.execArgv), source]), 4 * 1024 * 1024, 'v8cache') : undefined;
+  const file = dir ? new DiskSnapshot(dir, diskKey(['v8-code-cache/eager', JSON.stringify(process.execArgv), source]), 4 * 1024 * 1024, 'v8cache') : undefined;
   const kept = file?.read();
   if (kept) return kept;
-  const made = new vm.Script(source, { filename: 'micropython-glue.js' }).createCachedData();
+  const made = compileEagerly(source).createCachedData();
   file?.write(made);
   return made;
+}
+
+/** The glue compiled whole (see glueCodeCache); as usual when Node was given a laziness flag of its own (it is not put back then). */
+function compileEagerly(source: string): vm.Script {
+  const compile = () => new vm.Script(source, { filename: 'micropython-glue.js' });
+  if ([...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('lazy'))) return compile();
+  v8.setFlagsFromString('--no-lazy');
+  try {
+    return compile();
+  } finally {
+    v8.setFlagsFromString('--lazy');
+  }
 }
 
 function workerData(): object {
