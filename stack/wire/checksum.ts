@@ -7,6 +7,7 @@
  * 16-bit words modulo 0xffff (and positive unless every word is zero), so
  * partial sums stay interchangeable and foldSum gives the same 16 bits.
  */
+import { SIMD_SUM, type SimdSum } from './checksum-simd';
 import type { Ipv4Addr } from './types';
 
 /** Inputs shorter than this are summed byte-wise (a word view costs more than it saves). */
@@ -74,6 +75,7 @@ export class WordView {
 export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.length, view?: WordView): number {
   const n = to - from;
   if (n < WIDE_MIN || !LITTLE_ENDIAN) return sumBytes(data, initial, from, to);
+  if (n >= SIMD_MIN && SIMD_SUM !== undefined && data.length <= SIMD_SUM.bytes.length) return sumSimd(SIMD_SUM, data, initial, from, to);
   const base = view ? view.place(data) : data.byteOffset;
   const off = base + from;
   if ((off & 1) !== 0) return sumBytes(data, initial, from, to);
@@ -114,6 +116,22 @@ export function sumWords(data: Uint8Array, initial = 0, from = 0, to = data.leng
   }
   if (i < to) sum += data[i] << 8;
   return sum;
+}
+
+/** Inputs this long or longer go through WebAssembly SIMD (checksum-simd.ts) when it is there. */
+const SIMD_MIN = 128;
+
+/** sumWords through the SIMD loop: data copied into its memory, the last (< 16) bytes here. */
+function sumSimd(simd: SimdSum, data: Uint8Array, sum: number, from: number, to: number): number {
+  const n = to - from;
+  const whole = n * 2 >= data.length; // copying a whole frame allocates no view of the range
+  if (whole) simd.bytes.set(data);
+  else simd.bytes.set(data.subarray(from, to));
+  const p = whole ? from : 0;
+  const blocks = n & ~15;
+  const swapped = foldSum(simd.sum(p, p + blocks));
+  sum += ((swapped & 0xff) << 8) | (swapped >>> 8);
+  return blocks === n ? sum : sumBytes(data, sum, from + blocks, to);
 }
 
 /** Folds a partial sum to 16 bits with end-around carry (not complemented). */

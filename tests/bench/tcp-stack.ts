@@ -129,7 +129,7 @@ export async function benchTcpStack(bytes: number, opts: { trace?: boolean } = {
 function areaOf(file: string): string {
   if (file.startsWith('sim/')) return 'kernel (event heap)';
   if (file.startsWith('devices/medium/') || file.startsWith('devices/nic')) return 'medium and NIC';
-  if (file.startsWith('stack/wire/checksum')) return 'checksums';
+  if (file.startsWith('stack/wire/checksum') || file.includes('wasm:')) return 'checksums'; // the one WebAssembly module here is the checksum's (checksum-simd.ts)
   if (file.startsWith('stack/wire/')) return 'header parse/emit';
   if (file.startsWith('stack/ipv4/') || file.startsWith('stack/arp/')) return 'IPv4, ARP, Ethernet';
   if (file.startsWith('stack/tcp/') || file.includes('node_modules/xstate')) return 'TCP';
