@@ -112,7 +112,8 @@ export class Ipv4Layer implements IpLayer {
   readonly interfaces: Ipv4Interface[] = [];
   /** Told when an interface's address changes (after ARP has been flushed/announced). */
   onAddressChange: ((iface: Ipv4Interface) => void) | undefined;
-  private handlers = new Map<number, (d: IpDatagram) => void>();
+  /** Transport handlers by protocol number (an array: the receive path's lookup is an index). */
+  private readonly handlers: Array<((d: IpDatagram) => void) | undefined> = new Array(256).fill(undefined);
   private icmpErrorHandlers = new Map<number, Array<(e: IcmpErrorInfo) => void>>();
   private unreachableSender: ((code: number, d: IpDatagram) => void) | undefined;
   private nextId: number;
@@ -196,7 +197,7 @@ export class Ipv4Layer implements IpLayer {
   }
 
   onProtocol(proto: number, handler: (d: IpDatagram) => void): void {
-    this.handlers.set(proto, handler);
+    this.handlers[proto & 0xff] = handler;
   }
 
   onIcmpError(proto: number, handler: (e: IcmpErrorInfo) => void): void {
@@ -392,7 +393,7 @@ export class Ipv4Layer implements IpLayer {
     const nested = this.rxdBusy;
     const d = (nested ? new RxDatagram() : this.rxd).set(p, frame, off, iface.index);
     this.rxdBusy = true;
-    const h = this.handlers.get(p.proto);
+    const h = this.handlers[p.proto];
     if (!h) {
       bump(this.counts, 'rxUnknownProto');
       if (p.dst !== IPV4_BROADCAST && p.dst !== iface.broadcast) this.sendUnreachable(2, d);
