@@ -31,6 +31,25 @@ interface Event {
   pos: number;
   /** The lane this posted event belongs to, or null. */
   lane: Lane | null;
+  /** Set while the event is the first hop of a relay (see Relay). */
+  relay: Relay<unknown, unknown> | null;
+}
+
+/**
+ * The second hop of two-hop events (a frame crossing a medium: the sender's
+ * hop, then the receiver's). An event posted with relay() runs no callback when
+ * due: the kernel posts the same record on at once, `delay` µs later through
+ * `lane`, as a callback posting it there would (same time, same place in the
+ * order), and it then runs fn(target, a). A delay of 0 runs fn(target, a) at
+ * the first hop's time.
+ */
+export class Relay<T, A> {
+  constructor(
+    readonly lane: Lane,
+    readonly delay: Micros,
+    readonly fn: PostFn<T, A>,
+    readonly target: T,
+  ) {}
 }
 
 /**
@@ -99,7 +118,9 @@ export interface XstateClock {
 export class Simulator {
   private heap = new EventHeap<Event>();
   private live = new Map<TimerId, Event>();
+  /** Spent records for reuse: pool[0..poolSize) (a count of its own: no array push/pop builtin per event). */
   private pool: Event[] = [];
+  private poolSize = 0;
   private readonly nowLane = new Lane();
   /** Posted events not yet run. */
   private posted = 0;
@@ -176,7 +197,24 @@ export class Simulator {
   postLane<A, B>(lane: Lane, time: Micros, fn: PostFn<A, B>, a: A, b: B): void {
     this.nextId++;
     this.posted++;
-    const ev = this.event(time, 0, fn as Event['fn'], a, b);
+    this.enlane(lane, this.event(time, 0, fn as Event['fn'], a, b));
+  }
+
+  /**
+   * post() (lane null) or postLane() of the first hop of `relay`: at `time`
+   * it goes on through relay.lane, then runs relay.fn(relay.target, a).
+   */
+  relay<T, A>(lane: Lane | null, time: Micros, relay: Relay<T, A>, a: A): void {
+    if (lane === null && time <= this._now) lane = this.nowLane;
+    this.nextId++;
+    this.posted++;
+    const ev = this.event(time, 0, noop, a, undefined);
+    ev.relay = relay as Relay<unknown, unknown>;
+    if (lane !== null) this.enlane(lane, ev);
+    else this.heap.push(ev);
+  }
+
+  private enlane(lane: Lane, ev: Event): void {
     if (!lane.active) {
       lane.active = true;
       lane.last = ev.time;
@@ -189,10 +227,15 @@ export class Simulator {
     } else this.heap.push(ev);
   }
 
+  /** An event's time: `time` rounded to the µs, never before now. */
+  private due(time: Micros): Micros {
+    return Math.max(Math.round(time), this._now);
+  }
+
   private event(time: Micros, id: TimerId, fn: Event['fn'], a: unknown, b: unknown): Event {
-    const t = Math.max(Math.round(time), this._now);
-    const ev = this.pool.pop();
-    if (!ev) return { time: t, seq: this.seq++, id, fn, a, b, pos: -1, lane: null };
+    const t = this.due(time);
+    const ev = this.poolSize > 0 ? this.pool[--this.poolSize] : undefined;
+    if (ev === undefined) return { time: t, seq: this.seq++, id, fn, a, b, pos: -1, lane: null, relay: null };
     ev.time = t;
     ev.seq = this.seq++;
     ev.id = id;
@@ -206,7 +249,8 @@ export class Simulator {
     ev.fn = noop;
     ev.a = ev.b = undefined;
     ev.lane = null;
-    if (this.pool.length < POOL_MAX) this.pool.push(ev);
+    ev.relay = null;
+    if (this.poolSize < POOL_MAX) this.pool[this.poolSize++] = ev;
   }
 
   /** Cancels a pending event; returns false if it already ran or was cancelled. */
@@ -292,14 +336,36 @@ export class Simulator {
         this.heap.pop();
       }
     }
-    const { id, fn, a, b } = ev;
+    const { id, fn, a, b, relay } = ev;
     if (id !== 0) this.live.delete(id);
     else this.posted--;
     this._now = ev.time;
     this.eventsRun++;
+    if (relay !== null) return this.relayOn(ev, relay);
     this.recycle(ev);
     const r = id === 0 ? fn(a, b) : (fn as EventFn)();
     return r && typeof (r as Promise<void>).then === 'function' ? (r as Promise<void>) : undefined;
+  }
+
+  /** A relay's first hop is due: the record goes on to the second (what postLane() from a callback would do). */
+  private relayOn(ev: Event, relay: Relay<unknown, unknown>): undefined {
+    const a = ev.a;
+    if (relay.delay > 0) {
+      this.nextId++;
+      this.posted++;
+      ev.time = this.due(this._now + relay.delay);
+      ev.seq = this.seq++;
+      ev.fn = relay.fn;
+      ev.a = relay.target;
+      ev.b = a;
+      ev.lane = null;
+      ev.relay = null;
+      this.enlane(relay.lane, ev);
+      return undefined;
+    }
+    this.recycle(ev);
+    relay.fn(relay.target, a);
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@
  * Media that fan one frame out to several receivers give each its own copy.
  */
 import type { Rng } from '../../sim/rng';
-import type { Lane, Simulator } from '../../sim/simulator';
+import type { Lane, Relay, Simulator } from '../../sim/simulator';
 import { bump, type Counters } from '../../stack/contracts';
 
 export interface LinkSpec {
@@ -80,9 +80,10 @@ export class HopQueue {
 
   /**
    * Sends `frame` over this hop with `p`; `deliver` runs once per copy that
-   * arrives (0, 1 or 2 times). Returns false when the frame was lost.
+   * arrives (0, 1 or 2 times), or each copy goes on over `deliver`'s second
+   * hop (a Relay: no callback between the hops). Returns false when the frame was lost.
    */
-  send(p: LinkParams, frame: Uint8Array, deliver: (copy: Uint8Array, at: number) => void): boolean {
+  send(p: LinkParams, frame: Uint8Array, deliver: HopDelivery): boolean {
     const now = this.sim.now;
     const airUs = p.rateBps > 0 ? Math.ceil(((frame.length + AIR_OVERHEAD_BYTES) * 8 * 1_000_000) / p.rateBps) : 0;
     const start = Math.max(now, this.busyUntil);
@@ -101,18 +102,27 @@ export class HopQueue {
       // Held back long enough for the next frames to overtake it.
       arrival += p.latencyUs + p.jitterUs + 1000;
       bump(this.counters, 'reordered');
-      this.sim.post(arrival, deliver, frame, arrival);
+      this.arrive(null, arrival, frame, deliver);
     } else {
       arrival = Math.max(arrival, this.lastArrival);
       this.lastArrival = arrival;
-      this.sim.postLane(this.lane, arrival, deliver, frame, arrival);
+      this.arrive(this.lane, arrival, frame, deliver);
     }
     if (this.rng.chance(p.duplicate)) {
       bump(this.counters, 'duplicated');
       const dupAt = arrival + airUs + 1;
-      const second = frame.slice();
-      this.sim.post(dupAt, deliver, second, dupAt);
+      this.arrive(null, dupAt, frame.slice(), deliver);
     }
     return true;
   }
+
+  /** One copy's arrival at `at`, in order through `lane` or (null) on its own. */
+  private arrive(lane: Lane | null, at: number, copy: Uint8Array, deliver: HopDelivery): void {
+    if (typeof deliver !== 'function') this.sim.relay(lane, at, deliver, copy);
+    else if (lane !== null) this.sim.postLane(lane, at, deliver, copy, at);
+    else this.sim.post(at, deliver, copy, at);
+  }
 }
+
+/** What becomes of a copy that crosses a hop: a callback (with its arrival time), or a second hop. */
+export type HopDelivery = ((copy: Uint8Array, at: number) => void) | Relay<any, Uint8Array>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -18,6 +18,9 @@ interface Station {
   params: LinkParams;
   up: HopQueue;
   down: HopQueue;
+  /** What becomes of a frame past each hop (one closure per station, none per frame). */
+  reachedAp: (frame: Uint8Array) => void;
+  landed: (frame: Uint8Array) => void;
 }
 
 export type FrameTapFn = (frame: Uint8Array, from: string) => void;
@@ -50,12 +53,19 @@ export class WifiBss implements MediumAttachment {
   join(port: MediumPort): void {
     const params = this.params(port.device);
     const rng = this.sim.rng(`${this.name}/${port.device}`);
-    this.stations.set(port.mac, {
+    const sta: Station = {
       port,
       params,
       up: new HopQueue(this.sim, rng, this.counters),
       down: new HopQueue(this.sim, rng, this.counters),
-    });
+      reachedAp: (frame) => this.atAp(frame, sta),
+      landed: (frame) => {
+        // Still associated when the frame lands?
+        if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(frame);
+        else bump(this.counters, 'dropNotAssociated');
+      },
+    };
+    this.stations.set(port.mac, sta);
     this.sim.trace.emit(this.ap.device, 'medium', 'join', { bss: this.name, sta: port.device });
   }
 
@@ -118,7 +128,7 @@ export class WifiBss implements MediumAttachment {
     }
     this.tap(frame, from.device);
     bump(this.counters, 'uplink');
-    sta.up.send(sta.params, frame, (copy) => this.atAp(copy, sta));
+    sta.up.send(sta.params, frame, sta.reachedAp);
   }
 
   private tap(frame: Uint8Array, from: string): void {
@@ -165,10 +175,6 @@ export class WifiBss implements MediumAttachment {
 
   private downlink(sta: Station, frame: Uint8Array): void {
     bump(this.counters, 'downlink');
-    sta.down.send(sta.params, frame, (copy) => {
-      // Still associated when the frame lands?
-      if (this.stations.get(sta.port.mac) === sta) sta.port.deliver(copy);
-      else bump(this.counters, 'dropNotAssociated');
-    });
+    sta.down.send(sta.params, frame, sta.landed);
   }
 }

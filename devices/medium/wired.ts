@@ -4,7 +4,7 @@
  * serialisation at 1 Gbit/s, FIFO per port. Unicast goes to the port with that
  * MAC, group addresses to every other port. Lossless.
  */
-import type { Simulator } from '../../sim/simulator';
+import { Relay, type Simulator } from '../../sim/simulator';
 import { bump, type Counters } from '../../stack/contracts';
 import { readMac, type MacAddr } from '../../stack/wire/types';
 import type { MediumAttachment, MediumPort } from '../nic';
@@ -14,8 +14,11 @@ interface WiredPort {
   port: MediumPort;
   params: LinkParams;
   queue: HopQueue;
-  /** A frame for this port has crossed the sender's hop: this port's latency, then delivery. */
-  arrive: (frame: Uint8Array) => void;
+  /** A frame for this port, past the sender's hop: this port's latency, then delivery (one Relay per port, nothing per frame). */
+  arrive: Relay<MediumPort, Uint8Array>;
+  /** The unicast destination this port sent to last, and its port (a flow's frames: no map lookup). */
+  lastDstMac: MacAddr;
+  lastDst: WiredPort | undefined;
 }
 
 function deliverTo(port: MediumPort, frame: Uint8Array): void {
@@ -25,11 +28,11 @@ function deliverTo(port: MediumPort, frame: Uint8Array): void {
 export class WiredSegment implements MediumAttachment {
   private ports = new Map<MacAddr, WiredPort>();
   readonly counters: Counters = {};
-  /** The last sender's port and the last unicast destination's (a flow's frames: no map lookups). */
-  private lastFrom: MediumPort | undefined;
-  private lastSrc: WiredPort | undefined;
-  private lastDstMac = -1;
-  private lastDst: WiredPort | undefined;
+  /** The last two senders and their ports (both ends of a flow take turns: no map lookups). */
+  private fromA: MediumPort | undefined;
+  private srcA: WiredPort | undefined;
+  private fromB: MediumPort | undefined;
+  private srcB: WiredPort | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -39,29 +42,37 @@ export class WiredSegment implements MediumAttachment {
   /** Plugs a NIC in; `latencyUs` is its one-way delay to the segment. */
   plug(port: MediumPort, latencyUs: number): void {
     const sim = this.sim;
-    const lane = sim.lane();
+    // A port's parameters are fixed once plugged (the relay holds its latency).
     const p: WiredPort = {
       port,
       params: { latencyUs, jitterUs: 0, loss: 0, duplicate: 0, reorder: 0, rateBps: 1_000_000_000, down: false },
       queue: new HopQueue(sim, sim.rng(`${this.name}/${port.device}`), this.counters),
-      // Receiver's latency added on delivery (one closure per port, none per frame).
-      arrive: (frame) => {
-        if (p.params.latencyUs > 0) sim.postLane(lane, sim.now + p.params.latencyUs, deliverTo, p.port, frame);
-        else p.port.deliver(frame);
-      },
+      arrive: new Relay(sim.lane(), latencyUs, deliverTo, port),
+      lastDstMac: -1,
+      lastDst: undefined,
     };
     this.ports.set(port.mac, p);
-    this.lastFrom = this.lastSrc = this.lastDst = undefined;
-    this.lastDstMac = -1;
+    // A port plugged again under a MAC already cached must not be reached through the old one.
+    this.fromA = this.srcA = this.fromB = this.srcB = undefined;
+    for (const q of this.ports.values()) {
+      q.lastDstMac = -1;
+      q.lastDst = undefined;
+    }
+  }
+
+  /** The port `from` is plugged in as (undefined when it is not). */
+  private portOf(from: MediumPort): WiredPort | undefined {
+    if (from === this.fromA && this.srcA !== undefined) return this.srcA;
+    if (from === this.fromB && this.srcB !== undefined) return this.srcB;
+    // The older entry makes room.
+    this.fromB = this.fromA;
+    this.srcB = this.srcA;
+    this.fromA = from;
+    return (this.srcA = this.ports.get(from.mac));
   }
 
   send(from: MediumPort, frame: Uint8Array): void {
-    let src = this.lastSrc;
-    if (from !== this.lastFrom || src === undefined) {
-      src = this.ports.get(from.mac);
-      this.lastFrom = from;
-      this.lastSrc = src;
-    }
+    const src = this.portOf(from);
     if (!src || frame.length < 14) {
       bump(this.counters, 'drop');
       return;
@@ -69,11 +80,11 @@ export class WiredSegment implements MediumAttachment {
     // Sender's latency on its own queue, then the receiver's port (see `arrive`).
     if ((frame[0] & 1) === 0) {
       const mac = readMac(frame, 0);
-      let p = this.lastDst;
-      if (mac !== this.lastDstMac || p === undefined) {
+      let p = src.lastDst;
+      if (mac !== src.lastDstMac || p === undefined) {
         p = this.ports.get(mac);
-        this.lastDstMac = mac;
-        this.lastDst = p;
+        src.lastDstMac = mac;
+        src.lastDst = p;
       }
       if (p && p !== src) src.queue.send(src.params, frame, p.arrive);
       else bump(this.counters, 'dropUnknownDst');

@@ -98,7 +98,12 @@ function isLoopbackNet(ip: Ipv4Addr): boolean {
 
 export class Ipv4Layer implements IpLayer {
   readonly mtu = IPV4_MTU;
-  readonly counters: Counters = {};
+  /** The counters apart from the hot three (see `counters`). */
+  private readonly counts: Counters = {};
+  /** Packets sent, received and handed to a transport: plain fields, a store each on the hot paths. */
+  private txPackets = 0;
+  private rxPackets = 0;
+  private rxDelivered = 0;
   readonly ethCounters: Counters = {};
   /** Shared by the ARP caches of all interfaces. */
   readonly arpCounters: Counters = {};
@@ -107,7 +112,8 @@ export class Ipv4Layer implements IpLayer {
   readonly interfaces: Ipv4Interface[] = [];
   /** Told when an interface's address changes (after ARP has been flushed/announced). */
   onAddressChange: ((iface: Ipv4Interface) => void) | undefined;
-  private handlers = new Map<number, (d: IpDatagram) => void>();
+  /** Transport handlers by protocol number (an array: the receive path's lookup is an index). */
+  private readonly handlers: Array<((d: IpDatagram) => void) | undefined> = new Array(256).fill(undefined);
   private icmpErrorHandlers = new Map<number, Array<(e: IcmpErrorInfo) => void>>();
   private unreachableSender: ((code: number, d: IpDatagram) => void) | undefined;
   private nextId: number;
@@ -126,6 +132,20 @@ export class Ipv4Layer implements IpLayer {
     readonly device: string,
   ) {
     this.nextId = sim.rng(`ipv4/${device}/id`).u32() & 0xffff;
+  }
+
+  /**
+   * Every counter, zero ones absent (as bump() leaves them). The hot three
+   * live in fields, not in the object: a counters object that gains keys as
+   * things happen has a new shape each time, which turns every access to it
+   * into a generic lookup.
+   */
+  get counters(): Counters {
+    const c = this.counts;
+    if (this.txPackets > 0) c.txPackets = this.txPackets;
+    if (this.rxPackets > 0) c.rxPackets = this.rxPackets;
+    if (this.rxDelivered > 0) c.rxDelivered = this.rxDelivered;
+    return c;
   }
 
   addInterface(nic: NetDevice, name: string): Ipv4Interface {
@@ -177,7 +197,7 @@ export class Ipv4Layer implements IpLayer {
   }
 
   onProtocol(proto: number, handler: (d: IpDatagram) => void): void {
-    this.handlers.set(proto, handler);
+    this.handlers[proto & 0xff] = handler;
   }
 
   onIcmpError(proto: number, handler: (e: IcmpErrorInfo) => void): void {
@@ -258,28 +278,27 @@ export class Ipv4Layer implements IpLayer {
     dst = dst >>> 0;
     const total = IPV4_HEADER_LEN + payload.length - (opts.inFrame ? FRAME_HEADROOM : 0);
     if (total > this.mtu) {
-      bump(this.counters, 'txTooBig');
+      bump(this.counts, 'txTooBig');
       this.trace('drop', { reason: 'too-big', len: total });
       return 'too-big';
     }
     if (this.isOwnAddress(dst) || isLoopbackNet(dst)) return this.loopback(proto, dst, payload, opts);
     const r = opts.dstMac !== undefined && opts.ifIndex !== undefined ? this.directRoute(opts.ifIndex, dst) : this.route(dst, opts.ifIndex, opts.src);
     if (!r) {
-      bump(this.counters, 'txNoRoute');
+      bump(this.counts, 'txNoRoute');
       return 'no-route';
     }
     const src = opts.src ?? r.iface.ip;
     if (src === 0 && opts.src === undefined) {
-      bump(this.counters, 'txNoAddress');
+      bump(this.counts, 'txNoAddress');
       return 'no-address';
     }
     if (!r.iface.nic.attached) {
-      bump(this.counters, 'txLinkDown');
+      bump(this.counts, 'txLinkDown');
       return 'link-down';
     }
     const frame = this.buildFrame(proto, src, dst, payload, opts);
-    const c = this.counters;
-    c.txPackets = (c.txPackets ?? 0) + 1; // as bump(), with a named property (a hot path)
+    this.txPackets++;
     return this.transmit(r, frame, opts.dstMac);
   }
 
@@ -319,11 +338,11 @@ export class Ipv4Layer implements IpLayer {
   private loopback(proto: number, dst: Ipv4Addr, payload: Uint8Array, opts: IpSendOptions): IpSendResult {
     const iface = this.interfaces.find((i) => i.ip === dst) ?? this.interfaces.find((i) => i.ip !== 0);
     if (!iface) {
-      bump(this.counters, 'txNoAddress');
+      bump(this.counts, 'txNoAddress');
       return 'no-address';
     }
     const frame = this.buildFrame(proto, opts.src ?? (isLoopbackNet(dst) ? dst : iface.ip), dst, payload, opts);
-    bump(this.counters, 'txLoopback');
+    bump(this.counts, 'txLoopback');
     this.sim.schedule(0, () => this.input(iface, frame, ETH_HEADER_LEN));
     return 'sent';
   }
@@ -347,8 +366,7 @@ export class Ipv4Layer implements IpLayer {
 
   /** The IPv4 packet at `off` of `frame`. */
   private input(iface: Ipv4Interface, frame: Uint8Array, off: number): void {
-    const c = this.counters;
-    c.rxPackets = (c.rxPackets ?? 0) + 1; // as bump(), with a named property (a hot path)
+    this.rxPackets++;
     const p = this.rx;
     const error = parseIpv4Into(frame, off, p);
     if (error) {
@@ -369,18 +387,18 @@ export class Ipv4Layer implements IpLayer {
       (iface.ip === 0 && p.proto === IPPROTO_UDP && end - p.payloadStart >= 4 && readU16(frame, p.payloadStart + 2) === DHCP_CLIENT_PORT);
     if (!forUs) {
       if (this.forwarding && !isMulticast(p.dst) && p.src !== 0) this.forward(frame.subarray(off, end), p.dst, p.ttl);
-      else bump(this.counters, isMulticast(p.dst) ? 'rxMulticast' : 'rxNotForUs');
+      else bump(this.counts, isMulticast(p.dst) ? 'rxMulticast' : 'rxNotForUs');
       return;
     }
     const nested = this.rxdBusy;
     const d = (nested ? new RxDatagram() : this.rxd).set(p, frame, off, iface.index);
     this.rxdBusy = true;
-    const h = this.handlers.get(p.proto);
+    const h = this.handlers[p.proto];
     if (!h) {
-      bump(this.counters, 'rxUnknownProto');
+      bump(this.counts, 'rxUnknownProto');
       if (p.dst !== IPV4_BROADCAST && p.dst !== iface.broadcast) this.sendUnreachable(2, d);
     } else {
-      c.rxDelivered = (c.rxDelivered ?? 0) + 1;
+      this.rxDelivered++;
       h(d);
     }
     this.rxdBusy = nested;
@@ -411,12 +429,12 @@ export class Ipv4Layer implements IpLayer {
     hdr[IPV4_TTL] = ttl - 1;
     writeU16(hdr, IPV4_CHECKSUM, 0);
     writeU16(hdr, IPV4_CHECKSUM, internetChecksum(hdr));
-    bump(this.counters, 'forwarded');
+    bump(this.counts, 'forwarded');
     r.iface.arp.output(r.nextHop, frame);
   }
 
   private drop(key: string, detail: string): void {
-    bump(this.counters, key);
+    bump(this.counts, key);
     this.trace('drop', { reason: key, detail });
   }
 

@@ -3,7 +3,10 @@
  * fragments are not supported (lwIP on the ESP32 reassembles, but nothing in
  * the simulated LAN fragments: every sender honours the 1500-byte MTU).
  */
-import { checksumOk, internetChecksum } from './checksum';
+import { foldSum, pseudoHeaderSum, sumWords } from './checksum';
+
+/** The four 16-bit words of the two addresses, summed (the pseudo-header's address part). */
+const addressWords = (src: Ipv4Addr, dst: Ipv4Addr): number => pseudoHeaderSum(src, dst, 0, 0);
 import { ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 /** Field offsets. */
@@ -74,16 +77,23 @@ export function parseIpv4Into(b: Uint8Array, off: number, out: Ipv4Header): Pars
   const totalLen = readU16(b, off + IPV4_TOTAL_LEN);
   if (totalLen < headerLen) return wireError('ipv4', 'length', `total length ${totalLen} < header ${headerLen}`);
   if (totalLen > n) return wireError('ipv4', 'truncated', `total length ${totalLen} > ${n} bytes`);
-  if (!checksumOk(b, 0, off, off + headerLen)) return wireError('ipv4', 'checksum', `header checksum 0x${readU16(b, off + IPV4_CHECKSUM).toString(16)}`);
+  // The fields are read once, for the checksum and for `out` (options, if any, summed as bytes).
   const flagsFrag = readU16(b, off + IPV4_FLAGS_FRAG);
+  const id = readU16(b, off + IPV4_IDENT);
+  const src = readU32(b, off + IPV4_SRC);
+  const dst = readU32(b, off + IPV4_DST);
+  const ttlProto = readU16(b, off + IPV4_TTL);
+  let sum = readU16(b, off) + totalLen + id + flagsFrag + ttlProto + readU16(b, off + IPV4_CHECKSUM) + addressWords(src, dst);
+  if (headerLen > IPV4_HEADER_LEN) sum = sumWords(b, sum, off + IPV4_HEADER_LEN, off + headerLen);
+  if (foldSum(sum) !== 0xffff) return wireError('ipv4', 'checksum', `header checksum 0x${readU16(b, off + IPV4_CHECKSUM).toString(16)}`);
   if (flagsFrag & (IPV4_FLAG_MF | IPV4_FRAG_OFFSET_MASK)) {
     return wireError('ipv4', 'unsupported', `fragment (mf=${(flagsFrag & IPV4_FLAG_MF) !== 0} offset=${(flagsFrag & IPV4_FRAG_OFFSET_MASK) * 8})`);
   }
-  out.src = readU32(b, off + IPV4_SRC);
-  out.dst = readU32(b, off + IPV4_DST);
-  out.proto = b[off + IPV4_PROTO];
-  out.ttl = b[off + IPV4_TTL];
-  out.id = readU16(b, off + IPV4_IDENT);
+  out.src = src;
+  out.dst = dst;
+  out.proto = ttlProto & 0xff;
+  out.ttl = ttlProto >>> 8;
+  out.id = id;
   out.df = (flagsFrag & IPV4_FLAG_DF) !== 0;
   out.tos = b[off + IPV4_TOS];
   out.payloadStart = off + headerLen;
@@ -101,17 +111,20 @@ export function emitIpv4Header(buf: Uint8Array, off: number, repr: Ipv4HeaderRep
   const len = payloadLength ?? repr.payloadLength ?? repr.payload?.length ?? 0;
   const total = IPV4_HEADER_LEN + len;
   if (total > IPV4_MAX_TOTAL_LEN) throw new RangeError(`IPv4 total length ${total} > 65535`);
-  buf[off + IPV4_VER_IHL] = 0x45;
-  buf[off + IPV4_TOS] = (repr.tos ?? 0) & 0xff;
+  const verTos = 0x4500 | ((repr.tos ?? 0) & 0xff);
+  const id = repr.id & 0xffff;
+  const flags = repr.df ? IPV4_FLAG_DF : 0;
+  const ttlProto = ((repr.ttl & 0xff) << 8) | (repr.proto & 0xff);
+  writeU16(buf, off + IPV4_VER_IHL, verTos);
   writeU16(buf, off + IPV4_TOTAL_LEN, total);
-  writeU16(buf, off + IPV4_IDENT, repr.id & 0xffff);
-  writeU16(buf, off + IPV4_FLAGS_FRAG, repr.df ? IPV4_FLAG_DF : 0);
-  buf[off + IPV4_TTL] = repr.ttl & 0xff;
-  buf[off + IPV4_PROTO] = repr.proto & 0xff;
-  writeU16(buf, off + IPV4_CHECKSUM, 0);
+  writeU16(buf, off + IPV4_IDENT, id);
+  writeU16(buf, off + IPV4_FLAGS_FRAG, flags);
+  writeU16(buf, off + IPV4_TTL, ttlProto);
   writeU32(buf, off + IPV4_SRC, repr.src);
   writeU32(buf, off + IPV4_DST, repr.dst);
-  writeU16(buf, off + IPV4_CHECKSUM, internetChecksum(buf, 0, off, off + IPV4_HEADER_LEN));
+  // The checksum of the words just written, from their values (the same sum the bytes give).
+  const sum = verTos + total + id + flags + ttlProto + addressWords(repr.src, repr.dst);
+  writeU16(buf, off + IPV4_CHECKSUM, ~foldSum(sum) & 0xffff);
 }
 
 export function emitIpv4(repr: Ipv4Repr): Uint8Array {

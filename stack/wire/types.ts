@@ -66,7 +66,7 @@ export function readMac(b: Uint8Array, off: number): MacAddr {
 }
 
 export function writeMac(b: Uint8Array, off: number, mac: MacAddr): void {
-  const hi = Math.floor(mac / 2 ** 32);
+  const hi = Math.floor(mac * 2 ** -32); // exact (a power of two), and a multiplication costs less than a division
   const lo = mac >>> 0;
   b[off] = (hi >>> 8) & 255;
   b[off + 1] = hi & 255;

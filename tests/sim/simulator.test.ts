@@ -1,4 +1,4 @@
-import { Simulator, parseDuration } from '../../sim/simulator';
+import { Relay, Simulator, parseDuration } from '../../sim/simulator';
 import { EventHeap } from '../../sim/heap';
 import { Rng, RngStreams } from '../../sim/rng';
 import { PcapWriter } from '../../sim/pcap';
@@ -109,6 +109,42 @@ describe('Simulator', () => {
     const laned = script(new Simulator(), true);
     expect(laned.length).toBeGreaterThan(100);
     expect(laned).toEqual(script(new Simulator(), false));
+  });
+
+  test('a relay runs its events in the order of a first-hop callback posting the second hop, keeping timer ids', () => {
+    // Two-hop deliveries colliding with other events at the same times: once through Relay, once as a
+    // callback that posts the second hop itself (what WiredSegment did), on the same script.
+    const script = (sim: Simulator, relayed: boolean): string[] => {
+      const seen: string[] = [];
+      const hop1 = [sim.lane(), sim.lane()];
+      const deliver = (who: string, what: string) => void seen.push(`${who}:${what}@${sim.now}`);
+      const ends = [5, 0].map((delay, k) => ({ k, delay, lane: sim.lane(), relay: new Relay(sim.lane(), delay, deliver, `r${k}`) }));
+      const send = (k: number, lane: boolean, t: number, what: string): void => {
+        const e = ends[k];
+        const first = lane ? hop1[k] : null;
+        if (relayed) return sim.relay(first, t, e.relay, what);
+        const arrive = (w: string): void => {
+          if (e.delay > 0) sim.postLane(e.relay.lane, sim.now + e.delay, deliver, e.relay.target, w);
+          else deliver(e.relay.target, w);
+        };
+        if (first) sim.postLane(first, t, arrive, what, t);
+        else sim.post(t, arrive, what, t);
+      };
+      for (let i = 0; i < 12; i++) send(i % 2, i % 3 !== 0, 10 + 3 * i - (i % 4 === 1 ? 4 : 0), `f${i}`);
+      for (let t = 10; t < 60; t += 5) sim.post(t, (w: string) => void seen.push(w), `p${t}`, 0);
+      sim.at(20, () => {
+        seen.push('t20');
+        send(0, true, 20, 'now');
+        send(1, false, 25, 'g');
+        seen.push(`id ${sim.at(25, () => void seen.push('t25'))}`);
+      });
+      expect(sim.runSync()).toBe('idle');
+      expect(sim.pending).toBe(0);
+      return seen;
+    };
+    const relayed = script(new Simulator(), true);
+    expect(relayed.length).toBe(27);
+    expect(relayed).toEqual(script(new Simulator(), false));
   });
 
   test('a cancelled timer leaves the queue at once; reused event records do not disturb the order', () => {
