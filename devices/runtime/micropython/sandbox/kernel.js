@@ -9,6 +9,8 @@
 'use strict';
 (function () {
   const G = globalThis;
+  // Local bindings of the realm's builtins (a global read here is an interceptor call: handover.js).
+  const { Atomics, Error, Int32Array, JSON, Math, Object, Promise, String, Uint8Array, WebAssembly } = G;
   // The glue expects a browser-ish worker scope; give it one (nothing in it).
   G.WorkerGlobalScope = {};
   const noop = () => {};
