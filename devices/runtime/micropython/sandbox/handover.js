@@ -122,6 +122,6 @@
         check();
       });
     }
-    return { post, claimed, jitterWait, defer, batchTaken, setJitter(ms) { jitter = ms | 0; } };
+    return { post, claimed, jitterWait, defer, batchTaken, batched: () => batchN, setJitter(ms) { jitter = ms | 0; } };
   };
 })();
