@@ -9,10 +9,18 @@
  * fast next to the network, and a project without files behaves as before.
  */
 import type { SysResult, SysValue } from '../runtime/contract';
-import { FS_ERRNO, FlashFs, FsError, S_IFDIR, S_IFREG, type FileNode } from './flash';
+import { FS_ERRNO, FlashFs, FsError, S_IFDIR, S_IFREG, type DirNode, type FileNode } from './flash';
 
 /** Bytes one read or write carries at most (the VM asks again for more). */
 export const FS_CHUNK = 32 * 1024;
+
+/**
+ * The most an image (fs.image) carries: entries, bytes of file data, and the UTF-8 bytes of its
+ * listing's JSON (its answer must fit the bridge's answer area, 128 KiB, with room to spare).
+ */
+const IMAGE_MAX_ENTRIES = 256;
+const IMAGE_MAX_DATA = 64 * 1024;
+const IMAGE_MAX_LISTING = 32 * 1024;
 
 /** open() flags as py/_flash.py sends them. */
 const O_CREATE = 8;
@@ -52,6 +60,49 @@ export class FlashCalls {
     const n = this.flash.get(path);
     if (n.kind === 'dir') throw new FsError(FS_ERRNO.EISDIR);
     return n;
+  }
+
+  /**
+   * The whole flash as it is, for the VM's JavaScript to answer Python's stat, open (without create)
+   * and read calls from until one of its calls changes the flash (sandbox/flash.js): [entries, errnos, data]. Entries
+   * [path, isDir, size, mtime] in a walk from the root, each directory before what it holds; data,
+   * the files' bytes in the entries' order. Null when the flash holds more than an image carries.
+   * Only this VM's calls change the flash while its script runs, so the image stays true until then.
+   */
+  image(): SysValue {
+    const entries: SysValue[] = [];
+    const files: Uint8Array[] = [];
+    let bytes = 0;
+    const walk = (d: DirNode, at: string): boolean => {
+      for (const [name, n] of d.children) {
+        const path = at + '/' + name;
+        // Plain printable ASCII paths only: the VM's side reads the listing byte for byte.
+        if (entries.length >= IMAGE_MAX_ENTRIES || !/^[\x20-\x7e]*$/.test(path)) return false;
+        if (n.kind === 'dir') {
+          entries.push([path, 1, 0, n.mtime]);
+          if (!walk(n, path)) return false;
+        } else {
+          bytes += n.size;
+          if (bytes > IMAGE_MAX_DATA) return false;
+          entries.push([path, 0, n.size, n.mtime]);
+          files.push(n.data.subarray(0, n.size));
+        }
+      }
+      return true;
+    };
+    const root = this.flash.root;
+    entries.push(['/', 1, 0, root.mtime]);
+    if (!walk(root, '')) return null;
+    const data = new Uint8Array(bytes);
+    let at = 0;
+    for (const f of files) {
+      data.set(f, at);
+      at += f.length;
+    }
+    const value = [entries, [FS_ERRNO.ENOENT, FS_ERRNO.ENOTDIR, FS_ERRNO.EISDIR], data];
+    // What the bridge sends (the data crosses raw after the JSON, as its length).
+    const listing = JSON.stringify([entries, value[1], data.length]);
+    return new TextEncoder().encode(listing).length > IMAGE_MAX_LISTING ? null : value;
   }
 
   private run(op: string, a: SysValue[]): SysValue {

@@ -118,6 +118,8 @@ const benches: Bench[] = [
         fig.add(`lab ${l.lab}, warm process, median of later runs`, l.ratio, '× real time', goal);
         fig.add(`lab ${l.lab}, warm process, CPU per later run`, l.cpuMsPerRun, 'ms');
         if (l.mainCpuMsPerRun !== undefined) fig.add(`lab ${l.lab}, warm process, main-thread CPU per later run`, l.mainCpuMsPerRun, 'ms');
+        if (l.vmCpuMsPerRun !== undefined) fig.add(`lab ${l.lab}, warm process, VM threads' CPU per later run`, l.vmCpuMsPerRun, 'ms');
+        if (l.helperCpuMsPerRun !== undefined) fig.add(`lab ${l.lab}, warm process, Node's and V8's helper threads' CPU per later run`, l.helperCpuMsPerRun, 'ms');
       }
     },
   ],

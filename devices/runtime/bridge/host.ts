@@ -96,6 +96,10 @@ export abstract class BridgeRuntime implements ScriptRuntime {
   protected abstract config(): SysValue;
   /** What 'source' answers (the script's text, read in pieces from an offset). */
   protected abstract source(): Uint8Array;
+  /** The board's flash as one image (the answer to fs.image: sandbox/flash.js), or null (no flash, or too large for one). */
+  protected flashImage(): SysValue {
+    return null;
+  }
   /** A call the runtime answers itself, at once (the board's flash: fs.*), or undefined. */
   protected local(_op: string, _args: SysValue[]): SysResult | undefined {
     return undefined;
@@ -278,6 +282,11 @@ export abstract class BridgeRuntime implements ScriptRuntime {
       if (name === 'source') {
         const off = typeof args[0] === 'number' && args[0] >= 0 ? args[0] : 0;
         this.reply(this.source().subarray(off, off + Math.max(0, Math.min(peer.h[L.ICAP], L.DATA_SIZE))));
+        continue;
+      }
+      if (name === 'fs.image') {
+        // The VM's JavaScript asks it (never Python: it answers the flash's calls from it); never the OS's.
+        this.reply(this.flashImage());
         continue;
       }
       if (name === '_ready') {

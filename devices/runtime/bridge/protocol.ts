@@ -234,7 +234,7 @@ export const MAX_OPS = 512;
  */
 export const KNOWN_OPS: readonly string[] = [
   'config', 'source', '_ready', 'exit', 'write', 'input', 'irq.resume', 'irq.push', 'irq.take',
-  'fs.ls', 'fs.mkdir', 'fs.open', 'fs.read', 'fs.remove', 'fs.rename', 'fs.stat', 'fs.statvfs', 'fs.write',
+  'fs.image', 'fs.ls', 'fs.mkdir', 'fs.open', 'fs.read', 'fs.remove', 'fs.rename', 'fs.stat', 'fs.statvfs', 'fs.write',
   'time.sleep', 'time.ticks_cpu', 'time.ticks_ms', 'time.ticks_us', 'time.time', 'time.time_ns',
   'socket.accept', 'socket.bind', 'socket.close', 'socket.connect', 'socket.listen', 'socket.poll', 'socket.recv',
   'socket.recvfrom', 'socket.send', 'socket.sendall', 'socket.sendto', 'socket.setblocking', 'socket.setsockopt',

@@ -126,6 +126,10 @@ export class MicroPythonRuntime extends BridgeRuntime {
     return this.text;
   }
 
+  protected override flashImage(): SysValue {
+    return this.fs?.image() ?? null;
+  }
+
   protected override local(op: string, args: SysValue[]): SysResult | undefined {
     return this.fs?.call(op, args);
   }

@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
 import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
-import { LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
+import { KNOWN_OPS, LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { wasmDigest, wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
 import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
@@ -34,6 +34,7 @@ const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
 const KERNEL_RULES = path.join(__dirname, 'sandbox', 'rules.js');
 const KERNEL_SNAP = path.join(__dirname, 'sandbox', 'snapshot.js');
+const KERNEL_FLASH = path.join(__dirname, 'sandbox', 'flash.js');
 const PY_DIR = path.join(__dirname, 'py');
 
 /* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
@@ -121,10 +122,22 @@ function workerData(): object {
       kernelSnapSource: fs.readFileSync(KERNEL_SNAP, 'utf8'),
       kernelHandoverSource: fs.readFileSync(KERNEL_HANDOVER, 'utf8'),
       kernelRulesSource: fs.readFileSync(KERNEL_RULES, 'utf8'),
+      kernelFlashSource: fs.readFileSync(KERNEL_FLASH, 'utf8'),
     };
   }
   return inputs.workerData;
 }
+
+/** A known op's code (codes 1..n in KNOWN_OPS' order, as the host and _kern number them). */
+const opCode = (name: string): number => KNOWN_OPS.indexOf(name) + 1;
+/** The flash's calls the VM's JavaScript answers from an image (sandbox/flash.js), and those that change the flash. */
+const FLASH_OPS = {
+  image: opCode('fs.image'),
+  stat: opCode('fs.stat'),
+  open: opCode('fs.open'),
+  read: opCode('fs.read'),
+  mutating: ['fs.write', 'fs.mkdir', 'fs.remove', 'fs.rename'].map(opCode),
+};
 
 /** What a VM's boot message tells it besides its boot configuration (the same for every VM of a boot). */
 function bootOpts(boot: VmBoot, shared: boolean) {
@@ -137,6 +150,7 @@ function bootOpts(boot: VmBoot, shared: boolean) {
     fsQuotaBytes: FS_QUOTA.bytes,
     fsQuotaNodes: FS_QUOTA.nodes,
     spinMax: L.SPIN_MAX,
+    flashOps: FLASH_OPS,
   };
 }
 
@@ -147,7 +161,7 @@ function bootOpts(boot: VmBoot, shared: boolean) {
 export function bootInputs(boot: VmBoot): (string | Uint8Array)[] {
   const d = workerData() as Record<string, string>;
   const py = pyFiles();
-  const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource'].map((k) => d[k]);
+  const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource', 'kernelFlashSource'].map((k) => d[k]);
   return [
     wasmDigest(),
     fs.readFileSync(WORKER),

@@ -57,7 +57,7 @@ function tameOuterRealm() {
   Object.defineProperty(globalThis, 'Function', { value: thrower, writable: false, configurable: false });
 }
 
-const { glueSource, glueCache, kernelSource, kernelFsSource, kernelSnapSource, kernelHandoverSource, kernelRulesSource, probeSource, outerProbe } = workerData;
+const { glueSource, glueCache, kernelSource, kernelFsSource, kernelSnapSource, kernelHandoverSource, kernelRulesSource, kernelFlashSource, probeSource, outerProbe } = workerData;
 // Compiled once per thread (code cache from the host); run once per context.
 const glueScript = new vm.Script(glueSource, { filename: 'micropython-glue.js', cachedData: glueCache });
 const kernelScript = new vm.Script(kernelSource, { filename: 'kernel.js' });
@@ -65,6 +65,7 @@ const kernelFsScript = new vm.Script(kernelFsSource, { filename: 'fs.js' });
 const kernelSnapScript = new vm.Script(kernelSnapSource, { filename: 'snapshot.js' });
 const kernelHandoverScript = new vm.Script(kernelHandoverSource, { filename: 'handover.js' });
 const kernelRulesScript = new vm.Script(kernelRulesSource, { filename: 'rules.js' });
+const kernelFlashScript = new vm.Script(kernelFlashSource, { filename: 'flash.js' });
 // Test only (attack runner): compiled here, by the trusted side, never from the VM.
 const probeScript = typeof probeSource === 'string' ? new vm.Script(probeSource, { filename: 'probe.js' }) : null;
 
@@ -94,6 +95,7 @@ function bootVm(hostMsg) {
   kernelSnapScript.runInContext(ctx);
   kernelHandoverScript.runInContext(ctx);
   kernelRulesScript.runInContext(ctx);
+  kernelFlashScript.runInContext(ctx);
   kernelScript.runInContext(ctx);
   if (probeScript) probeScript.runInContext(ctx);
   const start = vm.runInContext('__kernelStart', ctx);

@@ -12,6 +12,8 @@
 (function () {
   'use strict';
   const G = globalThis;
+  // Local bindings of the realm's builtins (a global read here is an interceptor call: handover.js).
+  const { Math, Object, String } = G;
   G.__mpFsTools = function (FS, opts) {
     const FS_BYTES = opts.fsQuotaBytes, FS_NODES = opts.fsQuotaNodes, ENOSPC = 51, ENOENT = 44;
     let fsBytes = 0, fsNodes = 0; // grow-only estimates, corrected by a walk when a limit is reached

@@ -10,6 +10,9 @@
 (function () {
   'use strict';
   const G = globalThis;
+  // The realm's builtins as local bindings: a global read in a node:vm context goes through the
+  // context's C++ interceptor every time (a hand-over's spin reads Atomics up to a thousand times).
+  const { Atomics, Int32Array, Promise, SharedArrayBuffer } = G;
   G.__mpHandover = function (h, L, opts) {
     const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.SPIN_MAX;
     let spinFails = 0, spinProbe = 0;
@@ -119,6 +122,6 @@
         check();
       });
     }
-    return { post, claimed, jitterWait, defer, batchTaken, setJitter(ms) { jitter = ms | 0; } };
+    return { post, claimed, jitterWait, defer, batchTaken, batched: () => batchN, setJitter(ms) { jitter = ms | 0; } };
   };
 })();

@@ -9,6 +9,7 @@
 'use strict';
 (function () {
   const G = globalThis;
+  const { Atomics, Error, Int32Array, JSON, Math, Object, Promise, String, Uint8Array, WebAssembly } = G; // local: handover.js says why
   // The glue expects a browser-ish worker scope; give it one (nothing in it).
   G.WorkerGlobalScope = {};
   const noop = () => {};
@@ -27,6 +28,8 @@
     delete G.__mpHandover;
     const snapTools = G.__mpSnapshot(); // sandbox/snapshot.js
     delete G.__mpSnapshot;
+    const makeFlash = G.__mpFlash; // sandbox/flash.js
+    delete G.__mpFlash;
     const L = msg.layout;
     const TRAPPED = msg.trapped;
     const MOD = msg.module;
@@ -54,15 +57,10 @@
       if (dead) return;
       dead = true;
       try {
-        h[L.WHY] = why;
-        h[L.WHYARG] = arg | 0;
-        h[L.OUTLEN] = outLen;
-        h[L.OP] = L.OP_FINAL;
-        h[L.A0] = why;
-        Atomics.store(h, L.STATE, L.S_CRASHED);
-        Atomics.store(h, L.FLAG, L.FLAG_REQ);
-        Atomics.notify(h, L.FLAG);
-        Atomics.notify(h, L.STATE);
+        h[L.WHY] = why; h[L.WHYARG] = arg | 0; h[L.OUTLEN] = outLen;
+        h[L.OP] = L.OP_FINAL; h[L.A0] = why;
+        Atomics.store(h, L.STATE, L.S_CRASHED); Atomics.store(h, L.FLAG, L.FLAG_REQ);
+        Atomics.notify(h, L.FLAG); Atomics.notify(h, L.STATE);
       } catch (e) { /* nothing more to do */ }
     }
     class SandboxViolation extends Error {}
@@ -110,6 +108,7 @@
     // ---- the one blocking round trip (sandbox/handover.js): the thread blocks, or (ASYNC) the VM's stack is set aside ----
     const ASYNC = opts.suspend === true;
     const hand = makeHandover(h, L, opts);
+    const flash = !ASYNC && opts.flashOps ? makeFlash(h, L, sab8, opts.flashOps, hand, roundTrip) : null; // a VM with its thread to itself
     let gcEach = false;
     function postRequest(async) {
       if (dead) throw new SandboxViolation('VM is dead');
@@ -155,6 +154,7 @@
         tags &= ~L.TAG_DEFER;
         if (olen === 0 && hand.defer(m32, w, op, tags, outLen)) return length;
       }
+      if (flash !== null && flash.answer(op, m32, w, m8, optr, olen, tags) !== flash.HOST) return kanswer(w, iptr, icap, length);
       h[L.OP] = op;
       h[L.A0] = m32[w + 1]; h[L.A0 + 1] = m32[w + 2]; h[L.A0 + 2] = m32[w + 3];
       h[L.A0 + 3] = m32[w + 4]; h[L.A0 + 4] = m32[w + 5]; h[L.A0 + 5] = m32[w + 6];
@@ -448,6 +448,7 @@
     }
     function run() {
       rules.seed(h[L.SEED]);
+      if (flash !== null) flash.reset();
       hand.setJitter(h[L.JITTER_MS] | 0);
       gcEach = h[L.GC_EACH] === 1;
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim

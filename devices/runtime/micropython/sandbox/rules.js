@@ -8,6 +8,8 @@
 (function () {
   'use strict';
   const G = globalThis;
+  // Local bindings of the realm's builtins (a global read here is an interceptor call: handover.js).
+  const { Error, Math, Object, Set, WebAssembly } = G;
   G.__mpRules = function (h, L, TRAPPED, violation) {
     // ---- determinism ----
     let rng = 0x9e3779b9 | 0;

@@ -15,6 +15,8 @@
 (function () {
   'use strict';
   const G = globalThis;
+  // Local bindings of the realm's builtins (a global read here is an interceptor call: handover.js).
+  const { Int32Array, JSON, Object, SharedArrayBuffer, String, Uint8Array } = G;
   G.__mpSnapshot = function () {
     const MAGIC = 0x4d505331; // 'MPS1'
     const HEAD = 16;

@@ -5,6 +5,7 @@
  */
 import { Simulation } from '../../../../devices/simulation/simulation';
 import type { DeviceHandle, DeviceSpec } from '../../../../devices/simulation/api';
+import { MicroPythonRuntime } from '../../../../devices/runtime/micropython/runtime';
 
 const py = (source: string, filename = 'main.py') => ({ filename, language: 'micropython' as const, source });
 const text = (d: Uint8Array | undefined) => (d === undefined ? undefined : new TextDecoder().decode(d));
@@ -231,4 +232,54 @@ describe('the flash filesystem of a board', () => {
     expect(bare.readFile?.('/out.txt')).toBeUndefined();
     expect(bare.listFiles?.()).toEqual([]);
   }, 30_000);
+
+  test("the VM answers stat, open and read from the flash's image as the host does, until the script changes the flash", async () => {
+    // Every way a read-only look can go (a file, a directory, missing, a file on the way, '..', a line,
+    // past the end, a directory opened, a name the image leaves to the host), then a write and again.
+    const looks = [
+      'import os',
+      'def look(tag):',
+      "    for p in ('data.txt', '/lib', '/lib/m.py', 'nope', 'data.txt/x', '/lib/../data.txt', '//lib/./m.py', 'h\u00e9.txt'):",
+      '        try:',
+      '            print(tag, p, os.stat(p))',
+      '        except OSError as e:',
+      '            print(tag, p, e)',
+      "    with open('data.txt') as f:",
+      '        print(tag, repr(f.readline()), repr(f.read(3)), repr(f.read()), repr(f.read()))',
+      "    for p in ('/lib', 'nope'):",
+      '        try:',
+      '            open(p)',
+      '        except OSError as e:',
+      '            print(tag, p, e)',
+      'import m',
+      "print(m.X, open('/lib/m.py', 'rb').read())",
+      "look('before')",
+      "open('data.txt', 'a').write('more\\n')",
+      "look('after')",
+    ].join('\n');
+    const files = { 'main.py': looks, 'data.txt': 'one\ntwo\nthree\n', 'lib/m.py': 'X = 42\n' };
+    const image = jest.spyOn(MicroPythonRuntime.prototype as unknown as { flashImage(): unknown }, 'flashImage');
+    const fromImage = lines(await runOn({ board: 'esp32', files }));
+    expect(image).toHaveBeenCalledTimes(1); // fetched at the first look, once
+    expect(image.mock.results[0].value).not.toBeNull();
+    image.mockRestore();
+    await s?.close();
+    const host = jest.spyOn(MicroPythonRuntime.prototype as unknown as { flashImage(): unknown }, 'flashImage').mockReturnValue(null);
+    try {
+      const fromHost = lines(await runOn({ board: 'esp32', files }));
+      expect(host).toHaveBeenCalled();
+      expect(fromImage).toEqual(fromHost);
+    } finally {
+      host.mockRestore();
+    }
+    expect(fromImage.slice(0, 6)).toEqual([
+      "42 b'X = 42\\n'",
+      'before data.txt (32768, 0, 0, 0, 0, 0, 14, 0, 0, 0)',
+      'before /lib (16384, 0, 0, 0, 0, 0, 0, 0, 0, 0)',
+      'before /lib/m.py (32768, 0, 0, 0, 0, 0, 7, 0, 0, 0)',
+      'before nope [Errno 2] ENOENT',
+      'before data.txt/x 20',
+    ]);
+    expect(fromImage).toContain("after 'one\\n' 'two' '\\nthree\\nmore\\n' ''");
+  }, 60_000);
 });
