@@ -304,8 +304,9 @@ export class TcpSock implements SockBase {
     // The bulk receiver's path: one object per wait (see RecvWait), not a set of closures.
     const plan = planWait(this.host.p, this.mode, dontWait);
     const w = new RecvWait(this, max, peek, cb, plan, traceAs);
-    if (!plan.nonBlocking) return this.host.waits.blockWaiter(w, plan.limitUs);
-    if (!w.attempt()) w.expire();
+    // recvNow has just tried what the wait's attempt would (and changed nothing by failing).
+    if (!plan.nonBlocking) return this.host.waits.enlist(w, plan.limitUs);
+    w.expire();
   }
 
   /** `r` as recv on `fd` answers it (failures traced). */

@@ -130,7 +130,8 @@ export class Waits {
     this.enlist(w, limitUs);
   }
 
-  private enlist(w: Waiter, limitUs: number | null): void {
+  /** blockWaiter() for a Waiter whose attempt has just failed (the caller tried it itself). */
+  enlist(w: Waiter, limitUs: number | null): void {
     if (limitUs !== null) {
       w.timer = this.sim.schedule(limitUs, () => {
         if (w.done) return;

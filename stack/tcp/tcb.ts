@@ -31,6 +31,8 @@ export const TF_FIN = 0x20;
  */
 export class SendQueue {
   private ring = new Uint8Array(0);
+  /** The ring's buffer (the ring starts at its byte 0): a view made from it costs half of a subarray. */
+  private ab: ArrayBufferLike = this.ring.buffer;
   /** Ring index of the queue's first byte. */
   private head = 0;
   length = 0;
@@ -59,7 +61,7 @@ export class SendQueue {
   read(offset: number, len: number, alloc: (n: number) => Uint8Array): Uint8Array {
     const ring = this.ring;
     const start = (this.head + offset) & (ring.length - 1);
-    if (start + len <= ring.length) return ring.subarray(start, start + len);
+    if (start + len <= ring.length) return new Uint8Array(this.ab, start, len);
     const out = alloc(len);
     const first = ring.length - start;
     out.set(ring.subarray(start), 0);
@@ -78,6 +80,7 @@ export class SendQueue {
       if (first < this.length) next.set(ring.subarray(0, this.length - first), first);
     }
     this.ring = next;
+    this.ab = next.buffer;
     this.head = 0;
   }
 }
