@@ -18,6 +18,21 @@ export const TF_INFR = 0x04;
 export const TF_FIN = 0x20;
 
 /**
+ * Longest piece copyInPieces copies at once. glibc (2.36 here) copies from 2112
+ * bytes on with `rep movsb` on CPUs with FSRM, which AMD Zen runs several times
+ * slower when source and destination are not aligned alike (glibc bug 30994):
+ * the bulk sender's 2920-byte writes into the ring took 6% of the tcp-stack
+ * bench's CPU time in memmove, 1.5% in pieces of 2048 (perf, same run length).
+ */
+const COPY_PIECE = 2048;
+
+/** dst.set(src[from..from+n), at), in pieces of at most COPY_PIECE bytes. */
+function copyInPieces(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
+  if (n <= COPY_PIECE) return void dst.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), at);
+  for (let k = 0; k < n; k += COPY_PIECE) dst.set(src.subarray(from + k, from + Math.min(n, k + COPY_PIECE)), at + k);
+}
+
+/**
  * The send queue: bytes the application wrote that are not yet acknowledged.
  * lwIP keeps them as two segment lists (`unacked`, then `unsent`); here they are
  * one run of bytes, cut into segments at output time: the first
@@ -45,8 +60,8 @@ export class SendQueue {
     const ring = this.ring;
     const tail = (this.head + this.length) & (ring.length - 1);
     const first = Math.min(n, ring.length - tail);
-    ring.set(from === 0 && first === data.length ? data : data.subarray(from, from + first), tail);
-    if (first < n) ring.set(data.subarray(from + first, to), 0);
+    copyInPieces(ring, tail, data, from, first);
+    if (first < n) copyInPieces(ring, 0, data, from + first, n - first);
     this.length += n;
   }
 
