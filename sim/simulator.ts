@@ -172,6 +172,30 @@ export class Simulator {
   }
 
   /**
+   * Takes the place in the event order that at() would give an event now and
+   * returns it, for a timer pushed later with atReserved() that must run as if
+   * at() had been called now (a timer whose earlier event is still pending and
+   * will move it on when it fires). Ids stay what they would be with at().
+   */
+  reserve(): number {
+    this.nextId++;
+    return this.seq++;
+  }
+
+  /**
+   * at() in the place `seq` from reserve() (not from the time of this call). Its
+   * id is -(seq + 1): unique, and the ids of all other timers stay as with at().
+   */
+  atReserved(time: Micros, seq: number, fn: EventFn): TimerId {
+    const ev = this.event(time, -(seq + 1), fn, undefined, undefined);
+    this.seq--; // event() took a new seq: give it back, the reserved one stands in
+    ev.seq = seq;
+    this.heap.push(ev);
+    this.live.set(ev.id, ev);
+    return ev.id;
+  }
+
+  /**
    * Runs `fn(a, b)` at absolute virtual time `time` µs (clamped to now), in the
    * same (time, insertion) order as at(). For the hot paths (a frame in
    * flight): no closure, no id, no cancel; the event record is recycled.

@@ -11,7 +11,8 @@ import type { TcpError, TcpPcb } from '../tcp/api';
 import { parseIp } from '../wire/types';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, type Fd, type SockAddr, type SockCallback, type SockResult } from './api';
 import { fail, failNo, ok, OK, parseBindIp, waitFor, type SockBase, type SockHost } from './host';
-import { planWait, Waiter, type WaitPlan } from './waits';
+import type { TimerId } from '../../sim/simulator';
+import { planWait, type Waiter, type WaitPlan } from './waits';
 import type { Personality, SocketFlag } from '../personality';
 
 export type TcpPhase = 'new' | 'bound' | 'listen' | 'connecting' | 'connected' | 'dead';
@@ -21,35 +22,36 @@ export type TcpPhase = 'new' | 'bound' | 'listen' | 'connecting' | 'connected' |
  * A blocked recv: as waitFor() with an attempt that answers from tryRecv, EBADF
  * when closed. With `traceAs`, its answers are traced as recv on that fd.
  */
-class RecvWait extends Waiter {
+class RecvWait implements Waiter {
+  timer: TimerId | undefined = undefined;
+  done = false;
+
   constructor(
-    private readonly sock: TcpSock,
+    readonly owner: TcpSock,
     private readonly max: number,
     private readonly peek: boolean,
     private readonly cb: SockCallback<Uint8Array>,
     private readonly plan: WaitPlan,
     private readonly traceAs: Fd | undefined,
-  ) {
-    super(sock);
-  }
+  ) {}
 
   attempt(): boolean {
-    const r = this.sock.tryRecv(this.max, this.peek);
+    const r = this.owner.tryRecv(this.max, this.peek);
     if (r === undefined) return false;
     this.answer(r);
     return true;
   }
 
   expire(): void {
-    this.answer(fail(this.sock.p, this.plan.expired));
+    this.answer(fail(this.owner.p, this.plan.expired));
   }
 
   closed(): void {
-    this.answer(fail(this.sock.p, 'EBADF'));
+    this.answer(fail(this.owner.p, 'EBADF'));
   }
 
   private answer(r: SockResult<Uint8Array>): void {
-    this.cb(this.traceAs === undefined ? r : this.sock.traced(this.traceAs, r));
+    this.cb(this.traceAs === undefined ? r : this.owner.traced(this.traceAs, r));
   }
 }
 
@@ -304,8 +306,9 @@ export class TcpSock implements SockBase {
     // The bulk receiver's path: one object per wait (see RecvWait), not a set of closures.
     const plan = planWait(this.host.p, this.mode, dontWait);
     const w = new RecvWait(this, max, peek, cb, plan, traceAs);
-    if (!plan.nonBlocking) return this.host.waits.blockWaiter(w, plan.limitUs);
-    if (!w.attempt()) w.expire();
+    // recvNow has just tried what the wait's attempt would (and changed nothing by failing).
+    if (!plan.nonBlocking) return this.host.waits.enlist(w, plan.limitUs);
+    w.expire();
   }
 
   /** `r` as recv on `fd` answers it (failures traced). */

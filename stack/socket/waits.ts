@@ -47,33 +47,37 @@ export function planWait(p: Personality, mode: TimeoutMode, dontWait = false): W
 }
 
 /**
- * One blocked call. A socket's hot call (TCP recv) subclasses it, so a wait is
- * one object; block() wraps closures in one.
+ * One blocked call. A socket's hot call (TCP recv) implements it, so a wait is
+ * one object; block() wraps closures in one. An interface, not a base class:
+ * a derived class's super() call went through a generic V8 builtin
+ * (FindNonDefaultConstructorOrConstruct), 0.4% of the tcp-stack bench's time
+ * for one recv wait per data segment.
  */
-export abstract class Waiter {
+export interface Waiter {
+  /** The deadline's timer, set by Waits (start it as undefined). */
+  timer: TimerId | undefined;
+  /** Set by Waits once the wait has ended (start it as false). */
+  done: boolean;
+  /** Ties the wait to a socket so close() can end it. */
+  readonly owner: object | undefined;
+  /** Returns true once the call has completed (it answered its own callback). */
+  attempt(): boolean;
+  /** The wait ran out. */
+  expire(): void;
+  /** The socket was closed under it (EBADF). */
+  closed(): void;
+}
+
+class ClosureWaiter implements Waiter {
   timer: TimerId | undefined = undefined;
   done = false;
 
-  /** `owner` ties the wait to a socket so close() can end it. */
-  constructor(readonly owner: object | undefined) {}
-
-  /** Returns true once the call has completed (it answered its own callback). */
-  abstract attempt(): boolean;
-  /** The wait ran out. */
-  abstract expire(): void;
-  /** The socket was closed under it (EBADF). */
-  abstract closed(): void;
-}
-
-class ClosureWaiter extends Waiter {
   constructor(
-    owner: object | undefined,
+    readonly owner: object | undefined,
     private readonly tryIt: () => boolean,
     private readonly onExpire: () => void,
     private readonly onClosed: (() => void) | undefined,
-  ) {
-    super(owner);
-  }
+  ) {}
 
   attempt(): boolean {
     return this.tryIt();
@@ -130,7 +134,8 @@ export class Waits {
     this.enlist(w, limitUs);
   }
 
-  private enlist(w: Waiter, limitUs: number | null): void {
+  /** blockWaiter() for a Waiter whose attempt has just failed (the caller tried it itself). */
+  enlist(w: Waiter, limitUs: number | null): void {
     if (limitUs !== null) {
       w.timer = this.sim.schedule(limitUs, () => {
         if (w.done) return;

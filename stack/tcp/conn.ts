@@ -9,6 +9,7 @@ import type { Counters, IpLayer } from '../contracts';
 import type { TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpError } from './api';
+import type { HotCounts } from './counts';
 import type { Slab } from './slab';
 import type { Tcb } from './tcb';
 import type { TimerSlot } from './timer-slot';
@@ -22,6 +23,8 @@ export interface TcpHost {
   /** Where send-queue copies and segments are carved from. */
   readonly slab: Slab;
   readonly counters: Counters;
+  /** The per-segment counts (see counts.ts; they show in `counters`). */
+  readonly hot: HotCounts;
   /** The header sendSegment fills for transmit() (read before transmit returns, so one object serves). */
   readonly txSeg: TcpRepr;
   count(key: string, by?: number): void;

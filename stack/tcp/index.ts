@@ -12,6 +12,7 @@ import { WordView } from '../wire/checksum';
 import { emitTcpInto, formatSegment, newTcpRepr, tcpSegmentLength, type TcpRepr } from '../wire/tcp';
 import type { Ipv4Addr } from '../wire/types';
 import type { TcpConfig, TcpLayerApi, TcpPcb } from './api';
+import { HotCounts } from './counts';
 import { RxScratch, tcpInput, type Demux } from './input';
 import { Pcb } from './pcb';
 import { Slab } from './slab';
@@ -23,7 +24,9 @@ const EPHEMERAL_LO = 49152;
 const EPHEMERAL_HI = 65535;
 
 export class TcpLayer implements TcpLayerApi, Demux {
-  readonly counters: Counters = {};
+  private readonly record: Counters = {};
+  /** The data path's counters (counts.ts), in `counters` when it is read. */
+  readonly hot = new HotCounts(this.record);
   readonly sim: Simulator;
   readonly device: string;
   /** Every PCB not yet freed. */
@@ -52,6 +55,10 @@ export class TcpLayer implements TcpLayerApi, Demux {
     this.issRng = this.sim.rng(`tcp/${ip.device}/iss`);
     this.nextPort = this.sim.rng(`tcp/${ip.device}/port`).range(EPHEMERAL_LO, EPHEMERAL_HI);
     ip.onProtocol(IPPROTO_TCP, (d) => tcpInput(this, d));
+  }
+
+  get counters(): Counters {
+    return this.hot.flush();
   }
 
   createPcb(): TcpPcb {
@@ -161,7 +168,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
 
   /** Emits and sends one segment (DF set, as lwIP does), built with room for the IP layer's headers. */
   transmit(src: Ipv4Addr, dst: Ipv4Addr, repr: TcpRepr): void {
-    this.counters.txSegments = (this.counters.txSegments ?? 0) + 1;
+    this.hot.txSegment();
     this.traceSeg('tx', repr);
     const opts = this.sendOpts;
     opts.src = src;

@@ -82,7 +82,7 @@ export function tcpInput(layer: Demux, d: IpDatagram): void {
 }
 
 function arrive(layer: Demux, a: Arrival): void {
-  layer.counters.rxSegments = (layer.counters.rxSegments ?? 0) + 1;
+  layer.hot.rxSegment();
   layer.traceSeg('rx', a.seg);
   const pcb = layer.lookup(a.seg.dstPort, a.src, a.seg.srcPort);
   if (pcb) {
@@ -328,8 +328,7 @@ function deliver(pcb: Pcb, data: Uint8Array): void {
   t.rcv_wnd -= data.length;
   t.rcv_queued += data.length;
   updateRcvAnnWnd(pcb);
-  const c = pcb.host.counters;
-  c.rxData = (c.rxData ?? 0) + data.length; // as count(), with a named property (a hot path)
+  pcb.host.hot.received(data.length);
   pcb.events.onRecv?.(data);
 }
 

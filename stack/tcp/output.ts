@@ -85,8 +85,7 @@ function sendData(c: Conn, seq: number, len: number, fin: boolean): void {
   if (len > 0 && off + len === q.length) flags |= TCP_PSH;
   if (fin) flags |= TCP_FIN;
   sendSegment(c, flags, seq, payload);
-  const k = c.host.counters;
-  k.txData = (k.txData ?? 0) + len; // as count(), with a named property (a hot path)
+  c.host.hot.sent(len);
 }
 
 /**

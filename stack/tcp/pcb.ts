@@ -39,6 +39,7 @@ export class Pcb implements TcpPcb, MachineHooks, Conn {
   readonly cfg: TcpConfig;
   readonly sim: Simulator;
   readonly rtx: TimerSlot;
+  /** Disarmed by nearly every ACK sent: a `reserved` slot (timer-slot.ts). */
   readonly delack: TimerSlot;
   readonly keep: TimerSlot;
   /** The current state's deadline: SYN-RECEIVED, FIN-WAIT-2, TIME-WAIT (smoltcp's one timer per state). */
@@ -68,7 +69,7 @@ export class Pcb implements TcpPcb, MachineHooks, Conn {
     this.sim = host.sim;
     this.tcb = new Tcb(host.cfg);
     this.rtx = new TimerSlot(this.sim, () => onRtxTimer(this));
-    this.delack = new TimerSlot(this.sim, () => onDelayedAck(this));
+    this.delack = new TimerSlot(this.sim, () => onDelayedAck(this), true);
     this.keep = new TimerSlot(this.sim, () => onKeepalive(this));
     this.stateTimer = new TimerSlot(this.sim, () => this.onStateTimer());
     this.actor = createActor(tcpMachine, {
@@ -340,7 +341,7 @@ export class Pcb implements TcpPcb, MachineHooks, Conn {
     this.freed = true;
     this.stateTimer.disarm();
     this.rtx.disarm();
-    this.delack.disarm();
+    this.delack.cancel();
     this.keep.disarm();
     this.leaveBacklog();
     this.host.remove(this);

@@ -18,6 +18,21 @@ export const TF_INFR = 0x04;
 export const TF_FIN = 0x20;
 
 /**
+ * Longest piece copyInPieces copies at once. glibc (2.36 here) copies from 2112
+ * bytes on with `rep movsb` on CPUs with FSRM, which AMD Zen runs several times
+ * slower when source and destination are not aligned alike (glibc bug 30994):
+ * the bulk sender's 2920-byte writes into the ring took 6% of the tcp-stack
+ * bench's CPU time in memmove, 1.5% in pieces of 2048 (perf, same run length).
+ */
+const COPY_PIECE = 2048;
+
+/** dst.set(src[from..from+n), at), in pieces of at most COPY_PIECE bytes. */
+function copyInPieces(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
+  if (n <= COPY_PIECE) return void dst.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), at);
+  for (let k = 0; k < n; k += COPY_PIECE) dst.set(src.subarray(from + k, from + Math.min(n, k + COPY_PIECE)), at + k);
+}
+
+/**
  * The send queue: bytes the application wrote that are not yet acknowledged.
  * lwIP keeps them as two segment lists (`unacked`, then `unsent`); here they are
  * one run of bytes, cut into segments at output time: the first
@@ -31,6 +46,8 @@ export const TF_FIN = 0x20;
  */
 export class SendQueue {
   private ring = new Uint8Array(0);
+  /** The ring's buffer (the ring starts at its byte 0): a view made from it costs half of a subarray. */
+  private ab: ArrayBufferLike = this.ring.buffer;
   /** Ring index of the queue's first byte. */
   private head = 0;
   length = 0;
@@ -43,8 +60,8 @@ export class SendQueue {
     const ring = this.ring;
     const tail = (this.head + this.length) & (ring.length - 1);
     const first = Math.min(n, ring.length - tail);
-    ring.set(from === 0 && first === data.length ? data : data.subarray(from, from + first), tail);
-    if (first < n) ring.set(data.subarray(from + first, to), 0);
+    copyInPieces(ring, tail, data, from, first);
+    if (first < n) copyInPieces(ring, 0, data, from + first, n - first);
     this.length += n;
   }
 
@@ -59,7 +76,7 @@ export class SendQueue {
   read(offset: number, len: number, alloc: (n: number) => Uint8Array): Uint8Array {
     const ring = this.ring;
     const start = (this.head + offset) & (ring.length - 1);
-    if (start + len <= ring.length) return ring.subarray(start, start + len);
+    if (start + len <= ring.length) return new Uint8Array(this.ab, start, len);
     const out = alloc(len);
     const first = ring.length - start;
     out.set(ring.subarray(start), 0);
@@ -78,6 +95,7 @@ export class SendQueue {
       if (first < this.length) next.set(ring.subarray(0, this.length - first), first);
     }
     this.ring = next;
+    this.ab = next.buffer;
     this.head = 0;
   }
 }

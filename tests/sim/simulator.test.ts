@@ -163,6 +163,19 @@ describe('Simulator', () => {
     expect(seen).toEqual([10, 20, 35, 36, 40, 45]);
   });
 
+  test('atReserved runs in the place reserve() took, not where it is called', () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    sim.at(100, () => void seen.push('a'));
+    const seq = sim.reserve();
+    const b = sim.at(100, () => void seen.push('b'));
+    sim.at(10, () => void sim.atReserved(100, seq, () => void seen.push('reserved')));
+    sim.at(100, () => void seen.push('c'));
+    expect(b).toBe(3); // reserve() took id 2, as at() would have
+    expect(sim.runSync()).toBe('idle');
+    expect(seen).toEqual(['a', 'reserved', 'b', 'c']);
+  });
+
   test('run stops at until and advances the clock to it', () => {
     const sim = new Simulator();
     const seen: number[] = [];
