@@ -9,7 +9,7 @@
  * fast next to the network, and a project without files behaves as before.
  */
 import type { SysResult, SysValue } from '../runtime/contract';
-import { FS_ERRNO, FlashFs, FsError, S_IFDIR, S_IFREG, type DirNode, type FileNode } from './flash';
+import { FS_ERRNO, FlashFs, FsError, NAME_MAX, PATH_MAX, S_IFDIR, S_IFREG, type DirNode, type FileNode } from './flash';
 
 /** Bytes one read or write carries at most (the VM asks again for more). */
 export const FS_CHUNK = 32 * 1024;
@@ -26,6 +26,9 @@ const IMAGE_MAX_LISTING = 32 * 1024;
 const O_CREATE = 8;
 const O_TRUNC = 16;
 const O_EXCL = 32;
+
+/** What the VM's JavaScript needs to answer stat, open and read from an image as these calls do (sandbox/flash.js). */
+export const FLASH_IMAGE_FACTS = { S_IFDIR, S_IFREG, O_CREATE, FS_CHUNK, PATH_MAX, NAME_MAX } as const;
 
 const ok = (value: SysValue = null): SysResult => ({ ok: true, value });
 

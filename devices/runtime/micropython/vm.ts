@@ -22,7 +22,8 @@ import { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
 import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
-import { KNOWN_OPS, LAYOUT as L, TRAPPED_IMPORTS } from '../bridge/protocol';
+import { KNOWN_OPS, LAYOUT as L, TAG, TRAPPED_IMPORTS } from '../bridge/protocol';
+import { FLASH_IMAGE_FACTS } from '../../fs/calls';
 import { wasmDigest, wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
 import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
@@ -137,6 +138,8 @@ const FLASH_OPS = {
   open: opCode('fs.open'),
   read: opCode('fs.read'),
   mutating: ['fs.write', 'fs.mkdir', 'fs.remove', 'fs.rename'].map(opCode),
+  facts: FLASH_IMAGE_FACTS,
+  tags: TAG,
 };
 
 /** What a VM's boot message tells it besides its boot configuration (the same for every VM of a boot). */

@@ -16,9 +16,9 @@
   // Local bindings of the realm's builtins (a global read here is an interceptor call: handover.js).
   const { JSON, Map, Math, Set, String } = G;
   G.__mpFlash = function (h, L, sab8, ops, hand, roundTrip) {
-    // The host's constants (devices/fs: MP_S_IFDIR / MP_S_IFREG, the open flag O_CREATE, the most one read carries, PATH_MAX, NAME_MAX).
-    const S_IFDIR = 0x4000, S_IFREG = 0x8000, O_CREATE = 8, FS_CHUNK = 32 * 1024, PATH_MAX = 1024, NAME_MAX = 255;
-    const T_STR = 4, T_INT = 1, T_BOOL = 2;
+    // The host's facts (vm.ts FLASH_OPS: devices/fs/calls.ts FLASH_IMAGE_FACTS, bridge/protocol.ts TAG).
+    const { S_IFDIR, S_IFREG, O_CREATE, FS_CHUNK, PATH_MAX, NAME_MAX } = ops.facts;
+    const T_STR = ops.tags.STR, T_INT = ops.tags.INT, T_BOOL = ops.tags.BOOL;
     const STAT_TAGS = T_STR, OPEN_TAGS = T_STR | (T_INT << 3), READ_TAGS = T_STR | (T_INT << 3) | (T_INT << 6) | (T_BOOL << 9);
     const mutating = new Set(ops.mutating);
     const HOST = 0, HERE = 1, ENDED = 2;
