@@ -97,3 +97,33 @@ export type Counters = Record<string, number>;
 export function bump(c: Counters, key: string, by = 1): void {
   c[key] = (c[key] ?? 0) + by;
 }
+
+/**
+ * A counter a hot path bumps (every packet or segment) as a field of its own.
+ * A layer's Counters record gains its keys in the order things first happen,
+ * which differs from device to device, so bumping keys in place makes those
+ * sites polymorphic and V8 falls back to generic stores from optimized code.
+ * The key still takes its place in the record the first time it counts, as
+ * bump() would put it there; flush() (from the layer's `counters` getter)
+ * copies the value in.
+ */
+export class HotCount {
+  private n = -1;
+
+  constructor(
+    private readonly record: Counters,
+    private readonly key: string,
+  ) {}
+
+  add(by = 1): void {
+    if (this.n < 0) {
+      this.n = 0;
+      this.record[this.key] = 0;
+    }
+    this.n += by;
+  }
+
+  flush(): void {
+    if (this.n >= 0) this.record[this.key] = this.n;
+  }
+}

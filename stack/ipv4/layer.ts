@@ -11,6 +11,7 @@ import type { Simulator } from '../../sim/simulator';
 import { ArpCache } from '../arp/cache';
 import {
   bump,
+  HotCount,
   FRAME_HEADROOM,
   IPPROTO_UDP,
   type Counters,
@@ -98,12 +99,12 @@ function isLoopbackNet(ip: Ipv4Addr): boolean {
 
 export class Ipv4Layer implements IpLayer {
   readonly mtu = IPV4_MTU;
-  /** The counters apart from the hot three (see `counters`). */
+  /** The counters, the hot three as of their last flush (see `counters`). */
   private readonly counts: Counters = {};
-  /** Packets sent, received and handed to a transport: plain fields, a store each on the hot paths. */
-  private txPackets = 0;
-  private rxPackets = 0;
-  private rxDelivered = 0;
+  /** Packets sent, received and handed to a transport: HotCounts (stack/contracts.ts), on every packet. */
+  private readonly txPackets = new HotCount(this.counts, 'txPackets');
+  private readonly rxPackets = new HotCount(this.counts, 'rxPackets');
+  private readonly rxDelivered = new HotCount(this.counts, 'rxDelivered');
   readonly ethCounters: Counters = {};
   /** Shared by the ARP caches of all interfaces. */
   readonly arpCounters: Counters = {};
@@ -134,18 +135,12 @@ export class Ipv4Layer implements IpLayer {
     this.nextId = sim.rng(`ipv4/${device}/id`).u32() & 0xffff;
   }
 
-  /**
-   * Every counter, zero ones absent (as bump() leaves them). The hot three
-   * live in fields, not in the object: a counters object that gains keys as
-   * things happen has a new shape each time, which turns every access to it
-   * into a generic lookup.
-   */
+  /** Every counter, as bumps in place would have left them (keys in the order first counted). */
   get counters(): Counters {
-    const c = this.counts;
-    if (this.txPackets > 0) c.txPackets = this.txPackets;
-    if (this.rxPackets > 0) c.rxPackets = this.rxPackets;
-    if (this.rxDelivered > 0) c.rxDelivered = this.rxDelivered;
-    return c;
+    this.txPackets.flush();
+    this.rxPackets.flush();
+    this.rxDelivered.flush();
+    return this.counts;
   }
 
   addInterface(nic: NetDevice, name: string): Ipv4Interface {
@@ -298,7 +293,7 @@ export class Ipv4Layer implements IpLayer {
       return 'link-down';
     }
     const frame = this.buildFrame(proto, src, dst, payload, opts);
-    this.txPackets++;
+    this.txPackets.add();
     return this.transmit(r, frame, opts.dstMac);
   }
 
@@ -366,7 +361,7 @@ export class Ipv4Layer implements IpLayer {
 
   /** The IPv4 packet at `off` of `frame`. */
   private input(iface: Ipv4Interface, frame: Uint8Array, off: number): void {
-    this.rxPackets++;
+    this.rxPackets.add();
     const p = this.rx;
     const error = parseIpv4Into(frame, off, p);
     if (error) {
@@ -398,7 +393,7 @@ export class Ipv4Layer implements IpLayer {
       bump(this.counts, 'rxUnknownProto');
       if (p.dst !== IPV4_BROADCAST && p.dst !== iface.broadcast) this.sendUnreachable(2, d);
     } else {
-      this.rxDelivered++;
+      this.rxDelivered.add();
       h(d);
     }
     this.rxdBusy = nested;

@@ -4,10 +4,10 @@
  * the simulated LAN fragments: every sender honours the 1500-byte MTU).
  */
 import { foldSum, pseudoHeaderSum, sumWords } from './checksum';
+import { ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 /** The four 16-bit words of the two addresses, summed (the pseudo-header's address part). */
 const addressWords = (src: Ipv4Addr, dst: Ipv4Addr): number => pseudoHeaderSum(src, dst, 0, 0);
-import { ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 /** Field offsets. */
 export const IPV4_VER_IHL = 0;
