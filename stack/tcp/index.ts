@@ -86,7 +86,7 @@ export class TcpLayer implements TcpLayerApi, Demux {
   }
 
   count(key: string, by = 1): void {
-    bump(this.counters, key, by);
+    bump(this.record, key, by);
   }
 
   newIss(): number {
@@ -176,6 +176,6 @@ export class TcpLayer implements TcpLayerApi, Demux {
     const frame = this.slab.alloc(FRAME_HEADROOM + tcpSegmentLength(repr));
     emitTcpInto(frame, FRAME_HEADROOM, repr, src, dst, this.slab.words);
     const r = this.ip.send(IPPROTO_TCP, dst, frame, opts);
-    if (r !== 'sent' && r !== 'queued') bump(this.counters, `tx-${r}`);
+    if (r !== 'sent' && r !== 'queued') bump(this.record, `tx-${r}`);
   }
 }
