@@ -285,7 +285,8 @@ export abstract class BridgeRuntime implements ScriptRuntime {
         continue;
       }
       if (name === 'fs.image') {
-        // The VM's JavaScript asks it (never Python: it answers the flash's calls from it); never the OS's.
+        // The VM's JavaScript asks it, to answer the flash's calls from it; a script that asks it through
+        // _kern gets only what its own stat and read calls already give it. Never the OS's.
         this.reply(this.flashImage());
         continue;
       }
