@@ -58,9 +58,14 @@ export interface TcpParseOptions {
 }
 
 
-/** A TcpRepr to parse into (parseTcpInto). */
+/**
+ * A TcpRepr to parse into (parseTcpInto) or to send from. The options are
+ * there from the start (undefined): a reused header that gains one later
+ * changes its hidden class, and the sites that read or write it (parse,
+ * emit, the sender's header) then see several.
+ */
 export function newTcpRepr(): TcpRepr {
-  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY_BYTES };
+  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY_BYTES, mss: undefined, wscale: undefined, sackPermitted: undefined };
 }
 
 /** Parses one TCP segment (the IPv4 payload, already trimmed to the IP total length). */
