@@ -6,6 +6,7 @@
  * exactly one thing happens at a time.
  */
 import { EventHeap } from './heap';
+import { objectArray } from './arrays';
 import { Rng, RngStreams } from './rng';
 import { Trace } from './trace';
 
@@ -119,7 +120,7 @@ export class Simulator {
   private heap = new EventHeap<Event>();
   private live = new Map<TimerId, Event>();
   /** Spent records for reuse: pool[0..poolSize) (a count of its own: no array push/pop builtin per event). */
-  private pool: Event[] = [];
+  private pool: Event[] = objectArray();
   private poolSize = 0;
   /**
    * Posted events due at the time they were posted, in (time, seq) order: a
