@@ -5,6 +5,8 @@
  * (remove) instead of lingering until its time: the order of the others is
  * unchanged, since it depends only on (time, seq).
  */
+import { objectArray } from './arrays';
+
 export interface HeapEntry {
   time: number;
   seq: number;
@@ -13,7 +15,7 @@ export interface HeapEntry {
 }
 
 export class EventHeap<T extends HeapEntry> {
-  private items: T[] = [];
+  private items: T[] = objectArray();
 
   get size(): number {
     return this.items.length;

@@ -6,6 +6,7 @@
  * exactly one thing happens at a time.
  */
 import { EventHeap } from './heap';
+import { objectArray } from './arrays';
 import { Rng, RngStreams } from './rng';
 import { Trace } from './trace';
 
@@ -119,8 +120,13 @@ export class Simulator {
   private heap = new EventHeap<Event>();
   private live = new Map<TimerId, Event>();
   /** Spent records for reuse: pool[0..poolSize) (a count of its own: no array push/pop builtin per event). */
-  private pool: Event[] = [];
+  private pool: Event[] = objectArray();
   private poolSize = 0;
+  /**
+   * Posted events due at the time they were posted, in (time, seq) order: a
+   * FIFO beside the heap, not in it (step() takes whichever of its head and
+   * the heap's top comes first), so a socket's kick costs no heap sift.
+   */
   private readonly nowLane = new Lane();
   /** Posted events not yet run. */
   private posted = 0;
@@ -201,8 +207,12 @@ export class Simulator {
    * flight): no closure, no id, no cancel; the event record is recycled.
    */
   post<A, B>(time: Micros, fn: PostFn<A, B>, a: A, b: B): void {
-    // Events due now come in time order: one lane for them all.
-    if (time <= this._now) return this.postLane(this.nowLane, time, fn, a, b);
+    // Events due now come in time order: one FIFO for them all.
+    if (time <= this._now) {
+      this.nextId++;
+      this.posted++;
+      return this.nowLane.enqueue(this.event(time, 0, fn as Event['fn'], a, b));
+    }
     this.nextId++; // keeps the ids of later timers what they would be with at()
     this.posted++;
     this.heap.push(this.event(time, 0, fn as Event['fn'], a, b));
@@ -229,12 +239,12 @@ export class Simulator {
    * it goes on through relay.lane, then runs relay.fn(relay.target, a).
    */
   relay<T, A>(lane: Lane | null, time: Micros, relay: Relay<T, A>, a: A): void {
-    if (lane === null && time <= this._now) lane = this.nowLane;
     this.nextId++;
     this.posted++;
     const ev = this.event(time, 0, noop, a, undefined);
     ev.relay = relay as Relay<unknown, unknown>;
     if (lane !== null) this.enlane(lane, ev);
+    else if (time <= this._now) this.nowLane.enqueue(ev);
     else this.heap.push(ev);
   }
 
@@ -343,15 +353,19 @@ export class Simulator {
   /** Runs the next due event; returns why the run must end, or the event's promise if it returned one. */
   private step(until: Micros | undefined): RunOutcome | Promise<void> | undefined {
     if (this.stopRequested) return 'stopped';
-    // Cancelled events have already left the heap (cancel()): the top is the next to run.
-    const ev = this.heap.peek();
+    // Cancelled events have already left the heap (cancel()): the next to run is its top or the due-now FIFO's head.
+    const top = this.heap.peek();
+    const nowQ = this.nowLane;
+    const head = nowQ.count > 0 ? nowQ.q[nowQ.first]! : undefined;
+    const ev = head !== undefined && (top === undefined || head.time < top.time || (head.time === top.time && head.seq < top.seq)) ? head : top;
     if (!ev) return 'idle';
     if (until !== undefined && ev.time > until) {
       this._now = Math.max(this._now, until);
       return 'until';
     }
     const lane = ev.lane;
-    if (lane === null) this.heap.pop();
+    if (ev === head) nowQ.dequeue();
+    else if (lane === null) this.heap.pop();
     else {
       const next = lane.dequeue();
       if (next !== null) this.heap.replaceTop(next);

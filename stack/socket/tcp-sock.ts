@@ -12,6 +12,7 @@ import { parseIp } from '../wire/types';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, type Fd, type SockAddr, type SockCallback, type SockResult } from './api';
 import { fail, failNo, ok, OK, parseBindIp, waitFor, type SockBase, type SockHost } from './host';
 import type { TimerId } from '../../sim/simulator';
+import { objectArray } from '../../sim/arrays';
 import { planWait, type Waiter, type WaitPlan } from './waits';
 import type { Personality, SocketFlag } from '../personality';
 
@@ -64,7 +65,7 @@ export class TcpSock implements SockBase {
   peer: SockAddr | undefined;
   /** Set once a connection existed (accepted or connected). */
   everConnected = false;
-  private rx: Uint8Array[] = [];
+  private rx: Uint8Array[] = objectArray();
   private rxOff = 0;
   rxBytes = 0;
   fin = false;

@@ -6,6 +6,7 @@
  * of segments wakes a waiter once.
  */
 import type { Simulator, TimerId } from '../../sim/simulator';
+import { objectArray } from '../../sim/arrays';
 import type { Personality } from '../personality';
 
 /** The timeout mode of a socket. null = blocking forever, 0 = non-blocking, else seconds. */
@@ -97,9 +98,9 @@ function onKick(w: Waits, generation: number): void {
 }
 
 export class Waits {
-  private list: Waiter[] = [];
+  private list: Waiter[] = objectArray();
   /** runKick's copy of `list` (reused). */
-  private readonly snapshot: Waiter[] = [];
+  private readonly snapshot: Waiter[] = objectArray();
   private kickPending = false;
   /** Bumped by clear(): a kick event posted before it finds itself stale. */
   private generation = 0;
@@ -169,7 +170,7 @@ export class Waits {
       w.done = true;
       this.sim.cancel(w.timer);
     }
-    this.list = [];
+    this.list = objectArray();
     this.kickPending = false;
     this.generation++;
   }

@@ -215,6 +215,9 @@ export function replyRst(host: TcpHost, a: Arrival): void {
     window: lwip ? Math.min(host.cfg.rcvWnd, 0xffff) : 0,
     urgent: 0,
     payload: EMPTY_BYTES,
+    mss: undefined,
+    wscale: undefined,
+    sackPermitted: undefined,
   };
   host.count('txRst');
   host.transmit(a.dst, a.src, repr);

@@ -6,6 +6,7 @@
  */
 import type { TcpConfig } from './api';
 import { initialCwnd } from './config';
+import { bytesView, copyBytes } from '../wire/types';
 import { seqAdd } from './seq';
 
 /** lwIP TF_ACK_DELAY: one segment arrived whose ACK waits for the delayed-ACK timer. */
@@ -28,8 +29,8 @@ const COPY_PIECE = 2048;
 
 /** dst.set(src[from..from+n), at), in pieces of at most COPY_PIECE bytes. */
 function copyInPieces(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
-  if (n <= COPY_PIECE) return void dst.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), at);
-  for (let k = 0; k < n; k += COPY_PIECE) dst.set(src.subarray(from + k, from + Math.min(n, k + COPY_PIECE)), at + k);
+  if (n <= COPY_PIECE) return copyBytes(dst, from === 0 && n === src.length ? src : bytesView(src, from, from + n), at);
+  for (let k = 0; k < n; k += COPY_PIECE) copyBytes(dst, bytesView(src, from + k, from + Math.min(n, k + COPY_PIECE)), at + k);
 }
 
 /**

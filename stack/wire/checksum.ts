@@ -8,7 +8,7 @@
  * partial sums stay interchangeable and foldSum gives the same 16 bits.
  */
 import { SIMD_SUM, type SimdSum } from './checksum-simd';
-import type { Ipv4Addr } from './types';
+import { bytesView, copyBytes, type Ipv4Addr } from './types';
 
 /** Inputs shorter than this are summed byte-wise (a word view costs more than it saves). */
 const WIDE_MIN = 64;
@@ -125,8 +125,7 @@ const SIMD_MIN = 128;
 function sumSimd(simd: SimdSum, data: Uint8Array, sum: number, from: number, to: number): number {
   const n = to - from;
   const whole = n * 2 >= data.length; // copying a whole frame allocates no view of the range
-  if (whole) simd.bytes.set(data);
-  else simd.bytes.set(data.subarray(from, to));
+  copyBytes(simd.bytes, whole ? data : bytesView(data, from, to), 0);
   const p = whole ? from : 0;
   const blocks = n & ~15;
   const swapped = foldSum(simd.sum(p, p + blocks));

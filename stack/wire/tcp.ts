@@ -4,7 +4,7 @@
  * a length check. Parsing never throws on untrusted bytes.
  */
 import { checksumOk, internetChecksum, pseudoHeaderSum, type WordView } from './checksum';
-import { EMPTY_BYTES, ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
+import { bytesView, copyBytes, EMPTY_BYTES, ok, readU16, readU32, wireError, writeU16, writeU32, type Ipv4Addr, type ParseError, type ParseResult } from './types';
 
 export const TCP_FIN = 1;
 export const TCP_SYN = 2;
@@ -58,9 +58,14 @@ export interface TcpParseOptions {
 }
 
 
-/** A TcpRepr to parse into (parseTcpInto). */
+/**
+ * A TcpRepr to parse into (parseTcpInto) or to send from. The options are
+ * there from the start (undefined): a reused header that gains one later
+ * changes its hidden class, and the sites that read or write it (parse,
+ * emit, the sender's header) then see several.
+ */
 export function newTcpRepr(): TcpRepr {
-  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY_BYTES };
+  return { srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, urgent: 0, payload: EMPTY_BYTES, mss: undefined, wscale: undefined, sackPermitted: undefined };
 }
 
 /** Parses one TCP segment (the IPv4 payload, already trimmed to the IP total length). */
@@ -94,7 +99,7 @@ export function parseTcpInto(b: Uint8Array, off: number, end: number, src: Ipv4A
   out.window = readU16(b, off + TCP_WINDOW);
   out.urgent = readU16(b, off + TCP_URGENT);
   // A pure ACK shares the one empty view (a view of nothing holds nothing; one allocation less per ACK).
-  out.payload = off + hlen === end ? EMPTY_BYTES : b.subarray(off + hlen, end);
+  out.payload = off + hlen === end ? EMPTY_BYTES : bytesView(b, off + hlen, end);
   // A reused object: forget the previous segment's options (a fresh one never had them).
   if (out.mss !== undefined) out.mss = undefined;
   if (out.wscale !== undefined) out.wscale = undefined;
@@ -178,7 +183,7 @@ export function emitTcpInto(buf: Uint8Array, off: number, repr: TcpRepr, src: Ip
     buf[o + 3] = repr.wscale;
     o += 4;
   }
-  buf.set(repr.payload, o);
+  copyBytes(buf, repr.payload, o);
   writeU16(buf, off + TCP_CHECKSUM, internetChecksum(buf, pseudoHeaderSum(src, dst, IPPROTO_TCP, length), off, off + length, view));
   return length;
 }
