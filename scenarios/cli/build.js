@@ -223,6 +223,18 @@ async function bundleCliNow() {
       }));
     },
   };
+  // The VM threads bin.js starts before it loads the bundle (worker-start.js) must be the ones the
+  // bundle's VM code takes: the bundle requires that file from dist/ instead of holding a copy.
+  const earlyThreads = {
+    name: 'early-vm-threads',
+    setup(b) {
+      b.onResolve({ filter: /[\\/]worker-start(\.js)?$/ }, (args) => {
+        const file = path.join(args.resolveDir, args.path.endsWith('.js') ? args.path : `${args.path}.js`);
+        if (file !== path.join(OUT, 'devices', 'runtime', 'micropython', 'worker-start.js')) return undefined;
+        return { path: `./${path.relative(OUT, file).split(path.sep).join('/')}`, external: true };
+      });
+    },
+  };
   const r = await esbuild.build({
     entryPoints: [path.join(OUT, 'scenarios', 'cli', 'start.js')],
     outfile: BUNDLE,
@@ -231,7 +243,7 @@ async function bundleCliNow() {
     format: 'cjs',
     target: 'node20',
     external: ['typescript'],
-    plugins: [dirnameOf, zodEnglishOnly],
+    plugins: [dirnameOf, zodEnglishOnly, earlyThreads],
     // Whitespace and syntax minified, the names left as they are (stack traces keep them): the
     // package's tarball stays small. Not keepNames with minified names: it names every function and
     // class as it is defined (Object.defineProperty on each), ~10 ms of a start's CPU spent evaluating

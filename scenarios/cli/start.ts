@@ -2,7 +2,7 @@
  * The command's entry for bin.js, and the entry of its one-file bundle
  * (dist/cli.js, made by build.js). Two steps, so that the MicroPython VMs a
  * run needs start booting in worker threads (on the other core) before this
- * thread loads the rest of the command: `prewarm(argv)` loads only the VM
+ * thread loads the rest of the command: `prewarm(command)` loads only the VM
  * side (devices/runtime/micropython), `main(argv)` then the command line.
  * In the bundle every module is evaluated when first required, so this order
  * holds there too. Pooled and fresh VMs run the same code: nothing about a
@@ -10,15 +10,14 @@
  */
 import type * as Main from './main';
 
-/** Commands that run MicroPython scripts (and so want booted VMs at once). */
-const RUNS_SCRIPTS = ['run', 'demo', 'replay', 'ui'];
-
 /** The VM's wasm tiering budget for the command (wasm.ts compileWasmModuleLateTierUp): ~55× V8's. */
 const COLD_TIERING_BUDGET = 100_000_000;
 
-/** Starts booting one ESP32 and one PC VM when `argv` is a command that runs scripts (not its --help). */
-export function prewarm(argv: readonly string[]): void {
-  if (!RUNS_SCRIPTS.includes(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return;
+/**
+ * Starts booting one ESP32 and one PC VM, in the threads bin.js started (worker-start.ts), for
+ * `command`: bin.js calls it for the commands that run scripts.
+ */
+export function prewarm(command: string): void {
   // Required here, not imported at the top: this module must stay cheap to load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { prewarmVms } = require('../../devices/runtime/micropython/pool') as typeof import('../../devices/runtime/micropython/pool');
@@ -27,7 +26,7 @@ export function prewarm(argv: readonly string[]): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { compileWasmModuleLateTierUp } = require('../../devices/runtime/micropython/wasm') as typeof import('../../devices/runtime/micropython/wasm');
   // A one-shot run: its cores go to its VMs first. The UI server runs many labs, so it tiers up as usual.
-  if (argv[0] !== 'ui') compileWasmModuleLateTierUp(COLD_TIERING_BUDGET);
+  if (command !== 'ui') compileWasmModuleLateTierUp(COLD_TIERING_BUDGET);
   prewarmVms([vmBoot('esp32'), vmBoot('pc')], 1);
 }
 

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
 import { Handover } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
@@ -28,8 +28,8 @@ import { wasmDigest, wasmModule } from './wasm';
 import { canShareVmThreads, SUSPENDED_STACK_KB, vmsPerThread } from './sharing';
 import { Snapshots, snapshotsEnabled, type VmImage } from './snapshot';
 import { DiskSnapshot, diskKey, diskSnapshotDir } from './disk-snapshot';
+import { VM_WORKER_FILE, vmWorker, type VmThreadExtras } from './worker-start';
 
-const WORKER = path.join(__dirname, 'worker.cjs');
 const KERNEL = path.join(__dirname, 'sandbox', 'kernel.js');
 const KERNEL_FS = path.join(__dirname, 'sandbox', 'fs.js');
 const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
@@ -54,9 +54,6 @@ export interface VmBoot {
 
 /** The VM's in-memory files (/.frozen, /tmp) live in its thread's JavaScript heap, outside the wasm cap: bounded here. */
 const FS_QUOTA = { bytes: 4 * 1024 * 1024, nodes: 2048 };
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2, stackSizeMb: 2 };
-/** A shared thread's JavaScript heap: each VM's realm, glue and files (bounded by FS_QUOTA) live in it. */
-const sharedLimits = (vms: number) => ({ ...RESOURCE_LIMITS, maxOldGenerationSizeMb: Math.min(1024, 16 + 8 * vms) });
 
 export { canShareVmThreads, vmsPerThread } from './sharing';
 
@@ -167,7 +164,7 @@ export function bootInputs(boot: VmBoot): (string | Uint8Array)[] {
   const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource', 'kernelFlashSource'].map((k) => d[k]);
   return [
     wasmDigest(),
-    fs.readFileSync(WORKER),
+    fs.readFileSync(VM_WORKER_FILE),
     ...sources,
     ...Object.keys(py).sort().flatMap((k) => [k, py[k]]),
     JSON.stringify({ layout: L, trapped: TRAPPED_IMPORTS, opts: bootOpts(boot, vmsPerThread() > 1), config: boot.config }),
@@ -187,27 +184,19 @@ export class VmThread {
   private terminated = false;
 
   constructor(
-    extra: { probeSource?: string; outerProbe?: boolean } = {},
+    extra: VmThreadExtras = {},
     readonly capacity = 1,
   ) {
     if (capacity > 1 && !canShareVmThreads()) throw new Error('VMs can share a worker thread only in a process started with --experimental-wasm-stack-switching');
     if (capacity > 1) v8.setFlagsFromString(`--wasm-stack-switching-stack-size=${SUSPENDED_STACK_KB}`); // read when a stack is made: safe to set now
-    this.worker = new Worker(WORKER, {
-      workerData: { ...workerData(), ...extra },
-      execArgv: [],
-      stdout: true, // the worker writes nothing; never let it reach our stdout
-      stderr: true,
-      resourceLimits: capacity > 1 ? sharedLimits(capacity) : RESOURCE_LIMITS,
-      trackUnmanagedFds: false,
-      env: {}, // even an escape into the worker's own realm would find no environment
-    });
+    this.worker = vmWorker(capacity, extra);
+    this.worker.postMessage({ init: workerData() }); // the VM's JavaScript, compiled once per thread
     this.worker.on('error', (e: Error) => {
       this.error = String(e?.message ?? e);
     });
     this.worker.on('exit', (c: number) => {
       this.exitCode = c;
     });
-    this.worker.unref();
   }
 
   get alive(): boolean {

@@ -1,4 +1,4 @@
-// MicroPython VM worker (started by vm.ts with `new Worker(thisFile, { workerData })`;
+// MicroPython VM worker (started by worker-start.ts; its first message is the VM's JavaScript);
 // plain CommonJS, never transpiled: jest never touches it, and a worker that loads no ES module
 // starts without Node's ES module loader, ~8 ms less CPU per thread). It builds a sealed realm per VM and starts
 // the VM's JavaScript (sandbox/kernel.js) inside it, then steps out of the way. This outer realm (Node, worker_threads, process) hands the
@@ -57,17 +57,25 @@ function tameOuterRealm() {
   Object.defineProperty(globalThis, 'Function', { value: thrower, writable: false, configurable: false });
 }
 
-const { glueSource, glueCache, kernelSource, kernelFsSource, kernelSnapSource, kernelHandoverSource, kernelRulesSource, kernelFlashSource, probeSource, outerProbe } = workerData;
-// Compiled once per thread (code cache from the host); run once per context.
-const glueScript = new vm.Script(glueSource, { filename: 'micropython-glue.js', cachedData: glueCache });
-const kernelScript = new vm.Script(kernelSource, { filename: 'kernel.js' });
-const kernelFsScript = new vm.Script(kernelFsSource, { filename: 'fs.js' });
-const kernelSnapScript = new vm.Script(kernelSnapSource, { filename: 'snapshot.js' });
-const kernelHandoverScript = new vm.Script(kernelHandoverSource, { filename: 'handover.js' });
-const kernelRulesScript = new vm.Script(kernelRulesSource, { filename: 'rules.js' });
-const kernelFlashScript = new vm.Script(kernelFlashSource, { filename: 'flash.js' });
-// Test only (attack runner): compiled here, by the trusted side, never from the VM.
-const probeScript = typeof probeSource === 'string' ? new vm.Script(probeSource, { filename: 'probe.js' }) : null;
+const { probeSource, outerProbe } = workerData;
+// The VM's JavaScript, posted by the host as this thread's first message (`init`: a thread may be
+// started before the host has read it, worker-start.ts) and compiled once per thread (the glue from
+// the host's code cache); each script runs once per context.
+let scripts;
+function compileScripts(d) {
+  const script = (source, filename, cachedData) => new vm.Script(source, cachedData ? { filename, cachedData } : { filename });
+  scripts = [
+    script(d.glueSource, 'micropython-glue.js', d.glueCache),
+    script(d.kernelFsSource, 'fs.js'),
+    script(d.kernelSnapSource, 'snapshot.js'),
+    script(d.kernelHandoverSource, 'handover.js'),
+    script(d.kernelRulesSource, 'rules.js'),
+    script(d.kernelFlashSource, 'flash.js'),
+    script(d.kernelSource, 'kernel.js'),
+  ];
+  // Test only (attack runner): compiled here, by the trusted side, never from the VM.
+  if (typeof probeSource === 'string') scripts.push(new vm.Script(probeSource, { filename: 'probe.js' }));
+}
 
 function bootVm(hostMsg) {
   const ctx = vm.createContext(Object.create(null), {
@@ -90,14 +98,7 @@ function bootVm(hostMsg) {
   // Outer view, never handed in; a shared thread forgets those of VMs that ended.
   for (let i = sabViews.length - 1; i >= 0; i--) if (Atomics.load(sabViews[i], 15) >= 3) sabViews.splice(i, 1);
   sabViews.push(new Int32Array(msg.sab, 0, 32));
-  glueScript.runInContext(ctx);
-  kernelFsScript.runInContext(ctx);
-  kernelSnapScript.runInContext(ctx);
-  kernelHandoverScript.runInContext(ctx);
-  kernelRulesScript.runInContext(ctx);
-  kernelFlashScript.runInContext(ctx);
-  kernelScript.runInContext(ctx);
-  if (probeScript) probeScript.runInContext(ctx);
+  for (const script of scripts) script.runInContext(ctx); // the glue, the sandbox's files, kernel.js last (then a test's probe)
   const start = vm.runInContext('__kernelStart', ctx);
   start(msg); // returns at once; the VM runs in the sandbox's microtasks until it ends
 }
@@ -120,4 +121,7 @@ if (outerProbe) {
   parentPort.postMessage(r);
 }
 // Boot from a fresh macrotask: between VMs the thread's event loop (and V8's GC tasks on it) gets a turn.
-parentPort.on('message', (m) => { if (m && m.boot) setImmediate(bootVm, m.boot); }); // wall-clock-ok: schedules a boot, nothing simulated
+parentPort.on('message', (m) => {
+  if (m && m.init && !scripts) compileScripts(m.init);
+  else if (m && m.boot && scripts) setImmediate(bootVm, m.boot); // wall-clock-ok: schedules a boot, nothing simulated
+});
