@@ -57,7 +57,7 @@ function tameOuterRealm() {
   Object.defineProperty(globalThis, 'Function', { value: thrower, writable: false, configurable: false });
 }
 
-const { glueSource, glueCache, kernelSource, kernelFsSource, kernelSnapSource, kernelHandoverSource, kernelRulesSource, kernelFlashSource, probeSource, outerProbe } = workerData;
+const { glueSource, glueCache, kernelSource, kernelFsSource, kernelSnapSource, kernelHandoverSource, kernelRulesSource, kernelFlashSource, kernelAnswersSource, probeSource, outerProbe } = workerData;
 // Compiled once per thread (code cache from the host); run once per context.
 const glueScript = new vm.Script(glueSource, { filename: 'micropython-glue.js', cachedData: glueCache });
 const kernelScript = new vm.Script(kernelSource, { filename: 'kernel.js' });
@@ -66,6 +66,7 @@ const kernelSnapScript = new vm.Script(kernelSnapSource, { filename: 'snapshot.j
 const kernelHandoverScript = new vm.Script(kernelHandoverSource, { filename: 'handover.js' });
 const kernelRulesScript = new vm.Script(kernelRulesSource, { filename: 'rules.js' });
 const kernelFlashScript = new vm.Script(kernelFlashSource, { filename: 'flash.js' });
+const kernelAnswersScript = new vm.Script(kernelAnswersSource, { filename: 'answers.js' });
 // Test only (attack runner): compiled here, by the trusted side, never from the VM.
 const probeScript = typeof probeSource === 'string' ? new vm.Script(probeSource, { filename: 'probe.js' }) : null;
 
@@ -96,6 +97,7 @@ function bootVm(hostMsg) {
   kernelHandoverScript.runInContext(ctx);
   kernelRulesScript.runInContext(ctx);
   kernelFlashScript.runInContext(ctx);
+  kernelAnswersScript.runInContext(ctx);
   kernelScript.runInContext(ctx);
   if (probeScript) probeScript.runInContext(ctx);
   const start = vm.runInContext('__kernelStart', ctx);
