@@ -9,14 +9,21 @@
 //    each directory's entries in order, file bytes, the open streams, the hash table, the inode and
 //    fd counters, the working directory, the quota's counts) and back to exactly that, for a VM that
 //    is rewound to its boot after a run (kernel.js): nothing a script made, changed or removed stays.
+//    A file's bytes are copied back only if the run may have changed them (written since the last
+//    rollback, or its contents replaced), and a directory's entries only if they differ: a run reads
+//    the frozen modules' sources and changes none of them, and every run of a warm process rewinds.
 (function () {
   'use strict';
   const G = globalThis;
   // Local bindings of the realm's builtins (a global read here is an interceptor call: handover.js).
-  const { Math, Object, String } = G;
+  const { Math, Object, Set, String } = G;
   G.__mpFsTools = function (FS, opts) {
     const FS_BYTES = opts.fsQuotaBytes, FS_NODES = opts.fsQuotaNodes, ENOSPC = 51, ENOENT = 44;
     let fsBytes = 0, fsNodes = 0; // grow-only estimates, corrected by a walk when a limit is reached
+    // File nodes written since the checkpoint or the last rollback: the only ones whose bytes can have
+    // changed in place (every MEMFS file write goes through the write below; truncation and growth
+    // put a new array in node.contents, which rollback sees).
+    const written = new Set();
     function fsUsage() {
       let bytes = 0, nodes = 0;
       const walk = (n) => {
@@ -46,6 +53,7 @@
       const write = ops.write;
       ops.write = function (stream, buffer, offset, length, position, canOwn) {
         const node = stream.node;
+        written.add(node); // its bytes may change in place (rollback copies them back)
         const cap0 = node.contents ? node.contents.length : 0;
         const need = position + length - cap0;
         if (need > 0) fsCharge(need, 0);
@@ -87,23 +95,41 @@
         const dir = FS.isDir(n.mode) && n.contents && !n.mounted;
         const names = dir ? Object.keys(n.contents) : null;
         const data = !dir && n.contents && typeof n.contents.length === 'number' ? n.contents.slice() : null;
-        nodes.push({ n, fields: own(n), names, kids: names && names.map((k) => n.contents[k]), data });
+        // live: the array the node holds now, its bytes still data's until it is written or replaced.
+        nodes.push({ n, fields: own(n), names, kids: names && names.map((k) => n.contents[k]), data, live: data && n.contents });
         if (dir) for (const k of names) walk(n.contents[k]);
       };
       walk(FS.root);
+      written.clear();
       const streams = FS.streams.map((st) => st && { st, fields: own(st), shared: own(st.shared) });
       return { nodes, streams, nameTable: FS.nameTable.slice(), nextInode: FS.nextInode, cwd: FS.currentPath, fsBytes, fsNodes };
     }
+    /** The directory object `c` holds exactly these entries, in this order. */
+    function sameEntries(c, names, kids) {
+      const ks = Object.keys(c);
+      if (ks.length !== names.length) return false;
+      for (let i = 0; i < ks.length; i++) if (ks[i] !== names[i] || c[ks[i]] !== kids[i]) return false;
+      return true;
+    }
     function rollback(cp) {
-      for (const { n, fields, names, kids, data } of cp.nodes) {
+      for (const e of cp.nodes) {
+        const { n, fields, names, kids, data } = e;
+        const held = n.contents;
         for (const k of Object.keys(n)) if (!hasOwn.call(fields, k)) delete n[k];
         Object.assign(n, fields);
         if (names) {
           const c = n.contents;
-          for (const k of Object.keys(c)) delete c[k];
-          for (let i = 0; i < names.length; i++) c[names[i]] = kids[i];
-        } else if (data) n.contents = data.slice();
+          if (!sameEntries(c, names, kids)) {
+            for (const k of Object.keys(c)) delete c[k];
+            for (let i = 0; i < names.length; i++) c[names[i]] = kids[i];
+          }
+        } else if (data) {
+          // Unwritten and not replaced since the last rollback: its bytes are still data's.
+          if (held === e.live && !written.has(n)) n.contents = held;
+          else n.contents = e.live = data.slice();
+        }
       }
+      written.clear();
       FS.streams.length = 0;
       for (const e of cp.streams) {
         if (!e) { FS.streams.push(null); continue; }

@@ -17,7 +17,7 @@ const PROBE = [
   '        q = (p.rstrip("/") + "/" + n)',
   '        if q in ("/proc", "/dev"): continue',
   '        st = os.stat(q)',
-  '        out.append((q, st[0], st[1], st[6]))',
+  '        out.append((q, st[0], st[1], st[6], None if st[0] & 0x4000 else hash(open(q, "rb").read())))',
   '        if st[0] & 0x4000: walk(q, out)',
   '    return out',
   'print(walk("/", []))',
@@ -41,6 +41,7 @@ const DIRTY = [
   'also_open = open("/.frozen/_boot.py")',
   'open("/.frozen/planted.py", "w").write("X = 1\\n")',
   'with open("/.frozen/_boot.py", "a") as f: f.write("\\nPLANTED = 1\\n")',
+  'with open("/.frozen/_errno.py", "r+b") as f: f.write(b"X")', // in place: same size, other bytes
   'os.rename("/.frozen/_flash.py", "/.frozen/_flash_moved.py")',
   'os.chdir("/dirt")',
   'import _kern; _kern.DIRTY = 1',
