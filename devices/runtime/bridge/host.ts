@@ -54,17 +54,6 @@ export interface BridgeOptions {
   bootTimeoutMs?: number;
 }
 
-/** A structured answer's JSON text, with its one byte string (recvfrom's data) as its length; the bytes themselves travel after the text. */
-function jsonOf(v: SysValue): { text: string; blob: Uint8Array | undefined } {
-  let blob: Uint8Array | undefined;
-  const text = JSON.stringify(v, (_k, x: unknown) => {
-    if (!(x instanceof Uint8Array)) return x;
-    blob = x;
-    return x.length;
-  });
-  return { text, blob };
-}
-
 export abstract class BridgeRuntime implements ScriptRuntime {
   private readonly enc = new TextEncoder();
   private readonly dec = new TextDecoder('utf-8', { fatal: false });
@@ -208,31 +197,17 @@ export abstract class BridgeRuntime implements ScriptRuntime {
       h[L.ALEN] = this.putBytes(v, 0);
     } else {
       // A structured value; at most one byte string in it crosses raw after the JSON (recvfrom's data).
-      const { text, blob } = jsonOf(v);
+      let blob: Uint8Array | undefined;
+      const text = JSON.stringify(v, (_k, x: unknown) => {
+        if (!(x instanceof Uint8Array)) return x;
+        blob = x;
+        return x.length;
+      });
       const n = this.enc.encodeInto(text, u8.subarray(L.DATA_OFF, L.DATA_OFF + L.DATA_SIZE)).written;
       h[L.AKIND] = L.K_JSON;
       h[L.AVAL] = n;
       h[L.ALEN] = n + (blob ? this.putBytes(blob, n) : 0);
     }
-  }
-
-  /**
-   * Writes what the host answers the script's first 'config' call into the worker's buffer before the
-   * claim (LAYOUT.CFG_HEAD; the VM is idle or booting and reads it once claimed): a MicroPython VM then
-   * answers that call itself, with no hand-over. Nothing is written when the answer would not be the
-   * plain JSON the call gets (a byte string in it) or does not fit: the call then makes its round trip.
-   */
-  protected preloadConfig(): void {
-    const v = this.config();
-    if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return;
-    const { text, blob } = jsonOf(v);
-    if (blob) return;
-    const at = L.DATA_OFF + L.CFG_HEAD;
-    const r = this.enc.encodeInto(text, this.peer.u8.subarray(at, L.DATA_OFF + L.DATA_SIZE));
-    if (r.read !== text.length) return;
-    const head = new Int32Array(this.peer.sab, L.DATA_OFF, L.CFG_HEAD >> 2);
-    head[1] = this.pending;
-    head[0] = r.written;
   }
 
   private putBytes(v: Uint8Array, at: number): number {

@@ -145,13 +145,6 @@ export const LAYOUT = {
 
   DATA_OFF: 128,
   DATA_SIZE: 128 * 1024,
-  /**
-   * A MicroPython VM's run configuration, written by the host before the claim (the VM reads it only
-   * once claimed, and a rewind zeroes DATA first): at DATA_OFF, Int32 [0] the bytes of its JSON (0:
-   * none), [1] the callbacks due; the JSON from DATA_OFF + CFG_HEAD. The VM answers the script's first
-   * 'config' call from it, as the host's K_JSON answer, with no hand-over (sandbox/kernel.js).
-   */
-  CFG_HEAD: 8,
   OUT_OFF: 128 + 128 * 1024,
   OUT_SIZE: 16 * 1024,
   /**

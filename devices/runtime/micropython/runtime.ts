@@ -110,7 +110,6 @@ export class MicroPythonRuntime extends BridgeRuntime {
       // The VM may put calls off and send them with its next request (bridge/protocol.ts DEFERRABLE_OPS).
       batch: opts.batchCalls !== false,
     };
-    this.preloadConfig(); // the VM answers the script's first 'config' call from its buffer
     if (!vm.claim({ seed: opts.seed, jitterMs: opts.jitterMs, gcEveryCall: opts.gcEveryCall })) this.gone('VM error: the VM was gone before its script started');
   }
 

@@ -36,7 +36,6 @@ const KERNEL_HANDOVER = path.join(__dirname, 'sandbox', 'handover.js');
 const KERNEL_RULES = path.join(__dirname, 'sandbox', 'rules.js');
 const KERNEL_SNAP = path.join(__dirname, 'sandbox', 'snapshot.js');
 const KERNEL_FLASH = path.join(__dirname, 'sandbox', 'flash.js');
-const KERNEL_ANSWERS = path.join(__dirname, 'sandbox', 'answers.js');
 const PY_DIR = path.join(__dirname, 'py');
 
 /* wall-clock-ok: this file waits on worker threads with wall-clock budgets (boot, watchdog); nothing simulated reads it. */
@@ -131,7 +130,6 @@ function workerData(): object {
       kernelHandoverSource: fs.readFileSync(KERNEL_HANDOVER, 'utf8'),
       kernelRulesSource: fs.readFileSync(KERNEL_RULES, 'utf8'),
       kernelFlashSource: fs.readFileSync(KERNEL_FLASH, 'utf8'),
-      kernelAnswersSource: fs.readFileSync(KERNEL_ANSWERS, 'utf8'),
     };
   }
   return inputs.workerData;
@@ -162,8 +160,6 @@ function bootOpts(boot: VmBoot, shared: boolean) {
     fsQuotaNodes: FS_QUOTA.nodes,
     spinMax: L.SPIN_MAX,
     flashOps: FLASH_OPS,
-    /** The op the VM answers itself once a run, from the configuration the host wrote before the claim (LAYOUT.CFG_HEAD). */
-    configOp: opCode('config'),
   };
 }
 
@@ -174,7 +170,7 @@ function bootOpts(boot: VmBoot, shared: boolean) {
 export function bootInputs(boot: VmBoot): (string | Uint8Array)[] {
   const d = workerData() as Record<string, string>;
   const py = pyFiles();
-  const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource', 'kernelFlashSource', 'kernelAnswersSource'].map((k) => d[k]);
+  const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource', 'kernelFlashSource'].map((k) => d[k]);
   return [
     wasmDigest(),
     fs.readFileSync(VM_WORKER_FILE),

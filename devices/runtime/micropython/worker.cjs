@@ -71,7 +71,6 @@ function compileScripts(d) {
     script(d.kernelHandoverSource, 'handover.js'),
     script(d.kernelRulesSource, 'rules.js'),
     script(d.kernelFlashSource, 'flash.js'),
-    script(d.kernelAnswersSource, 'answers.js'),
     script(d.kernelSource, 'kernel.js'),
   ];
   // Test only (attack runner): compiled here, by the trusted side, never from the VM.

@@ -30,8 +30,6 @@
     delete G.__mpSnapshot;
     const makeFlash = G.__mpFlash; // sandbox/flash.js
     delete G.__mpFlash;
-    const makeAnswers = G.__mpAnswers; // sandbox/answers.js
-    delete G.__mpAnswers;
     const L = msg.layout;
     const TRAPPED = msg.trapped;
     const MOD = msg.module;
@@ -111,10 +109,6 @@
     const ASYNC = opts.suspend === true;
     const hand = makeHandover(h, L, opts);
     const flash = !ASYNC && opts.flashOps ? makeFlash(h, L, sab8, opts.flashOps, hand, roundTrip) : null; // a VM with its thread to itself
-    const answers = makeAnswers(h, L, sab8, opts, rules, roundTrip, (kind) => {
-      if (kind === L.K_REWIND && rewindable()) throw new VmRewind();
-      if (kind === L.K_DIE || kind === L.K_REWIND) { dead = true; throw new VmEnd(); }
-    });
     let gcEach = false;
     function postRequest(async) {
       if (dead) throw new SandboxViolation('VM is dead');
@@ -125,7 +119,7 @@
       return hand.post(async);
     }
     // The host took the output and the calls put off with the request (it set the batch's count to 0).
-    function answered() { outLen = 0; h[L.OUTLEN] = 0; hand.batchTaken(); rules.staleClock(null); }
+    function answered() { outLen = 0; h[L.OUTLEN] = 0; hand.batchTaken(); }
     function roundTrip() { postRequest(false); answered(); }
     /** null once answered, or a promise of the answer (ASYNC only). */
     function roundTripAsync() {
@@ -146,10 +140,8 @@
       if (length !== L.P_WORDS * 4 || (p & 3) !== 0 || p + length > memBuf.byteLength) throw errno(EINVAL);
       const w = p >> 2;
       const op = m32[w + L.P_OP];
-      if (op === L.OP_REFETCH || op === L.OP_BOOTCFG) {
-        if (!(op === L.OP_REFETCH ? answers.refetch(m32, m8, w, lastAnsLen, lastAnsKind) : answers.bootConfig(m32, m8, w))) throw errno(EFAULT);
-        return L.P_WORDS * 4;
-      }
+      if (op === L.OP_REFETCH) return refetch(w);
+      if (op === L.OP_BOOTCFG) return bootConfig(w);
       if (op < 0 || op >= L.OP_INTERNAL) throw errno(EINVAL);
       const optr = m32[w + L.P_OUTPTR] >>> 0, olen = m32[w + L.P_OUTLEN] | 0;
       const iptr = m32[w + L.P_INPTR] >>> 0;
@@ -162,7 +154,6 @@
         tags &= ~L.TAG_DEFER;
         if (olen === 0 && hand.defer(m32, w, op, tags, outLen)) return length;
       }
-      if (answers.config(op, olen, hand.batched() !== 0)) return kanswer(w, iptr, icap, length);
       if (flash !== null && flash.answer(op, m32, w, m8, optr, olen, tags) !== flash.HOST) return kanswer(w, iptr, icap, length);
       h[L.OP] = op;
       h[L.A0] = m32[w + 1]; h[L.A0 + 1] = m32[w + 2]; h[L.A0 + 2] = m32[w + 3];
@@ -203,6 +194,27 @@
       m32[w + L.P_INLEN] = alen; // may exceed icap: Python then REFETCHes with a bigger buffer
       m32[w + L.P_PENDING] = h[L.PENDING];
       return length;
+    }
+    function refetch(w) {
+      // The last answer is still in DATA (nothing ran since): copy it again, no round trip.
+      const iptr = m32[w + L.P_INPTR] >>> 0, icap = m32[w + L.P_INCAP] | 0;
+      if (icap < 0 || (icap && iptr + icap > memBuf.byteLength)) throw errno(EFAULT);
+      const n = Math.min(lastAnsLen, icap);
+      m8.set(sab8.subarray(L.DATA_OFF, L.DATA_OFF + n), iptr);
+      m32[w + L.P_KIND] = lastAnsKind;
+      m32[w + L.P_INLEN] = lastAnsLen;
+      return L.P_WORDS * 4;
+    }
+    function bootConfig(w) {
+      // The host's boot configuration (bytes of JSON, in the boot message): no round trip.
+      const cfg = opts.bootConfig;
+      const iptr = m32[w + L.P_INPTR] >>> 0, icap = m32[w + L.P_INCAP] | 0;
+      if (icap < 0 || (icap && iptr + icap > memBuf.byteLength)) throw errno(EFAULT);
+      const n = Math.min(cfg.length, icap);
+      m8.set(n === cfg.length ? cfg : cfg.subarray(0, n), iptr);
+      m32[w + L.P_KIND] = L.K_BYTES;
+      m32[w + L.P_INLEN] = cfg.length;
+      return L.P_WORDS * 4;
     }
     const kdev_ops = {
       open(stream) {
@@ -269,7 +281,7 @@
           if (fsTools) { views(); if (fsTools.surelyMissing(m8, path >>> 0)) return -fsTools.ENOENT; }
           return glue.__syscall_stat64(path, buf);
         },
-        mp_js_ticks_ms: () => vtime() % 4294967296,
+        mp_js_ticks_ms: () => h[L.VT_LO] >>> 0,
         mp_js_time_ms: () => EPOCH_MS + vtime(),
         mp_js_random_u32: () => nextU32(),
         proxy_js_free_obj: () => {}, // a JsProxy was garbage-collected: nothing to free, nothing held
@@ -415,7 +427,6 @@
       outLen = 0; outTotal = 0; h[L.OUTLEN] = 0; h[L.OUTTOTAL_KB] = 0;
       hand.batchTaken(true);
       lastAnsLen = 0; lastAnsKind = 0;
-      answers.reset();
       gcEach = false;
       memCap = opts.memCapBytes;
       hand.setJitter(0);
@@ -436,7 +447,6 @@
       return after(hand.claimed(ASYNC || (rewinds > 0 && rewinds % TURN_EVERY === 0)), (claimed) => claimed && run());
     }
     function run() {
-      answers.claimed(ASYNC);
       rules.seed(h[L.SEED]);
       if (flash !== null) flash.reset();
       hand.setJitter(h[L.JITTER_MS] | 0);

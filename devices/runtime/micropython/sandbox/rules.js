@@ -21,13 +21,7 @@
       return x >>> 0;
     };
     const EPOCH_MS = 1704067200000; // 2024-01-01T00:00:00Z + virtual ms
-    // The clock words come with each answer; after a call the VM answered itself (kernel.js: the run's
-    // configuration) they are the last answer's until the next one, and `refresh` asks the host first.
-    let refresh = null;
-    const vtime = () => {
-      if (refresh !== null) refresh();
-      return (h[L.VT_HI] >>> 0) * 4294967296 + (h[L.VT_LO] >>> 0);
-    };
+    const vtime = () => (h[L.VT_HI] >>> 0) * 4294967296 + (h[L.VT_LO] >>> 0);
     G.Date.now = () => EPOCH_MS + vtime();
     G.Math.random = () => nextU32() / 4294967296;
     G.crypto = { getRandomValues(v) { for (let i = 0; i < v.length; i++) v[i] = nextU32(); return v; } };
@@ -63,8 +57,6 @@
 
     return {
       nextU32, vtime, EPOCH_MS, link,
-      /** `f` brings the clock words up to date before the next read of the clock (null: they are). */
-      staleClock(f) { refresh = f; },
       seed(s) { rng = (s | 0) || 0x9e3779b9; },
       get rng() { return rng; },
       set rng(v) { rng = v | 0; },
