@@ -168,9 +168,9 @@ function bootOpts(boot: VmBoot, shared: boolean) {
  * the patched wasm, the glue, the worker and the sandbox's files, the frozen modules, the boot message.
  */
 export function bootInputs(boot: VmBoot): (string | Uint8Array)[] {
-  const d = workerData() as Record<string, string>;
   const py = pyFiles();
-  const sources = ['glueSource', 'kernelSource', 'kernelFsSource', 'kernelSnapSource', 'kernelHandoverSource', 'kernelRulesSource', 'kernelFlashSource'].map((k) => d[k]);
+  // Every source the worker is sent (the glue's code cache is made from it), in workerData()'s order.
+  const sources = Object.values(workerData()).filter((v): v is string => typeof v === 'string');
   return [
     wasmDigest(),
     fs.readFileSync(VM_WORKER_FILE),

@@ -25,7 +25,7 @@ export interface VmThreadExtras {
 }
 
 /** A new VM worker thread for `capacity` VMs at once (1 unless VMs share threads). */
-export function startVmWorker(capacity = 1, extras: VmThreadExtras = {}): Worker {
+function startVmWorker(capacity = 1, extras: VmThreadExtras = {}): Worker {
   const w = new Worker(VM_WORKER_FILE, {
     workerData: extras,
     execArgv: [],
