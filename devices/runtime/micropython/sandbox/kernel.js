@@ -140,8 +140,10 @@
       if (length !== L.P_WORDS * 4 || (p & 3) !== 0 || p + length > memBuf.byteLength) throw errno(EINVAL);
       const w = p >> 2;
       const op = m32[w + L.P_OP];
-      if (op === L.OP_REFETCH) return refetch(w);
-      if (op === L.OP_BOOTCFG) return bootConfig(w);
+      // The last answer again, into a bigger buffer: it is still in DATA (nothing ran since).
+      if (op === L.OP_REFETCH) return ownAnswer(w, sab8.subarray(L.DATA_OFF, L.DATA_OFF + lastAnsLen), lastAnsKind);
+      // The host's boot configuration (bytes of JSON, in the boot message).
+      if (op === L.OP_BOOTCFG) return ownAnswer(w, opts.bootConfig, L.K_BYTES);
       if (op < 0 || op >= L.OP_INTERNAL) throw errno(EINVAL);
       const optr = m32[w + L.P_OUTPTR] >>> 0, olen = m32[w + L.P_OUTLEN] | 0;
       const iptr = m32[w + L.P_INPTR] >>> 0;
@@ -195,25 +197,14 @@
       m32[w + L.P_PENDING] = h[L.PENDING];
       return length;
     }
-    function refetch(w) {
-      // The last answer is still in DATA (nothing ran since): copy it again, no round trip.
+    /** A call the VM answers itself, with no round trip: `src` into Python's answer buffer, as kanswer would. */
+    function ownAnswer(w, src, kind) {
       const iptr = m32[w + L.P_INPTR] >>> 0, icap = m32[w + L.P_INCAP] | 0;
       if (icap < 0 || (icap && iptr + icap > memBuf.byteLength)) throw errno(EFAULT);
-      const n = Math.min(lastAnsLen, icap);
-      m8.set(sab8.subarray(L.DATA_OFF, L.DATA_OFF + n), iptr);
-      m32[w + L.P_KIND] = lastAnsKind;
-      m32[w + L.P_INLEN] = lastAnsLen;
-      return L.P_WORDS * 4;
-    }
-    function bootConfig(w) {
-      // The host's boot configuration (bytes of JSON, in the boot message): no round trip.
-      const cfg = opts.bootConfig;
-      const iptr = m32[w + L.P_INPTR] >>> 0, icap = m32[w + L.P_INCAP] | 0;
-      if (icap < 0 || (icap && iptr + icap > memBuf.byteLength)) throw errno(EFAULT);
-      const n = Math.min(cfg.length, icap);
-      m8.set(n === cfg.length ? cfg : cfg.subarray(0, n), iptr);
-      m32[w + L.P_KIND] = L.K_BYTES;
-      m32[w + L.P_INLEN] = cfg.length;
+      const n = Math.min(src.length, icap);
+      m8.set(n === src.length ? src : src.subarray(0, n), iptr);
+      m32[w + L.P_KIND] = kind;
+      m32[w + L.P_INLEN] = src.length;
       return L.P_WORDS * 4;
     }
     const kdev_ops = {
