@@ -6,7 +6,7 @@
 # no heap for them.
 from _kern import call, callr, callw
 
-_LAZY = {'Pin': '_mpin', 'Signal': '_mpin', 'PWM': '_mpin', 'Timer': '_mhw', 'ADC': '_mhw', 'ADCBlock': '_mhw', 'WDT': '_mhw', 'RTC': '_mhw'}
+_LAZY = {'Pin': '_mpin', 'Signal': '_mpwm', 'PWM': '_mpwm', 'Timer': '_mhw', 'ADC': '_mhw', 'ADCBlock': '_mhw', 'WDT': '_mhw', 'RTC': '_mhw'}
 _NOT_SIMULATED = ('I2C', 'SoftI2C', 'SPI', 'SoftSPI', 'UART', 'I2S', 'DAC', 'TouchPad', 'SDCard', 'Counter', 'Encoder')
 
 
