@@ -136,6 +136,8 @@ def prepare():
     global _random
     _kern.prepare()
     _random = _install()
+    if not _kern.PC:
+        import emp_wifi  # the tutorial's helper: every lesson's first import
 
 
 def main():

@@ -2,7 +2,7 @@
 import network
 import time
 import json
-from _kern import CFG
+import _kern
 
 
 class Wifi:
@@ -12,7 +12,7 @@ class Wifi:
         w.active(True)
         if w.isconnected():
             return True
-        bw = CFG.get('bootWifi') or {}
+        bw = _kern.CFG.get('bootWifi') or {}  # the run's configuration: this module is compiled at boot
         w.connect(ssid or bw.get('ssid', 'esp32-lab'), password or bw.get('password', 'micropython'))
         t0 = time.ticks_ms()
         while not w.isconnected():
