@@ -131,13 +131,28 @@ def _boot_py(g):
 _random = None
 
 
+# The part of an ESP32's heap our modules compile in, with the boot's (64 KB is too little, 70 KB
+# enough); the rest is the placeholder's.
+_RUNTIME_BYTES = 74 * 1024
+
+
 def prepare():
     # In the pool, before the claim: the device's modules, from the boot configuration.
     global _random
     _kern.prepare()
+    # The script's heap starts as one long run of free blocks: a placeholder holds the low part
+    # of the heap while our modules compile above it (with the holes their garbage leaves), then
+    # is freed. Small objects fill the heap from the bottom, so the script's go there first.
+    # A heap too small for that (`heap:` under ~96 KB) keeps its few KB: Pin loads on first use.
+    n = 0 if _kern.PC else gc.mem_free() + gc.mem_alloc() - _RUNTIME_BYTES
+    hold = bytearray(n) if n > 0 else None
     _random = _install()
     if not _kern.PC:
         import emp_wifi  # the tutorial's helper: every lesson's first import
+        if hold is not None:
+            import _mpin  # machine.Pin
+    hold = None
+    gc.collect()
 
 
 def main():
