@@ -5,13 +5,16 @@
  * micropython/sandbox/kernel.js and typescript/worker.js. Only the running
  * worker and the main thread ever spin, briefly (see LAYOUT.SPIN_*).
  */
-import { LAYOUT as L } from './protocol';
+import { LAYOUT as L, spinSlot } from './protocol';
 
 const wallNow = (): number => performance.now(); // wall-clock-ok: waiting on a worker thread with a wall-clock budget
 
 export class Handover {
-  private spinFails = 0;
-  private spinProbe = 0;
+  /** Failed spins in a row, per op last answered (the worker's next request comes at once after a sendto, late after a sleep). */
+  private readonly spinFails = new Uint8Array(L.SPIN_SLOTS);
+  /** Waits without a spin since the slot gave up, per slot (a probe every SPIN_PROBE). */
+  private readonly spinSkips = new Uint8Array(L.SPIN_SLOTS);
+  private answered = 0;
 
   constructor(
     private readonly h: Int32Array,
@@ -21,7 +24,9 @@ export class Handover {
   /** The worker's next request (its op), or -1 when `budgetMs` passed without one or the worker died. */
   next(budgetMs: number): number {
     const h = this.h;
-    const budget = this.spinFails < L.SPIN_GIVEUP || ++this.spinProbe % L.SPIN_PROBE === 0 ? L.MAIN_SPIN_MAX : 0;
+    const slot = this.answered;
+    const fails = this.spinFails[slot];
+    const budget = fails < L.SPIN_GIVEUP || ++this.spinSkips[slot] % L.SPIN_PROBE === 0 ? L.MAIN_SPIN_MAX : 0;
     let n = budget;
     const ready = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
     while (Atomics.load(h, L.FLAG) !== L.FLAG_REQ) {
@@ -43,16 +48,14 @@ export class Handover {
       break;
     }
     // A spin pays when the request came within it (no sleep, no notify); a sleep counts against spinning.
-    if (budget && !ready) {
-      if (n >= 0) this.spinFails = 0;
-      else this.spinFails++;
-    }
+    if (budget && !ready) this.spinFails[slot] = n >= 0 ? 0 : Math.min(fails + 1, 255);
     return h[L.OP];
   }
 
   /** Releases the worker with the answer already written, the virtual time (ms) and the callbacks due. */
   release(vtimeMs: number, pending: number): void {
     const h = this.h;
+    this.answered = spinSlot(h[L.OP]);
     h[L.VT_LO] = vtimeMs >>> 0;
     h[L.VT_HI] = Math.floor(vtimeMs / 4294967296);
     h[L.PENDING] = pending;

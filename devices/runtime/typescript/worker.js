@@ -37,13 +37,18 @@ const env = require(envModule);
 
 // ---- the client half of the bridge ----
 const codes = new Map();
-let spinFails = 0;
-let spinProbe = 0;
+// Failed spins in a row, per op (LAYOUT.SPIN_SLOTS, as the MicroPython VM's sandbox/handover.js counts them).
+const spinFails = new Uint8Array(L.SPIN_SLOTS);
+const spinSkips = new Uint8Array(L.SPIN_SLOTS);
+const INTERNAL_SLOT = L.SPIN_SLOTS - 8;
 
 function roundTrip() {
   Atomics.store(h, L.FLAG, L.FLAG_REQ);
   if (Atomics.load(h, L.MAIN_SLEEP) !== 0) Atomics.notify(h, L.FLAG);
-  const budget = spinFails < L.SPIN_GIVEUP || ++spinProbe % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
+  const op = h[L.OP];
+  const slot = op < L.OP_INTERNAL ? op % INTERNAL_SLOT : INTERNAL_SLOT + (op & 7);
+  const fails = spinFails[slot];
+  const budget = fails < L.SPIN_GIVEUP || ++spinSkips[slot] % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
   let n = budget;
   while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {
     if (--n > 0) continue;
@@ -53,7 +58,7 @@ function roundTrip() {
     n = -1;
     break;
   }
-  if (budget) spinFails = n > budget >> 1 ? 0 : spinFails + 1;
+  if (budget) spinFails[slot] = n > budget >> 1 ? 0 : (fails < 255 ? fails + 1 : 255);
 }
 
 function put(i, v, parts) {

@@ -12,10 +12,15 @@
   const G = globalThis;
   // The realm's builtins as local bindings: a global read in a node:vm context goes through the
   // context's C++ interceptor every time (a hand-over's spin reads Atomics up to a thousand times).
-  const { Atomics, Int32Array, Promise, SharedArrayBuffer } = G;
+  const { Atomics, Int32Array, Promise, SharedArrayBuffer, Uint8Array } = G;
   G.__mpHandover = function (h, L, opts) {
     const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.SPIN_MAX;
-    let spinFails = 0, spinProbe = 0;
+    // Failed spins in a row, per op (LAYOUT.SPIN_SLOTS): interned ops by code, the internal ones after them.
+    // and, once a slot gave up, its waits since (a probe every SPIN_PROBE of them: a count shared by
+    // the ops would probe the same one of a loop's two calls every time).
+    const spinFails = new Uint8Array(L.SPIN_SLOTS);
+    const spinSkips = new Uint8Array(L.SPIN_SLOTS);
+    const INTERNAL_SLOT = L.SPIN_SLOTS - 8;
     // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
     // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
     let jitter = 0, jrng = 0x2545f491;
@@ -53,7 +58,10 @@
       if (hostAsleep) Atomics.notify(h, L.FLAG);
       // Spin only while the host is awake (a sleeping host takes longer to wake than a spin
       // lasts, and spinning would take the core it needs); probe now and then to get back.
-      const budget = spinFails < L.SPIN_GIVEUP || (++spinProbe % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
+      const op = h[L.OP];
+      const slot = op < L.OP_INTERNAL ? op % INTERNAL_SLOT : INTERNAL_SLOT + (op & 7);
+      const fails = spinFails[slot];
+      const budget = fails < L.SPIN_GIVEUP || (++spinSkips[slot] % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
       let n = budget;
       const ready = Atomics.load(h, L.FLAG) === L.FLAG_ANS; // already answered: no spin, no verdict
       let slept = false;
@@ -65,7 +73,7 @@
       }
       // A spin pays only if the answer came early in it; a late success (the host was
       // descheduled) or a sleep counts as a failure.
-      if (budget && !ready) { if (n > budget >> 1) spinFails = 0; else spinFails++; }
+      if (budget && !ready) spinFails[slot] = n > budget >> 1 ? 0 : (fails < 255 ? fails + 1 : 255);
       if (!slept) return null;
       if (async) return sleepAsync();
       sleepSync();
