@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { jobThreadEnv } from '../../scenarios/cli/jobs';
 import { main, type Io } from '../../scenarios/cli/main';
 import { parseJobs } from '../../scenarios/cli/options';
 import { LABS_DIR } from '../../scenarios/runner/targets';
@@ -59,6 +60,13 @@ test('--jobs 2 gives the sequential run: identical traces and captures, the same
   expect(at(/missing\.py/)).toBeLessThan(at(/run-echo-seed1\.trace/));
   expect(two.junit).toBe(one.junit);
 }, 240_000);
+
+test('job threads spin in hand-overs only where each run at once has two cores', () => {
+  expect(jobThreadEnv(2, 2, { A: '1' })).toEqual({ A: '1', ESP32SIM_SPIN: '0' });
+  expect(jobThreadEnv(3, 4, {}).ESP32SIM_SPIN).toBe('0');
+  expect(jobThreadEnv(2, 4, {}).ESP32SIM_SPIN).toBeUndefined();
+  expect(jobThreadEnv(1, 2, {}).ESP32SIM_SPIN).toBeUndefined();
+});
 
 test('--jobs takes a whole number from 1', async () => {
   expect(parseJobs('4')).toEqual({ ok: true, value: 4 });

@@ -9,6 +9,16 @@ import { LAYOUT as L, spinSlot } from './protocol';
 
 const wallNow = (): number => performance.now(); // wall-clock-ok: waiting on a worker thread with a wall-clock budget
 
+/**
+ * Whether the two sides of a hand-over may spin: ESP32SIM_SPIN=0 turns it off, for a thread that runs
+ * one of several simulations at once on too few cores (run --jobs sets it): there a spinning thread
+ * takes the core that the other side, or another run, needs. Read when a hand-over is made, and by a
+ * VM at its claim (LAYOUT.RUN_NO_SPIN).
+ */
+export function spinsAllowed(): boolean {
+  return process.env.ESP32SIM_SPIN !== '0';
+}
+
 export class Handover {
   /** Failed spins in a row, per op last answered (the worker's next request comes at once after a sendto, late after a sleep). */
   private readonly spinFails = new Uint8Array(L.SPIN_SLOTS);
@@ -19,6 +29,7 @@ export class Handover {
   constructor(
     private readonly h: Int32Array,
     private readonly alive: () => boolean,
+    private readonly spinMax = spinsAllowed() ? L.MAIN_SPIN_MAX : 0,
   ) {}
 
   /** The worker's next request (its op), or -1 when `budgetMs` passed without one or the worker died. */
@@ -26,7 +37,7 @@ export class Handover {
     const h = this.h;
     const slot = this.answered;
     const fails = this.spinFails[slot];
-    const budget = fails < L.SPIN_GIVEUP || ++this.spinSkips[slot] % L.SPIN_PROBE === 0 ? L.MAIN_SPIN_MAX : 0;
+    const budget = fails < L.SPIN_GIVEUP || ++this.spinSkips[slot] % L.SPIN_PROBE === 0 ? this.spinMax : 0;
     let n = budget;
     const ready = Atomics.load(h, L.FLAG) === L.FLAG_REQ;
     while (Atomics.load(h, L.FLAG) !== L.FLAG_REQ) {

@@ -63,11 +63,15 @@ export const LAYOUT = {
   PENDING: 28,
   /** Test hook: the VM sleeps a random wall time up to this (ms) before each request (host, before the claim). */
   JITTER_MS: 29,
-  /** Test hook: 1 = the VM collects garbage at every kernel call (proves collection mid-run is safe). */
-  GC_EACH: 30,
+  /** The run's switches (host, before the claim): RUN_GC_EACH, RUN_NO_SPIN. */
+  RUN_FLAGS: 30,
   /** 1 when the VM was restored from a snapshot of a booted VM instead of booting (VM JavaScript; tests). */
   RESTORED: 31,
   HEADER_INTS: 32,
+  /** Test hook: the VM collects garbage at every kernel call (proves collection mid-run is safe). */
+  RUN_GC_EACH: 1,
+  /** The VM never spins for an answer (its host shares too few cores with other runs: run --jobs). */
+  RUN_NO_SPIN: 2,
 
   FLAG_RUN: 0,
   FLAG_REQ: 1,

@@ -20,7 +20,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { Worker } from 'node:worker_threads';
 import { glueSource } from './glue';
-import { Handover } from '../bridge/handover';
+import { Handover, spinsAllowed } from '../bridge/handover';
 import type { BridgePeer } from '../bridge/host';
 import { KNOWN_OPS, LAYOUT as L, TAG, TRAPPED_IMPORTS } from '../bridge/protocol';
 import { FLASH_IMAGE_FACTS } from '../../fs/calls';
@@ -302,7 +302,7 @@ export class SealedVm implements BridgePeer {
     h[L.SEED] = run.seed | 0;
     h[L.MEMCAP_KB] = run.memCapBytes ? Math.ceil(run.memCapBytes / 1024) : 0;
     h[L.JITTER_MS] = run.jitterMs ? Math.ceil(run.jitterMs) : 0;
-    h[L.GC_EACH] = run.gcEveryCall ? 1 : 0;
+    h[L.RUN_FLAGS] = (run.gcEveryCall ? L.RUN_GC_EACH : 0) | (spinsAllowed() ? 0 : L.RUN_NO_SPIN);
     if (Atomics.compareExchange(h, L.CLAIM, L.C_IDLE, L.C_SENT) !== L.C_IDLE) return false;
     Atomics.notify(h, L.CLAIM);
     return true;
@@ -449,4 +449,4 @@ function rewindEnabled(): boolean {
 }
 const REWIND_RUNS = 4096;
 /** The header words a rewound VM starts its next claim with at 0, as a new VM (the rest: FLAG, the sleep words, MEMKB and RESTORED, are live or the VM's). */
-const REWIND_ZEROED = [L.OP, L.A0, L.A0 + 1, L.A0 + 2, L.A0 + 3, L.A0 + 4, L.A0 + 5, L.DLEN, L.ICAP, L.AVAL, L.ALEN, L.OUTLEN, L.WHY, L.WHYARG, L.SEED, L.CALLS, L.OUTTOTAL_KB, L.MEMCAP_KB, L.TAGS, L.JITTER_MS, L.GC_EACH];
+const REWIND_ZEROED = [L.OP, L.A0, L.A0 + 1, L.A0 + 2, L.A0 + 3, L.A0 + 4, L.A0 + 5, L.DLEN, L.ICAP, L.AVAL, L.ALEN, L.OUTLEN, L.WHY, L.WHYARG, L.SEED, L.CALLS, L.OUTTOTAL_KB, L.MEMCAP_KB, L.TAGS, L.JITTER_MS, L.RUN_FLAGS];

@@ -21,6 +21,7 @@
     const spinFails = new Uint8Array(L.SPIN_SLOTS);
     const spinSkips = new Uint8Array(L.SPIN_SLOTS);
     const INTERNAL_SLOT = L.SPIN_SLOTS - 8;
+    let spinOn = true; // the run's (RUN_NO_SPIN)
     // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
     // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
     let jitter = 0, jrng = 0x2545f491;
@@ -61,7 +62,7 @@
       const op = h[L.OP];
       const slot = op < L.OP_INTERNAL ? op % INTERNAL_SLOT : INTERNAL_SLOT + (op & 7);
       const fails = spinFails[slot];
-      const budget = fails < L.SPIN_GIVEUP || (++spinSkips[slot] % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
+      const budget = !spinOn ? 0 : fails < L.SPIN_GIVEUP || (++spinSkips[slot] % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
       let n = budget;
       const ready = Atomics.load(h, L.FLAG) === L.FLAG_ANS; // already answered: no spin, no verdict
       let slept = false;
@@ -130,6 +131,6 @@
         check();
       });
     }
-    return { post, claimed, jitterWait, defer, batchTaken, batched: () => batchN, setJitter(ms) { jitter = ms | 0; } };
+    return { post, claimed, jitterWait, defer, batchTaken, batched: () => batchN, setJitter(ms) { jitter = ms | 0; }, setSpin(on) { spinOn = on; } };
   };
 })();

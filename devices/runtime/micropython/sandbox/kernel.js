@@ -441,7 +441,8 @@
       rules.seed(h[L.SEED]);
       if (flash !== null) flash.reset();
       hand.setJitter(h[L.JITTER_MS] | 0);
-      gcEach = h[L.GC_EACH] === 1;
+      gcEach = (h[L.RUN_FLAGS] & L.RUN_GC_EACH) !== 0;
+      hand.setSpin((h[L.RUN_FLAGS] & L.RUN_NO_SPIN) === 0);
       if (h[L.MEMCAP_KB] > 0) memCap = Math.min(memCap, h[L.MEMCAP_KB] * 1024); // cap from the claim
       Atomics.store(h, L.STATE, L.S_RUNNING);
       const killed = (e) => {
