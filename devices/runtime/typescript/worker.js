@@ -37,6 +37,8 @@ const env = require(envModule);
 
 // ---- the client half of the bridge ----
 const codes = new Map();
+// No spinning where the host turned it off (ESP32SIM_SPIN=0: bridge/handover.ts spinsAllowed; a worker inherits the env).
+const SPIN_MAX = process.env.ESP32SIM_SPIN === '0' ? 0 : L.SPIN_MAX;
 // Failed spins in a row, per op (LAYOUT.SPIN_SLOTS, as the MicroPython VM's sandbox/handover.js counts them).
 const spinFails = new Uint8Array(L.SPIN_SLOTS);
 const spinSkips = new Uint8Array(L.SPIN_SLOTS);
@@ -48,7 +50,7 @@ function roundTrip() {
   const op = h[L.OP];
   const slot = op < L.OP_INTERNAL ? op % INTERNAL_SLOT : INTERNAL_SLOT + (op & 7);
   const fails = spinFails[slot];
-  const budget = fails < L.SPIN_GIVEUP || ++spinSkips[slot] % L.SPIN_PROBE === 0 ? L.SPIN_MAX : 0;
+  const budget = fails < L.SPIN_GIVEUP || ++spinSkips[slot] % L.SPIN_PROBE === 0 ? SPIN_MAX : 0;
   let n = budget;
   while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {
     if (--n > 0) continue;
