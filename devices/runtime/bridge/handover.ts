@@ -1,11 +1,11 @@
 /**
  * The main thread's half of the hand-over on a worker's shared buffer: wait
  * for the worker's request (a bounded, adaptive spin, then Atomics.wait with a
- * wall-clock budget) and release it with an answer. The worker's half is in
- * micropython/sandbox/kernel.js and typescript/worker.js. Only the running
+ * wall-clock budget) and release it with an answer. The worker's half is
+ * micropython/sandbox/handover.js (a TypeScript device's worker uses it too). Only the running
  * worker and the main thread ever spin, briefly (see LAYOUT.SPIN_*).
  */
-import { LAYOUT as L, spinSlot } from './protocol';
+import { LAYOUT as L } from './protocol';
 
 const wallNow = (): number => performance.now(); // wall-clock-ok: waiting on a worker thread with a wall-clock budget
 
@@ -66,7 +66,7 @@ export class Handover {
   /** Releases the worker with the answer already written, the virtual time (ms) and the callbacks due. */
   release(vtimeMs: number, pending: number): void {
     const h = this.h;
-    this.answered = spinSlot(h[L.OP]);
+    this.answered = h[L.OP] & (L.SPIN_SLOTS - 1);
     h[L.VT_LO] = vtimeMs >>> 0;
     h[L.VT_HI] = Math.floor(vtimeMs / 4294967296);
     h[L.PENDING] = pending;

@@ -172,15 +172,18 @@ export const LAYOUT = {
    * Bounded, adaptive spins before Atomics.wait (iterations of Atomics.load, 5-25 ns each). A side spins
    * only when the other was awake when it handed over, gives up after SPIN_GIVEUP failed spins in a row and
    * then probes once every SPIN_PROBE waits: only the running VM and the main thread ever spin, briefly.
-   * A worker keeps that count per op (SPIN_SLOTS, spinSlot()): a sendto's answer comes at once and a
+   * Each side keeps that count per op (SPIN_SLOTS): a sendto's answer comes at once and a
    * sleep's comes when the host has run up to its deadline, and one op's successes must not keep the
    * other spinning in vain (nor its failures stop the first). The budget covers a host that runs a
    * quiet network's events before it answers (a lone board's sleep(1): ~30 µs); a longer wait is a
    * futex wake, 13-43 µs of latency (npm run bench -- handover).
    */
   SPIN_MAX: 10_000,
-  /** Slots of a worker's per-op spin counts: the interned ops (MAX_OPS) and the internal ones. */
-  SPIN_SLOTS: 520,
+  /**
+   * Slots of a side's per-op spin counts; an op's slot is `op & (SPIN_SLOTS - 1)`: the interned codes
+   * (below MAX_OPS) are their own slots and the internal ops (OP_INTERNAL + k) fall on 768 + k.
+   */
+  SPIN_SLOTS: 1024,
   /**
    * The main thread's spin while it waits for a worker's next request (handover.ts), counted per op it
    * last answered: longer, since it has nothing else to do meanwhile and a sleeping host costs the
@@ -237,15 +240,6 @@ export const DEFERRABLE_OPS: readonly string[] = ['pin.write'];
 /** What an op name may look like ("socket.recv", "_flush"): checked before it is interned. */
 export const OP_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/;
 export const MAX_OPS = 512;
-
-/**
- * An op's slot among a side's spin counts (LAYOUT.SPIN_SLOTS): the interned codes, then the internal ops.
- * The workers' JavaScript (sandbox/handover.js, typescript/worker.js) spells the same formula.
- */
-export function spinSlot(op: number): number {
-  const internal = LAYOUT.SPIN_SLOTS - 8;
-  return op < LAYOUT.OP_INTERNAL ? op % internal : internal + (op & 7);
-}
 
 /**
  * Op names interned before a worker starts: codes 1..n in this order, on the host and (through

@@ -158,7 +158,6 @@ function bootOpts(boot: VmBoot, shared: boolean) {
     suspend: shared,
     fsQuotaBytes: FS_QUOTA.bytes,
     fsQuotaNodes: FS_QUOTA.nodes,
-    spinMax: L.SPIN_MAX,
     flashOps: FLASH_OPS,
   };
 }

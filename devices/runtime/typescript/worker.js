@@ -37,30 +37,16 @@ const env = require(envModule);
 
 // ---- the client half of the bridge ----
 const codes = new Map();
-// No spinning where the host turned it off (ESP32SIM_SPIN=0: bridge/handover.ts spinsAllowed; a worker inherits the env).
-const SPIN_MAX = process.env.ESP32SIM_SPIN === '0' ? 0 : L.SPIN_MAX;
-// Failed spins in a row, per op (LAYOUT.SPIN_SLOTS, as the MicroPython VM's sandbox/handover.js counts them).
-const spinFails = new Uint8Array(L.SPIN_SLOTS);
-const spinSkips = new Uint8Array(L.SPIN_SLOTS);
-const INTERNAL_SLOT = L.SPIN_SLOTS - 8;
+// The worker's half of the hand-over is the MicroPython VM's (its spin, sleep and per-op counts),
+// evaluated here in this worker's own realm; spinning off where the host turned it off
+// (ESP32SIM_SPIN=0, bridge/handover.ts spinsAllowed: a worker inherits its thread's environment).
+require('../micropython/sandbox/handover.js');
+const hand = globalThis.__mpHandover(h, L, {});
+delete globalThis.__mpHandover;
+hand.setSpin(process.env.ESP32SIM_SPIN !== '0');
 
 function roundTrip() {
-  Atomics.store(h, L.FLAG, L.FLAG_REQ);
-  if (Atomics.load(h, L.MAIN_SLEEP) !== 0) Atomics.notify(h, L.FLAG);
-  const op = h[L.OP];
-  const slot = op < L.OP_INTERNAL ? op % INTERNAL_SLOT : INTERNAL_SLOT + (op & 7);
-  const fails = spinFails[slot];
-  const budget = fails < L.SPIN_GIVEUP || ++spinSkips[slot] % L.SPIN_PROBE === 0 ? SPIN_MAX : 0;
-  let n = budget;
-  while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) {
-    if (--n > 0) continue;
-    Atomics.store(h, L.VM_SLEEP, 1);
-    while (Atomics.load(h, L.FLAG) !== L.FLAG_ANS) Atomics.wait(h, L.FLAG, L.FLAG_REQ);
-    Atomics.store(h, L.VM_SLEEP, 0);
-    n = -1;
-    break;
-  }
-  if (budget) spinFails[slot] = n > budget >> 1 ? 0 : (fails < 255 ? fails + 1 : 255);
+  hand.post(false);
 }
 
 function put(i, v, parts) {

@@ -1,6 +1,7 @@
 // The VM's half of the hand-over on its SharedArrayBuffer (the host's half: bridge/handover.ts),
 // evaluated like kernel.js inside the sealed node:vm context, before it; kernel.js takes
-// __mpHandover and deletes it. After a request is posted: a bounded, adaptive spin, then
+// __mpHandover and deletes it. A TypeScript device's worker (typescript/worker.js) requires this
+// file in its own realm and uses post(false) the same way. After a request is posted: a bounded, adaptive spin, then
 //  * wait(false): Atomics.wait, the thread blocks (a VM that has its thread to itself);
 //  * wait(true):  Atomics.waitAsync, a promise (a VM that shares its thread: its wasm stack is
 //    set aside, JSPI, and the thread runs the other VMs' answers meanwhile).
@@ -14,14 +15,12 @@
   // context's C++ interceptor every time (a hand-over's spin reads Atomics up to a thousand times).
   const { Atomics, Int32Array, Promise, SharedArrayBuffer, Uint8Array } = G;
   G.__mpHandover = function (h, L, opts) {
-    const SPIN_MAX = opts.spinMax > 0 ? opts.spinMax : opts.spinMax === 0 ? 0 : L.SPIN_MAX;
-    // Failed spins in a row, per op (LAYOUT.SPIN_SLOTS): interned ops by code, the internal ones after them.
-    // and, once a slot gave up, its waits since (a probe every SPIN_PROBE of them: a count shared by
-    // the ops would probe the same one of a loop's two calls every time).
+    // Failed spins in a row, per op (slot: op & (LAYOUT.SPIN_SLOTS - 1)), and, once a slot gave up,
+    // its waits since (a probe every SPIN_PROBE of them: a count shared by the ops would probe the
+    // same one of a loop's two calls every time).
     const spinFails = new Uint8Array(L.SPIN_SLOTS);
     const spinSkips = new Uint8Array(L.SPIN_SLOTS);
-    const INTERNAL_SLOT = L.SPIN_SLOTS - 8;
-    let spinOn = true; // the run's (RUN_NO_SPIN)
+    let spinMax = L.SPIN_MAX; // 0 for a run with RUN_NO_SPIN
     // Test hook (the host sets JITTER_MS at the claim): a random real delay before each request proves
     // that thread timing cannot change a run. Its own generator: the VM's seeded one is never touched.
     let jitter = 0, jrng = 0x2545f491;
@@ -59,10 +58,9 @@
       if (hostAsleep) Atomics.notify(h, L.FLAG);
       // Spin only while the host is awake (a sleeping host takes longer to wake than a spin
       // lasts, and spinning would take the core it needs); probe now and then to get back.
-      const op = h[L.OP];
-      const slot = op < L.OP_INTERNAL ? op % INTERNAL_SLOT : INTERNAL_SLOT + (op & 7);
+      const slot = h[L.OP] & (L.SPIN_SLOTS - 1);
       const fails = spinFails[slot];
-      const budget = !spinOn ? 0 : fails < L.SPIN_GIVEUP || (++spinSkips[slot] % L.SPIN_PROBE) === 0 ? SPIN_MAX : 0;
+      const budget = fails < L.SPIN_GIVEUP || (++spinSkips[slot] % L.SPIN_PROBE) === 0 ? spinMax : 0;
       let n = budget;
       const ready = Atomics.load(h, L.FLAG) === L.FLAG_ANS; // already answered: no spin, no verdict
       let slept = false;
@@ -131,6 +129,6 @@
         check();
       });
     }
-    return { post, claimed, jitterWait, defer, batchTaken, batched: () => batchN, setJitter(ms) { jitter = ms | 0; }, setSpin(on) { spinOn = on; } };
+    return { post, claimed, jitterWait, defer, batchTaken, batched: () => batchN, setJitter(ms) { jitter = ms | 0; }, setSpin(on) { spinMax = on ? L.SPIN_MAX : 0; } };
   };
 })();

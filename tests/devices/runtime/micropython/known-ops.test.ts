@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KNOWN_OPS, LAYOUT, MAX_OPS, OP_NAME, spinSlot } from '../../../../devices/runtime/bridge/protocol';
+import { KNOWN_OPS, LAYOUT, MAX_OPS, OP_NAME } from '../../../../devices/runtime/bridge/protocol';
 import { runPy } from './helpers';
 
 const PY = path.join(__dirname, '../../../../devices/runtime/micropython/py');
@@ -22,9 +22,9 @@ describe('op names interned before a VM starts (KNOWN_OPS)', () => {
     expect(KNOWN_OPS.length).toBeLessThan(MAX_OPS / 4);
   });
 
-  test('every op has a spin count of its own (spinSlot): the interned codes, then the internal ops', () => {
+  test('every op has a spin count of its own (op & (SPIN_SLOTS - 1)): the interned codes, then the internal ops', () => {
     const ops = [...Array(MAX_OPS).keys(), LAYOUT.OP_INTERNAL, LAYOUT.OP_FLUSH, LAYOUT.OP_FINAL, LAYOUT.OP_REFETCH, LAYOUT.OP_BOOTCFG];
-    const slots = ops.map(spinSlot);
+    const slots = ops.map((op) => op & (LAYOUT.SPIN_SLOTS - 1));
     expect(new Set(slots).size).toBe(ops.length);
     expect(slots.every((k) => k >= 0 && k < LAYOUT.SPIN_SLOTS)).toBe(true);
     expect(256 % LAYOUT.SPIN_PROBE).toBe(0); // the skipped waits' byte wraps onto a probe
